@@ -1,0 +1,929 @@
+/*
+ * efsgw - the daemon's configuration: a small hand-written keyword parser
+ * driven by one declarative table per section (name, type, range, default,
+ * offset, reloadable), a commit hook for cross-field checks, and a printer
+ * whose output parses back to the same configuration (-T).
+ *
+ * Syntax: "keyword value" per line, '#' to end of line is a comment, and
+ * blocks "filesystem ID {" / "listener NAME {" closed by "}".
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sys/stat.h>
+
+#include <openssl/crypto.h>
+
+#include "auth.h"
+#include "proxy.h"
+
+enum config_type {
+	CONFIG_UINT,		/* uint32_t within [min, max] */
+	CONFIG_BOOL,		/* int: yes/no/true/false/on/off */
+	CONFIG_STRING,		/* char * */
+	CONFIG_LOGLEVEL,	/* int */
+	CONFIG_FSADDR,		/* backend host:port, names allowed */
+	CONFIG_LISTENADDR,	/* numeric host:port */
+	CONFIG_PATH,		/* absolute path (char *) */
+	CONFIG_FSREF,		/* a file system id (char *) */
+	CONFIG_GRANTS,		/* uint32_t GRANT_* mask from "mount,write,root" */
+	CONFIG_APREF,		/* an access point id (char *) */
+};
+
+enum config_section { SECTION_GLOBAL, SECTION_FS, SECTION_LISTENER };
+
+struct config_item {
+	const char		*name;
+	enum config_type	 type;
+	enum config_section	 section;
+	size_t			 offset;
+	uint32_t		 min;
+	uint32_t		 max;
+	const char		*def;		/* NULL: required (or unset) */
+	int			 reloadable;
+	const char		*help;
+};
+
+#define G(f) offsetof(struct config, f)
+#define F(f) offsetof(struct config_fs, f)
+#define L(f) offsetof(struct config_listener, f)
+
+static const struct config_item config_items[] = {
+	{ "log-level", CONFIG_LOGLEVEL, SECTION_GLOBAL, G(log_level), 0, 0,
+	  "info", 1, "error, warn, info or debug" },
+	{ "max-record-size", CONFIG_UINT, SECTION_GLOBAL, G(max_record),
+	  8192, 64 * 1024 * 1024, "1114112", 1,
+	  "largest RPC record accepted, in bytes; larger ones close the connection" },
+	{ "max-record-size-preauth", CONFIG_UINT, SECTION_GLOBAL,
+	  G(max_record_preauth), 1024, 64 * 1024 * 1024, "65536", 1,
+	  "largest record before the client's first valid NFSv4 call" },
+	{ "record-timeout", CONFIG_UINT, SECTION_GLOBAL, G(record_timeout), 1,
+	  3600, "30", 1,
+	  "seconds a client may stall in the middle of a record before it is closed" },
+	{ "idle-timeout", CONFIG_UINT, SECTION_GLOBAL, G(idle_timeout), 0,
+	  86400 * 7, "0", 1,
+	  "seconds a client may stay silent with no call in flight; 0 = forever" },
+	{ "drain-timeout", CONFIG_UINT, SECTION_GLOBAL, G(drain_timeout), 0,
+	  3600, "10", 1, "seconds SIGTERM waits for calls in flight" },
+	{ "connect-timeout", CONFIG_UINT, SECTION_GLOBAL, G(connect_timeout), 1,
+	  600, "10", 1, "seconds allowed to connect to a backend" },
+	{ "max-connections", CONFIG_UINT, SECTION_GLOBAL, G(max_conns), 1,
+	  1000000, "25000", 1, "client connections at once (EFS: 25,000 per file system)" },
+	{ "max-calls-in-flight", CONFIG_UINT, SECTION_GLOBAL, G(max_pending), 1,
+	  65536, "1024", 1,
+	  "calls one connection may have outstanding; reading pauses above it" },
+	{ "probe-interval", CONFIG_UINT, SECTION_GLOBAL, G(probe_interval), 1,
+	  3600, "15", 1, "seconds between backend root probes" },
+	{ "state-dir", CONFIG_PATH, SECTION_GLOBAL, G(state_dir), 0, 0,
+	  "/var/lib/efsgw", 1,
+	  "where generated handle key files are kept (created 0700 if missing)" },
+	{ "capture-dir", CONFIG_PATH, SECTION_GLOBAL, G(capture_dir), 0, 0,
+	  NULL, 1, "debug: save every RPC record into this directory (fuzz seeds)" },
+
+	{ "backend", CONFIG_FSADDR, SECTION_FS, F(backend), 0, 0, NULL, 1,
+	  "NFSv4 server as host:port (required)" },
+	{ "export", CONFIG_PATH, SECTION_FS, F(export), 0, 0, "/", 1,
+	  "path of the export on the server; clients see it as /" },
+	{ "handle-keys", CONFIG_PATH, SECTION_FS, F(handle_keys), 0, 0, NULL, 1,
+	  "handle key file shared by every gateway of the file system "
+	  "(default STATE-DIR/ID.keys, created with a new key when missing)" },
+	{ "access-points", CONFIG_PATH, SECTION_FS, F(access_points), 0, 0,
+	  NULL, 1, "JSON file of access points (AWS CLI shapes)" },
+	{ "anon-uid", CONFIG_UINT, SECTION_FS, F(anon_uid), 0, 4294967295u,
+	  "65534", 1, "uid that root and AUTH_NONE callers become when squashed" },
+	{ "anon-gid", CONFIG_UINT, SECTION_FS, F(anon_gid), 0, 4294967295u,
+	  "65534", 1, "gid that root and AUTH_NONE callers become when squashed" },
+	{ "reserved-port", CONFIG_BOOL, SECTION_FS, F(reserved_port), 0, 0,
+	  "no", 1, "connect from a source port below 1024 (knfsd 'secure')" },
+
+	{ "address", CONFIG_LISTENADDR, SECTION_LISTENER, L(address), 0, 0,
+	  NULL, 0, "address:port to accept clients on (required)" },
+	{ "filesystem", CONFIG_FSREF, SECTION_LISTENER, L(fs_id), 0, 0, NULL, 0,
+	  "file system served (default: the only one defined)" },
+	{ "grants", CONFIG_GRANTS, SECTION_LISTENER, L(grants), 0, 0,
+	  "mount,write,root", 1,
+	  "actions every client of this listener holds: a list of mount, write "
+	  "and root, or none (EFS with no file-system policy: all three)" },
+	{ "access-point", CONFIG_APREF, SECTION_LISTENER, L(ap_id), 0, 0, NULL,
+	  1, "access point every client of this listener is confined to" },
+};
+
+static int config_load_text(const char *, struct config **, char **);
+
+static const char *const config_section_names[] = {
+	"global", "filesystem", "listener"
+};
+
+/* Parser state for one file. */
+struct config_parser {
+	const char		*name;
+	int			 line;
+	struct config		*conf;
+	enum config_section	 section;
+	void			*obj;		/* struct being filled */
+	uint8_t			 set[nitems(config_items)];
+	char			*cause;
+};
+
+/* Record an error at the current line. */
+static int
+config_error(struct config_parser *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+config_error(struct config_parser *p, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (p->cause == NULL)
+		xasprintf(&p->cause, "%s:%d: %s", p->name, p->line, msg);
+	return EFSGW_ERR_SYNTAX;
+}
+
+/* Return the base of the struct an item of section s writes into. */
+static void *
+config_target(struct config_parser *p, enum config_section s)
+{
+	return s == SECTION_GLOBAL ? (void *)p->conf : p->obj;
+}
+
+/* Parse an unsigned decimal within [min, max]. */
+static int
+config_parse_uint(const char *v, uint32_t min, uint32_t max, uint32_t *out)
+{
+	unsigned long long n;
+	char *end;
+
+	if (!isdigit((unsigned char)v[0]))
+		return -1;
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno != 0 || *end != '\0' || n < min || n > max)
+		return -1;
+	*out = (uint32_t)n;
+	return 0;
+}
+
+/* Parse a yes/no word. */
+static int
+config_parse_bool(const char *v, int *out)
+{
+	if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0 ||
+	    strcmp(v, "on") == 0) {
+		*out = 1;
+		return 0;
+	}
+	if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0 ||
+	    strcmp(v, "off") == 0) {
+		*out = 0;
+		return 0;
+	}
+	return -1;
+}
+
+/* Parse "mount,write,root" (any order, any subset) or "none". */
+static int
+config_parse_grants(const char *v, uint32_t *out)
+{
+	char buf[64], *tok, *save;
+	uint32_t g = 0;
+
+	if (strcmp(v, "none") == 0) {
+		*out = 0;
+		return 0;
+	}
+	if (strlen(v) >= sizeof buf)
+		return -1;
+	snprintf(buf, sizeof buf, "%s", v);
+	for (tok = strtok_r(buf, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		if (strcmp(tok, "mount") == 0)
+			g |= GRANT_MOUNT;
+		else if (strcmp(tok, "write") == 0)
+			g |= GRANT_WRITE;
+		else if (strcmp(tok, "root") == 0)
+			g |= GRANT_ROOT;
+		else
+			return -1;
+	}
+	*out = g;
+	return 0;
+}
+
+/* Check an EFS-style file system id: fs- followed by 8 to 17 hex digits. */
+static int
+config_valid_fsid(const char *s)
+{
+	size_t i, n;
+
+	if (strncmp(s, "fs-", 3) != 0)
+		return 0;
+	n = strlen(s + 3);
+	if (n < 8 || n > 17)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (!isxdigit((unsigned char)s[3 + i]) ||
+		    isupper((unsigned char)s[3 + i]))
+			return 0;
+	}
+	return 1;
+}
+
+/* Store one value v for item it. */
+static int
+config_set(struct config_parser *p, const struct config_item *it, const char *v)
+{
+	void *base = config_target(p, it->section);
+	char *cause = NULL, **sp;
+	int lvl, r;
+
+	switch (it->type) {
+	case CONFIG_UINT:
+		if (config_parse_uint(v, it->min, it->max,
+		    (uint32_t *)((char *)base + it->offset)) != 0)
+			return config_error(p, "%s: '%s' is not a number from %u to %u",
+			    it->name, v, it->min, it->max);
+		break;
+	case CONFIG_BOOL:
+		if (config_parse_bool(v, (int *)((char *)base + it->offset)) != 0)
+			return config_error(p, "%s: '%s' is not yes or no",
+			    it->name, v);
+		break;
+	case CONFIG_LOGLEVEL:
+		if ((lvl = log_level_parse(v)) < 0)
+			return config_error(p, "%s: '%s' is not error, warn, info or debug",
+			    it->name, v);
+		*(int *)((char *)base + it->offset) = lvl;
+		break;
+	case CONFIG_FSADDR:
+	case CONFIG_LISTENADDR:
+		if (it->type == CONFIG_FSADDR) {
+			struct config_fs *fs = base;
+			r = addr_parse(v, 0, &fs->backend_addr,
+			    &fs->backend_addrlen, &cause);
+		} else {
+			struct config_listener *l = base;
+			r = addr_parse(v, 1, &l->addr, &l->addrlen, &cause);
+		}
+		if (r != 0) {
+			r = config_error(p, "%s: %s", it->name, cause);
+			free(cause);
+			return r;
+		}
+		sp = (char **)((char *)base + it->offset);
+		free(*sp);
+		*sp = xstrdup(v);
+		break;
+	case CONFIG_GRANTS:
+		if (config_parse_grants(v, (uint32_t *)((char *)base + it->offset)) != 0)
+			return config_error(p, "%s: '%s' is not a list of mount, "
+			    "write and root (or none)", it->name, v);
+		break;
+	case CONFIG_APREF:
+		if (strncmp(v, "fsap-", 5) != 0 || strlen(v) != 22 ||
+		    strspn(v + 5, "0123456789abcdef") != 17)
+			return config_error(p, "%s: '%s' is not an access point id "
+			    "(fsap- and 17 lowercase hex digits)", it->name, v);
+		sp = (char **)((char *)base + it->offset);
+		free(*sp);
+		*sp = xstrdup(v);
+		break;
+	case CONFIG_PATH:
+		if (v[0] != '/')
+			return config_error(p, "%s: '%s' is not an absolute path",
+			    it->name, v);
+		if (strlen(v) > 1024)
+			return config_error(p, "%s: path longer than 1024 bytes",
+			    it->name);
+		/* FALLTHROUGH */
+	case CONFIG_STRING:
+	case CONFIG_FSREF:
+		if (it->type == CONFIG_FSREF && !config_valid_fsid(v))
+			return config_error(p, "%s: '%s' is not a file system id "
+			    "(fs- and 8 to 17 lowercase hex digits)", it->name, v);
+		sp = (char **)((char *)base + it->offset);
+		free(*sp);
+		*sp = xstrdup(v);
+		break;
+	}
+	return 0;
+}
+
+/* Set every unset item of section s to its default. */
+static int
+config_defaults(struct config_parser *p, enum config_section s)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < nitems(config_items); i++) {
+		if (config_items[i].section != s || p->set[i])
+			continue;
+		if (config_items[i].def == NULL)
+			continue;
+		if ((r = config_set(p, &config_items[i], config_items[i].def)) != 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Check required items of the section just closed. */
+static int
+config_required(struct config_parser *p, enum config_section s)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(config_items); i++) {
+		if (config_items[i].section != s || p->set[i] ||
+		    config_items[i].def != NULL)
+			continue;
+		if (config_items[i].type == CONFIG_PATH ||
+		    config_items[i].type == CONFIG_FSREF ||
+		    config_items[i].type == CONFIG_APREF)
+			continue;	/* optional strings */
+		return config_error(p, "%s block is missing '%s'",
+		    config_section_names[s], config_items[i].name);
+	}
+	return 0;
+}
+
+/* Split a line into at most 3 words; returns the count or -1. */
+static int
+config_split(char *line, char **w, int max)
+{
+	int n = 0;
+	char *s = line;
+
+	for (;;) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s == '\0' || *s == '#')
+			return n;
+		if (n == max)
+			return -1;
+		w[n++] = s;
+		while (*s != '\0' && *s != ' ' && *s != '\t' && *s != '#')
+			s++;
+		if (*s == '#') {
+			*s = '\0';
+			return n;
+		}
+		if (*s == '\0')
+			return n;
+		*s++ = '\0';
+	}
+}
+
+/* Open a block "filesystem ID {" or "listener NAME {". */
+static int
+config_open_block(struct config_parser *p, char **w, int n)
+{
+	struct config_fs *fs;
+	struct config_listener *l;
+
+	if (n != 3 || strcmp(w[2], "{") != 0)
+		return config_error(p, "expected '%s NAME {'", w[0]);
+	if (p->section != SECTION_GLOBAL)
+		return config_error(p, "blocks cannot nest");
+	memset(p->set, 0, sizeof p->set);
+	if (strcmp(w[0], "filesystem") == 0) {
+		if (!config_valid_fsid(w[1]))
+			return config_error(p, "'%s' is not a file system id "
+			    "(fs- and 8 to 17 lowercase hex digits)", w[1]);
+		if (config_find_fs(p->conf, w[1]) != NULL)
+			return config_error(p, "file system %s defined twice", w[1]);
+		fs = xcalloc(1, sizeof *fs);
+		snprintf(fs->id, sizeof fs->id, "%s", w[1]);
+		fs->line = p->line;
+		TAILQ_INSERT_TAIL(&p->conf->filesystems, fs, entry);
+		p->obj = fs;
+		p->section = SECTION_FS;
+	} else {
+		TAILQ_FOREACH(l, &p->conf->listeners, entry) {
+			if (strcmp(l->name, w[1]) == 0)
+				return config_error(p, "listener %s defined twice",
+				    w[1]);
+		}
+		if (strlen(w[1]) > 64)
+			return config_error(p, "listener name longer than 64 bytes");
+		l = xcalloc(1, sizeof *l);
+		l->name = xstrdup(w[1]);
+		l->line = p->line;
+		TAILQ_INSERT_TAIL(&p->conf->listeners, l, entry);
+		p->obj = l;
+		p->section = SECTION_LISTENER;
+	}
+	return config_defaults(p, p->section);
+}
+
+/* Parse one line. */
+static int
+config_line(struct config_parser *p, char *line)
+{
+	char *w[3];
+	size_t i;
+	int n, r;
+
+	if ((n = config_split(line, w, 3)) < 0)
+		return config_error(p, "too many words");
+	if (n == 0)
+		return 0;
+	if (strcmp(w[0], "}") == 0) {
+		if (n != 1)
+			return config_error(p, "unexpected text after '}'");
+		if (p->section == SECTION_GLOBAL)
+			return config_error(p, "'}' without a block");
+		if ((r = config_required(p, p->section)) != 0)
+			return r;
+		p->section = SECTION_GLOBAL;
+		p->obj = NULL;
+		return 0;
+	}
+	if (strcmp(w[0], "filesystem") == 0 && p->section == SECTION_GLOBAL)
+		return config_open_block(p, w, n);
+	if (strcmp(w[0], "listener") == 0 && p->section == SECTION_GLOBAL)
+		return config_open_block(p, w, n);
+	for (i = 0; i < nitems(config_items); i++) {
+		if (strcmp(config_items[i].name, w[0]) != 0)
+			continue;
+		if (config_items[i].section != p->section)
+			continue;
+		if (n != 2)
+			return config_error(p, "%s takes exactly one value", w[0]);
+		if (p->set[i] && p->section == SECTION_GLOBAL)
+			return config_error(p, "%s set twice", w[0]);
+		p->set[i] = 1;
+		return config_set(p, &config_items[i], w[1]);
+	}
+	for (i = 0; i < nitems(config_items); i++) {
+		if (strcmp(config_items[i].name, w[0]) == 0)
+			return config_error(p, "%s belongs in a %s block, not %s",
+			    w[0], config_section_names[config_items[i].section],
+			    p->section == SECTION_GLOBAL ? "at the top level" :
+			    config_section_names[p->section]);
+	}
+	return config_error(p, "unknown keyword '%.64s' (efsgw --help-config lists them)", w[0]);
+}
+
+/* Cross-field checks once the whole file is read. */
+static int
+config_commit(struct config_parser *p)
+{
+	struct config *c = p->conf;
+	struct config_listener *l, *l2;
+	struct config_fs *fs;
+	int nfs = 0;
+
+	TAILQ_FOREACH(fs, &c->filesystems, entry)
+		nfs++;
+	if (nfs == 0)
+		return config_error(p, "no filesystem block: nothing to serve");
+	if (TAILQ_EMPTY(&c->listeners))
+		return config_error(p, "no listener block: nowhere to accept clients");
+	TAILQ_FOREACH(l, &c->listeners, entry) {
+		p->line = l->line;
+		if (l->fs_id == NULL) {
+			if (nfs > 1)
+				return config_error(p, "listener %s: several file "
+				    "systems are defined, so name one with 'filesystem'",
+				    l->name);
+			l->fs_id = xstrdup(TAILQ_FIRST(&c->filesystems)->id);
+		}
+		if ((l->fs = config_find_fs(c, l->fs_id)) == NULL)
+			return config_error(p, "listener %s: no filesystem %s",
+			    l->name, l->fs_id);
+		TAILQ_FOREACH(l2, &c->listeners, entry) {
+			if (l2 != l && l2->addrlen == l->addrlen &&
+			    memcmp(&l2->addr, &l->addr, l->addrlen) == 0)
+				return config_error(p, "listeners %s and %s share "
+				    "address %s", l->name, l2->name, l->address);
+		}
+	}
+	if (c->max_record_preauth > c->max_record)
+		c->max_record_preauth = c->max_record;
+	return 0;
+}
+
+/* Parse config text. */
+int
+config_parse(const char *name, const char *text, struct config **confp,
+    char **cause)
+{
+	struct config_parser p;
+	const char *s = text, *nl;
+	char *line;
+	size_t len;
+	int r = 0;
+
+	*confp = NULL;
+	*cause = NULL;
+	memset(&p, 0, sizeof p);
+	p.name = name;
+	p.conf = xcalloc(1, sizeof *p.conf);
+	p.conf->refs = 1;
+	TAILQ_INIT(&p.conf->filesystems);
+	TAILQ_INIT(&p.conf->listeners);
+	if ((r = config_defaults(&p, SECTION_GLOBAL)) != 0)
+		goto out;
+	memset(p.set, 0, sizeof p.set);
+	while (*s != '\0') {
+		p.line++;
+		nl = strchr(s, '\n');
+		len = nl != NULL ? (size_t)(nl - s) : strlen(s);
+		if (len > 4096) {
+			r = config_error(&p, "line longer than 4096 bytes");
+			goto out;
+		}
+		line = xstrndup(s, len);
+		if (memchr(s, '\0', len) != NULL || strchr(line, '\r') != NULL) {
+			free(line);
+			r = config_error(&p, "control characters in line");
+			goto out;
+		}
+		r = config_line(&p, line);
+		free(line);
+		if (r != 0)
+			goto out;
+		s += len;
+		if (*s == '\n')
+			s++;
+	}
+	if (p.section != SECTION_GLOBAL) {
+		r = config_error(&p, "end of file inside a %s block",
+		    config_section_names[p.section]);
+		goto out;
+	}
+	r = config_commit(&p);
+out:
+	if (r != 0) {
+		config_release(p.conf);
+		*cause = p.cause;
+		return r;
+	}
+	*confp = p.conf;
+	return 0;
+}
+
+/*
+ * Load what the config names in other files: each file system's handle
+ * keys (created under state-dir when the default file is missing and
+ * create is set) and access points; check every listener's access point.
+ */
+static int
+config_load_files(struct config *c, int create, char **cause)
+{
+	struct config_fs *fs;
+	struct config_listener *l;
+	const struct access_point *ap;
+	char *path;
+	size_t i;
+	int r, isdefault;
+
+	TAILQ_FOREACH(fs, &c->filesystems, entry) {
+		isdefault = fs->handle_keys == NULL;
+		if (isdefault)
+			xasprintf(&path, "%s/%s.keys", c->state_dir, fs->id);
+		else
+			path = xstrdup(fs->handle_keys);
+		if (isdefault && access(path, F_OK) != 0) {
+			if (!create) {
+				log_info("%s: %s does not exist; efsgw will create "
+				    "it with a new key", fs->id, path);
+				fs->keys_pending = 1;
+				free(path);
+				continue;
+			}
+			if (mkdir(c->state_dir, 0700) != 0 && errno != EEXIST) {
+				xasprintf(cause, "state-dir %s: %s", c->state_dir,
+				    strerror(errno));
+				free(path);
+				return EFSGW_ERR_SYSTEM;
+			}
+			r = seal_keys_create(path, cause);
+			if (r != 0 && access(path, F_OK) != 0) {
+				free(path);
+				return r;
+			}
+			free(*cause);
+			*cause = NULL;
+			log_info("%s: created handle key file %s; copy it to every "
+			    "gateway serving this file system", fs->id, path);
+		}
+		r = seal_keys_load(path, &fs->keys, cause);
+		free(path);
+		if (r != 0)
+			return r;
+		if (fs->access_points != NULL) {
+			if ((r = access_points_load(fs->access_points, &fs->aps,
+			    cause)) != 0)
+				return r;
+			for (i = 0; i < fs->aps->n; i++) {
+				if (strcmp(fs->aps->v[i].fs_id, fs->id) != 0) {
+					xasprintf(cause, "%s: access point %s belongs "
+					    "to %s, not %s", fs->access_points,
+					    fs->aps->v[i].id, fs->aps->v[i].fs_id,
+					    fs->id);
+					return EFSGW_ERR_BAD_VALUE;
+				}
+			}
+		}
+	}
+	TAILQ_FOREACH(l, &c->listeners, entry) {
+		if (l->ap_id == NULL)
+			continue;
+		ap = access_points_find(l->fs->aps, l->ap_id);
+		if (ap == NULL) {
+			xasprintf(cause, "%s:%d: listener %s: access point %s is "
+			    "not defined for %s", c->path != NULL ? c->path :
+			    "config", l->line, l->name, l->ap_id, l->fs_id);
+			return EFSGW_ERR_NOT_FOUND;
+		}
+	}
+	return 0;
+}
+
+/* Load a config file. */
+int
+config_load(const char *path, struct config **confp, char **cause)
+{
+	return config_load_flags(path, CONFIG_LOAD_CREATE, confp, cause);
+}
+
+/* Load a config file and the files it names. */
+int
+config_load_flags(const char *path, int flags, struct config **confp,
+    char **cause)
+{
+	int r;
+
+	if ((r = config_load_text(path, confp, cause)) != 0)
+		return r;
+	if ((r = config_load_files(*confp, flags & CONFIG_LOAD_CREATE,
+	    cause)) != 0) {
+		config_release(*confp);
+		*confp = NULL;
+		return r;
+	}
+	return 0;
+}
+
+/* Read and parse a config file (without the files it names). */
+static int
+config_load_text(const char *path, struct config **confp, char **cause)
+{
+	FILE *f;
+	char *text;
+	long n;
+	int r;
+
+	*confp = NULL;
+	*cause = NULL;
+	if ((f = fopen(path, "r")) == NULL) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return EFSGW_ERR_SYSTEM;
+	}
+	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) != 0) {
+		xasprintf(cause, "%s: cannot read: %s", path, strerror(errno));
+		fclose(f);
+		return EFSGW_ERR_SYSTEM;
+	}
+	if (n > 1024 * 1024) {
+		xasprintf(cause, "%s: larger than 1 MiB", path);
+		fclose(f);
+		return EFSGW_ERR_TOO_LONG;
+	}
+	text = xmalloc((size_t)n + 1);
+	if (fread(text, 1, (size_t)n, f) != (size_t)n) {
+		xasprintf(cause, "%s: short read", path);
+		free(text);
+		fclose(f);
+		return EFSGW_ERR_SYSTEM;
+	}
+	text[n] = '\0';
+	fclose(f);
+	if (strlen(text) != (size_t)n) {
+		xasprintf(cause, "%s: contains a NUL byte", path);
+		free(text);
+		return EFSGW_ERR_SYNTAX;
+	}
+	r = config_parse(path, text, confp, cause);
+	free(text);
+	if (r == 0)
+		(*confp)->path = xstrdup(path);
+	return r;
+}
+
+void
+config_add_ref(struct config *c)
+{
+	c->refs++;
+}
+
+/* Free the strings items of section s own in obj. */
+static void
+config_free_strings(enum config_section s, void *obj)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(config_items); i++) {
+		if (config_items[i].section != s)
+			continue;
+		switch (config_items[i].type) {
+		case CONFIG_STRING:
+		case CONFIG_PATH:
+		case CONFIG_FSREF:
+		case CONFIG_APREF:
+		case CONFIG_FSADDR:
+		case CONFIG_LISTENADDR:
+			free(*(char **)((char *)obj + config_items[i].offset));
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* Drop a reference. */
+void
+config_release(struct config *c)
+{
+	struct config_fs *fs;
+	struct config_listener *l;
+
+	if (c == NULL || --c->refs > 0)
+		return;
+	while ((fs = TAILQ_FIRST(&c->filesystems)) != NULL) {
+		TAILQ_REMOVE(&c->filesystems, fs, entry);
+		config_free_strings(SECTION_FS, fs);
+		access_points_free(fs->aps);
+		OPENSSL_cleanse(&fs->keys, sizeof fs->keys);
+		free(fs);
+	}
+	while ((l = TAILQ_FIRST(&c->listeners)) != NULL) {
+		TAILQ_REMOVE(&c->listeners, l, entry);
+		config_free_strings(SECTION_LISTENER, l);
+		free(l->name);
+		free(l);
+	}
+	config_free_strings(SECTION_GLOBAL, c);
+	free(c->path);
+	free(c);
+}
+
+struct config_fs *
+config_find_fs(const struct config *c, const char *id)
+{
+	struct config_fs *fs;
+
+	TAILQ_FOREACH(fs, &c->filesystems, entry) {
+		if (strcmp(fs->id, id) == 0)
+			return fs;
+	}
+	return NULL;
+}
+
+/* Format a grants mask as the config writes it. */
+const char *
+config_grants_string(uint32_t g)
+{
+	static char buf[32];
+
+	buf[0] = '\0';
+	if (g & GRANT_MOUNT)
+		strcat(buf, "mount,");
+	if (g & GRANT_WRITE)
+		strcat(buf, "write,");
+	if (g & GRANT_ROOT)
+		strcat(buf, "root,");
+	if (buf[0] == '\0')
+		return "none";
+	buf[strlen(buf) - 1] = '\0';
+	return buf;
+}
+
+/* Print the items of section s from obj. */
+static void
+config_print_items(enum config_section s, const void *obj, FILE *f,
+    const char *indent)
+{
+	const char *str;
+	size_t i;
+
+	for (i = 0; i < nitems(config_items); i++) {
+		const struct config_item *it = &config_items[i];
+		const char *p = (const char *)obj + it->offset;
+
+		if (it->section != s)
+			continue;
+		switch (it->type) {
+		case CONFIG_UINT:
+			fprintf(f, "%s%s %u\n", indent, it->name,
+			    *(const uint32_t *)p);
+			break;
+		case CONFIG_BOOL:
+			fprintf(f, "%s%s %s\n", indent, it->name,
+			    *(const int *)p ? "yes" : "no");
+			break;
+		case CONFIG_LOGLEVEL:
+			fprintf(f, "%s%s %s\n", indent, it->name,
+			    log_level_name(*(const int *)p));
+			break;
+		case CONFIG_GRANTS:
+			fprintf(f, "%s%s %s\n", indent, it->name,
+			    config_grants_string(*(const uint32_t *)p));
+			break;
+		default:
+			str = *(char *const *)p;
+			if (str != NULL)
+				fprintf(f, "%s%s %s\n", indent, it->name, str);
+			break;
+		}
+	}
+}
+
+/* Print the effective config. */
+void
+config_print(const struct config *c, FILE *f)
+{
+	struct config_fs *fs;
+	struct config_listener *l;
+
+	config_print_items(SECTION_GLOBAL, c, f, "");
+	TAILQ_FOREACH(fs, &c->filesystems, entry) {
+		fprintf(f, "\nfilesystem %s {\n", fs->id);
+		config_print_items(SECTION_FS, fs, f, "\t");
+		fprintf(f, "}\n");
+	}
+	TAILQ_FOREACH(l, &c->listeners, entry) {
+		fprintf(f, "\nlistener %s {\n", l->name);
+		config_print_items(SECTION_LISTENER, l, f, "\t");
+		fprintf(f, "}\n");
+	}
+}
+
+/* Print every keyword's help. */
+void
+config_print_help(FILE *f)
+{
+	static const char *const types[] = {
+		"number", "yes|no", "text", "level", "host:port", "addr:port",
+		"/path", "fs-id", "actions", "fsap-id"
+	};
+	enum config_section s;
+	size_t i;
+
+	for (s = SECTION_GLOBAL; s <= SECTION_LISTENER; s++) {
+		fprintf(f, "%s%s:\n", s == SECTION_GLOBAL ? "" : "\n",
+		    s == SECTION_GLOBAL ? "top level" :
+		    s == SECTION_FS ? "filesystem fs-ID { ... }" :
+		    "listener NAME { ... }");
+		for (i = 0; i < nitems(config_items); i++) {
+			const struct config_item *it = &config_items[i];
+
+			if (it->section != s)
+				continue;
+			fprintf(f, "  %-24s %-9s ", it->name, types[it->type]);
+			if (it->type == CONFIG_UINT)
+				fprintf(f, "[%u..%u] ", it->min, it->max);
+			fprintf(f, "default %s%s\n      %s\n",
+			    it->def != NULL ? it->def : "(none)",
+			    it->reloadable ? "" : ", restart to change",
+			    it->help);
+		}
+	}
+}
+
+/* Describe what a reload cannot change. */
+char *
+config_reload_warnings(const struct config *old, const struct config *new)
+{
+	const struct config_listener *a, *b;
+	char *msg = NULL;
+
+	a = TAILQ_FIRST(&old->listeners);
+	b = TAILQ_FIRST(&new->listeners);
+	while (a != NULL && b != NULL) {
+		if (strcmp(a->name, b->name) != 0 ||
+		    strcmp(a->address, b->address) != 0 ||
+		    strcmp(a->fs_id, b->fs_id) != 0)
+			break;
+		a = TAILQ_NEXT(a, entry);
+		b = TAILQ_NEXT(b, entry);
+	}
+	if (a != NULL || b != NULL)
+		msg = xstrdup("listener changes take effect only after a restart; "
+		    "the running listeners are kept");
+	return msg;
+}

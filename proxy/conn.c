@@ -1,0 +1,461 @@
+/*
+ * efsgw - one client connection and the backend connection that serves
+ * it (one to one, so NFSv4.1 sessions, state and the backchannel stay
+ * intact). This file owns the sockets: accepting, connecting to the
+ * backend (from a reserved port when asked), reading records in both
+ * directions, timeouts, backpressure and closing. What happens to each
+ * record is call.c's business.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "conn.h"
+
+/* Output queued past this stops reading from the other side. */
+#define CONN_HIGH_WATER		(4 * 1024 * 1024)
+#define CONN_LOW_WATER		(1 * 1024 * 1024)
+#define CONN_RESERVED_PORT_LOW	600
+
+static uint64_t conn_next_id = 1;
+
+static void conn_client_read_cb(struct bufferevent *, void *);
+static void conn_update(struct conn *);
+
+/* Log a bad-input message, at most 10 a second across the process. */
+void
+conn_log_bad(struct conn *c, const char *fmt, ...)
+{
+	static time_t window;
+	static unsigned count, dropped;
+	char msg[256];
+	time_t now = time(NULL);
+	va_list ap;
+
+	if (now != window) {
+		if (dropped > 0)
+			log_warn("%u more bad-input messages suppressed", dropped);
+		window = now;
+		count = 0;
+		dropped = 0;
+	}
+	if (++count > 10) {
+		dropped++;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	log_info("conn %llu (%s): %s", (unsigned long long)c->id, c->peer, msg);
+}
+
+/* Close a connection because of bad input. */
+int
+conn_abort(struct conn *c, const char *why, int r)
+{
+	if (r != 0)
+		conn_log_bad(c, "closing: %s: %s", why, efsgw_err(r));
+	else
+		conn_log_bad(c, "closing: %s", why);
+	conn_free(c);
+	return -1;
+}
+
+/* Peek the chains of rec into c->vec. */
+int
+conn_peek(struct conn *c, struct evbuffer *rec)
+{
+	int n;
+
+	n = evbuffer_peek(rec, -1, NULL, NULL, 0);
+	if (n < 0)
+		return -1;
+	if (n > c->vecmax) {
+		c->vecmax = n < 16 ? 16 : n;
+		c->vec = xreallocarray(c->vec, (size_t)c->vecmax, sizeof *c->vec);
+	}
+	if (n > 0)
+		evbuffer_peek(rec, -1, NULL, c->vec, n);
+	return n;
+}
+
+/* Write a framed record to bev's output. */
+static int
+conn_send(struct bufferevent *bev, struct evbuffer *msg)
+{
+	struct evbuffer *out = bufferevent_get_output(bev);
+	int r;
+
+	if ((r = rpc_record_put_mark(out, evbuffer_get_length(msg))) != 0)
+		return r;
+	if (evbuffer_add_buffer(out, msg) != 0)
+		return EFSGW_ERR_NOMEM;
+	return 0;
+}
+
+/* Queue a record to the client. */
+int
+conn_send_client(struct conn *c, struct evbuffer *msg)
+{
+	c->bytes_out += evbuffer_get_length(msg) + 4;
+	return conn_send(c->cbev, msg);
+}
+
+/* Queue a record to the server. */
+int
+conn_send_backend(struct conn *c, struct evbuffer *msg)
+{
+	return conn_send(c->bbev, msg);
+}
+
+/* Decide which sides may be read, and arm the client's timeout. */
+static void
+conn_update(struct conn *c)
+{
+	struct evbuffer *bout = bufferevent_get_output(c->bbev);
+	struct evbuffer *cout = bufferevent_get_output(c->cbev);
+	struct timeval tv = { 0, 0 };
+	int read_client;
+
+	read_client = !c->draining && !c->closing &&
+	    evbuffer_get_length(bout) < CONN_HIGH_WATER &&
+	    c->fore.n < c->conf->max_pending;
+	if (read_client) {
+		if (rpc_record_pending(c->crec) > 0 ||
+		    evbuffer_get_length(bufferevent_get_input(c->cbev)) > 0)
+			tv.tv_sec = c->conf->record_timeout;
+		else if (c->conf->idle_timeout > 0 && c->fore.n == 0)
+			tv.tv_sec = c->conf->idle_timeout;
+		bufferevent_set_timeouts(c->cbev, tv.tv_sec > 0 ? &tv : NULL,
+		    NULL);
+		bufferevent_enable(c->cbev, EV_READ);
+	} else
+		bufferevent_disable(c->cbev, EV_READ);
+	if (!c->closing && evbuffer_get_length(cout) < CONN_HIGH_WATER)
+		bufferevent_enable(c->bbev, EV_READ);
+	else
+		bufferevent_disable(c->bbev, EV_READ);
+}
+
+/* Process every complete record the client has sent. */
+static void
+conn_client_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+	struct evbuffer *in = bufferevent_get_input(bev), *rec;
+	size_t before;
+	int r;
+
+	if (c->in_read)
+		return;
+	c->in_read = 1;
+	for (;;) {
+		if (c->draining || c->closing ||
+		    c->fore.n >= c->conf->max_pending ||
+		    evbuffer_get_length(bufferevent_get_output(c->bbev)) >=
+		    CONN_HIGH_WATER)
+			break;
+		before = evbuffer_get_length(in);
+		rpc_record_set_max(c->crec, c->seen_compound ?
+		    c->conf->max_record : c->conf->max_record_preauth);
+		r = rpc_record_read(c->crec, in, &rec);
+		c->bytes_in += before - evbuffer_get_length(in);
+		if (r < 0) {
+			conn_abort(c, r == EFSGW_ERR_TOO_LONG ?
+			    "record larger than max-record-size" :
+			    "too many fragments in one record", 0);
+			return;
+		}
+		if (r == 0)
+			break;
+		c->calls++;
+		r = call_from_client(c, rec);
+		evbuffer_free(rec);
+		if (r < 0)
+			return;		/* c is gone */
+	}
+	c->in_read = 0;
+	conn_update(c);
+}
+
+/* Process every complete record the server has sent. */
+static void
+conn_backend_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+	struct evbuffer *in = bufferevent_get_input(bev), *rec;
+	int r;
+
+	for (;;) {
+		if (evbuffer_get_length(bufferevent_get_output(c->cbev)) >=
+		    CONN_HIGH_WATER)
+			break;
+		r = rpc_record_read(c->brec, in, &rec);
+		if (r < 0) {
+			log_warn("conn %llu: backend sent a record over the limit; "
+			    "closing", (unsigned long long)c->id);
+			conn_free(c);
+			return;
+		}
+		if (r == 0)
+			break;
+		r = call_from_backend(c, rec);
+		evbuffer_free(rec);
+		if (r < 0)
+			return;
+	}
+	if (c->draining && c->fore.n == 0) {
+		c->closing = 1;
+		if (evbuffer_get_length(bufferevent_get_output(c->cbev)) == 0) {
+			conn_free(c);
+			return;
+		}
+	}
+	conn_update(c);
+	/* Replies freed slots: records already buffered may go on now. */
+	if (evbuffer_get_length(bufferevent_get_input(c->cbev)) > 0)
+		conn_client_read_cb(c->cbev, c);
+}
+
+/* Output to the client drained below the low-water mark. */
+static void
+conn_client_write_cb(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+
+	if (c->closing && evbuffer_get_length(bufferevent_get_output(bev)) == 0) {
+		conn_free(c);
+		return;
+	}
+	conn_update(c);
+	if (evbuffer_get_length(bufferevent_get_input(c->bbev)) > 0)
+		conn_backend_read_cb(c->bbev, c);
+}
+
+/* Output to the server drained below the low-water mark. */
+static void
+conn_backend_write_cb(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+
+	conn_update(c);
+	if (evbuffer_get_length(bufferevent_get_input(c->cbev)) > 0)
+		conn_client_read_cb(c->cbev, c);
+}
+
+/* Client connection events: EOF, errors, timeouts. */
+static void
+conn_client_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	if (what & BEV_EVENT_TIMEOUT) {
+		if (rpc_record_pending(c->crec) > 0) {
+			conn_abort(c, "client stalled in the middle of a record", 0);
+			return;
+		}
+		if (c->fore.n > 0) {
+			conn_update(c);		/* waiting on the server: fine */
+			return;
+		}
+		log_info("conn %llu (%s): idle for %u s, closing",
+		    (unsigned long long)c->id, c->peer, c->conf->idle_timeout);
+		conn_free(c);
+		return;
+	}
+	if (what & BEV_EVENT_EOF)
+		log_debug("conn %llu (%s): client closed", (unsigned long long)c->id,
+		    c->peer);
+	else if (what & BEV_EVENT_ERROR)
+		log_debug("conn %llu (%s): client error: %s",
+		    (unsigned long long)c->id, c->peer,
+		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+	conn_free(c);
+}
+
+/* Backend connection events. */
+static void
+conn_backend_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	if (what & BEV_EVENT_CONNECTED) {
+		c->backend_up = 1;
+		bufferevent_set_timeouts(bev, NULL, NULL);
+		log_debug("conn %llu: backend connected", (unsigned long long)c->id);
+		return;
+	}
+	if (what & BEV_EVENT_TIMEOUT)
+		log_warn("conn %llu (%s): %s: backend %s timed out; closing the "
+		    "client", (unsigned long long)c->id, c->peer, c->fs_id,
+		    c->backend_up ? "connection" : "connect");
+	else if (what & BEV_EVENT_EOF)
+		log_warn("conn %llu (%s): %s: backend closed the connection; "
+		    "closing the client", (unsigned long long)c->id, c->peer,
+		    c->fs_id);
+	else
+		log_warn("conn %llu (%s): %s: backend %s: %s; closing the client",
+		    (unsigned long long)c->id, c->peer, c->fs_id,
+		    c->backend_up ? "error" : "connect failed",
+		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+	conn_free(c);
+}
+
+/* Open the backend socket, from a reserved port when asked. */
+static int
+conn_backend_socket(const struct config_fs *fs)
+{
+	struct sockaddr_storage ss;
+	int fd, one = 1, port;
+
+	fd = socket(fs->backend_addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	if (!fs->reserved_port)
+		return fd;
+	/* knfsd's "secure" export option wants a source port below 1024. */
+	for (port = 1023; port >= CONN_RESERVED_PORT_LOW; port--) {
+		memset(&ss, 0, sizeof ss);
+		ss.ss_family = fs->backend_addr.ss_family;
+		if (ss.ss_family == AF_INET)
+			((struct sockaddr_in *)&ss)->sin_port = htons(port);
+		else
+			((struct sockaddr_in6 *)&ss)->sin6_port = htons(port);
+		if (bind(fd, (struct sockaddr *)&ss, ss.ss_family == AF_INET ?
+		    sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6)) == 0)
+			return fd;
+		if (errno != EADDRINUSE)
+			break;
+	}
+	close(fd);
+	errno = EADDRNOTAVAIL;
+	return -1;
+}
+
+/* Accepted a client: connect its backend. */
+struct conn *
+conn_new(struct gateway *gw, int fd, const struct sockaddr *sa,
+    socklen_t salen, struct config *conf, const struct config_listener *cl)
+{
+	struct event_base *base = gateway_base(gw);
+	struct timeval tv = { conf->connect_timeout, 0 };
+	struct conn *c;
+	int bfd;
+
+	c = xcalloc(1, sizeof *c);
+	c->id = conn_next_id++;
+	c->gw = gw;
+	c->conf = conf;
+	config_add_ref(conf);
+	snprintf(c->fs_id, sizeof c->fs_id, "%s", cl->fs->id);
+	snprintf(c->listener, sizeof c->listener, "%s", cl->name);
+	addr_format(sa, c->peer, sizeof c->peer);
+	c->cmp = xmalloc(sizeof *c->cmp);
+	c->crec = rpc_record_new(conf->max_record_preauth);
+	c->brec = rpc_record_new(conf->max_record + 64 * 1024);
+	if (c->crec == NULL || c->brec == NULL)
+		fatalx("out of memory");
+	c->cbev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (c->cbev == NULL)
+		fatalx("bufferevent_socket_new");
+	bufferevent_setcb(c->cbev, conn_client_read_cb, conn_client_write_cb,
+	    conn_client_event_cb, c);
+	bufferevent_setwatermark(c->cbev, EV_WRITE, CONN_LOW_WATER, 0);
+
+	if ((bfd = conn_backend_socket(cl->fs)) < 0) {
+		log_warn("conn %llu (%s): %s: cannot open a backend socket: %s",
+		    (unsigned long long)c->id, c->peer, c->fs_id, strerror(errno));
+		c->bbev = NULL;
+		goto fail;
+	}
+	c->bbev = bufferevent_socket_new(base, bfd, BEV_OPT_CLOSE_ON_FREE);
+	if (c->bbev == NULL)
+		fatalx("bufferevent_socket_new");
+	bufferevent_setcb(c->bbev, conn_backend_read_cb, conn_backend_write_cb,
+	    conn_backend_event_cb, c);
+	bufferevent_setwatermark(c->bbev, EV_WRITE, CONN_LOW_WATER, 0);
+	bufferevent_set_timeouts(c->bbev, NULL, &tv);
+	if (bufferevent_socket_connect(c->bbev,
+	    (const struct sockaddr *)&cl->fs->backend_addr,
+	    (int)cl->fs->backend_addrlen) != 0) {
+		log_warn("conn %llu (%s): %s: cannot connect to backend %s",
+		    (unsigned long long)c->id, c->peer, c->fs_id, cl->fs->backend);
+		goto fail;
+	}
+	log_info("conn %llu: client %s on %s for %s", (unsigned long long)c->id,
+	    c->peer, c->listener, c->fs_id);
+	bufferevent_enable(c->bbev, EV_READ | EV_WRITE);
+	bufferevent_enable(c->cbev, EV_READ | EV_WRITE);
+	conn_update(c);
+	return c;
+fail:
+	/* Not yet known to the gateway: free without telling it. */
+	if (c->bbev != NULL)
+		bufferevent_free(c->bbev);
+	bufferevent_free(c->cbev);
+	rpc_record_free(c->crec);
+	rpc_record_free(c->brec);
+	config_release(c->conf);
+	free(c->cmp);
+	free(c);
+	return NULL;
+}
+
+/* Stop reading new calls; close once the ones in flight are answered. */
+void
+conn_drain(struct conn *c)
+{
+	c->draining = 1;
+	if (c->fore.n == 0 &&
+	    evbuffer_get_length(bufferevent_get_output(c->cbev)) == 0) {
+		conn_free(c);
+		return;
+	}
+	if (c->fore.n == 0)
+		c->closing = 1;
+	conn_update(c);
+}
+
+/* Close both sides and free everything. */
+void
+conn_free(struct conn *c)
+{
+	if (c == NULL)
+		return;
+	log_debug("conn %llu (%s): closed after %llu calls, %llu bytes in, "
+	    "%llu out", (unsigned long long)c->id, c->peer,
+	    (unsigned long long)c->calls, (unsigned long long)c->bytes_in,
+	    (unsigned long long)c->bytes_out);
+	gateway_conn_closed(c->gw, c);
+	bufferevent_free(c->cbev);
+	bufferevent_free(c->bbev);
+	rpc_record_free(c->crec);
+	rpc_record_free(c->brec);
+	pending_clear(c, &c->fore);
+	pending_clear(c, &c->back);
+	pending_free_list(c);
+	config_release(c->conf);
+	free(c->vec);
+	free(c->cmp);
+	free(c->ins);
+	free(c);
+}
+
+uint64_t
+conn_id(const struct conn *c)
+{
+	return c->id;
+}

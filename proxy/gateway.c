@@ -1,0 +1,343 @@
+/*
+ * efsgw - the gateway as a whole: the current config generation, the
+ * listening sockets, the live connections and one root probe per file
+ * system. Reload swaps the generation for new connections while live ones
+ * keep the one they started with; drain stops accepting and lets each
+ * connection finish what is in flight.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <sys/stat.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "proxy.h"
+
+struct gateway_listener {
+	struct gateway		*gw;
+	char			*name;
+	struct evconnlistener	*evl;
+	TAILQ_ENTRY(gateway_listener) entry;
+};
+
+struct gateway_probe {
+	struct fsroot		*root;
+	int			 seen;		/* used during reload */
+	TAILQ_ENTRY(gateway_probe) entry;
+};
+
+struct gateway_conn {
+	struct conn		*conn;
+	TAILQ_ENTRY(gateway_conn) entry;
+};
+
+struct gateway {
+	struct event_base	*base;
+	struct config		*conf;
+	TAILQ_HEAD(, gateway_listener) listeners;
+	TAILQ_HEAD(, gateway_probe) probes;
+	TAILQ_HEAD(, gateway_conn) conns;
+	uint32_t		 nconns;
+	int			 draining;
+	struct event		*drain_timer;
+	uint64_t		 captured;
+};
+
+/* Create the probes for every file system of conf, reusing old ones. */
+static void
+gateway_sync_probes(struct gateway *gw)
+{
+	struct gateway_probe *p, *tmp;
+	struct config_fs *fs;
+
+	TAILQ_FOREACH(p, &gw->probes, entry)
+		p->seen = 0;
+	TAILQ_FOREACH(fs, &gw->conf->filesystems, entry) {
+		TAILQ_FOREACH(p, &gw->probes, entry) {
+			if (strcmp(fsroot_fs_id(p->root), fs->id) == 0)
+				break;
+		}
+		if (p == NULL) {
+			p = xcalloc(1, sizeof *p);
+			p->root = fsroot_new(gw->base, fs, gw->conf->probe_interval);
+			TAILQ_INSERT_TAIL(&gw->probes, p, entry);
+		} else
+			fsroot_update(p->root, fs, gw->conf->probe_interval);
+		p->seen = 1;
+	}
+	TAILQ_FOREACH_SAFE(p, &gw->probes, entry, tmp) {
+		if (p->seen)
+			continue;
+		TAILQ_REMOVE(&gw->probes, p, entry);
+		fsroot_free(p->root);
+		free(p);
+	}
+}
+
+/* New gateway on base with conf (takes the reference). */
+struct gateway *
+gateway_new(struct event_base *base, struct config *conf)
+{
+	struct gateway *gw;
+
+	gw = xcalloc(1, sizeof *gw);
+	gw->base = base;
+	gw->conf = conf;
+	TAILQ_INIT(&gw->listeners);
+	TAILQ_INIT(&gw->probes);
+	TAILQ_INIT(&gw->conns);
+	gateway_sync_probes(gw);
+	return gw;
+}
+
+/* Close every listener. */
+static void
+gateway_unlisten(struct gateway *gw)
+{
+	struct gateway_listener *gl;
+
+	while ((gl = TAILQ_FIRST(&gw->listeners)) != NULL) {
+		TAILQ_REMOVE(&gw->listeners, gl, entry);
+		evconnlistener_free(gl->evl);
+		free(gl->name);
+		free(gl);
+	}
+}
+
+void
+gateway_free(struct gateway *gw)
+{
+	struct gateway_probe *p;
+	struct gateway_conn *gc;
+
+	if (gw == NULL)
+		return;
+	gateway_unlisten(gw);
+	while ((gc = TAILQ_FIRST(&gw->conns)) != NULL)
+		conn_free(gc->conn);	/* calls gateway_conn_closed */
+	while ((p = TAILQ_FIRST(&gw->probes)) != NULL) {
+		TAILQ_REMOVE(&gw->probes, p, entry);
+		fsroot_free(p->root);
+		free(p);
+	}
+	if (gw->drain_timer != NULL)
+		event_free(gw->drain_timer);
+	config_release(gw->conf);
+	free(gw);
+}
+
+/* Accept one client. */
+static void
+gateway_accept_cb(struct evconnlistener *evl, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct gateway_listener *gl = arg;
+	struct gateway *gw = gl->gw;
+	struct config_listener *cl;
+	struct gateway_conn *gc;
+	struct conn *c;
+	char peer[64];
+	int one = 1;
+
+	if (gw->draining) {
+		evutil_closesocket(fd);
+		return;
+	}
+	if (gw->nconns >= gw->conf->max_conns) {
+		log_warn("refusing %s: %u connections already (max-connections)",
+		    addr_format(sa, peer, sizeof peer), gw->nconns);
+		evutil_closesocket(fd);
+		return;
+	}
+	TAILQ_FOREACH(cl, &gw->conf->listeners, entry) {
+		if (strcmp(cl->name, gl->name) == 0)
+			break;
+	}
+	if (cl == NULL) {
+		evutil_closesocket(fd);
+		return;
+	}
+	/* Small RPCs must not wait for Nagle (RFC 5531 records are latency bound). */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	evutil_make_socket_nonblocking(fd);
+	c = conn_new(gw, fd, sa, (socklen_t)salen, gw->conf, cl);
+	if (c == NULL)
+		return;
+	gc = xcalloc(1, sizeof *gc);
+	gc->conn = c;
+	TAILQ_INSERT_TAIL(&gw->conns, gc, entry);
+	gw->nconns++;
+}
+
+/* Log accept errors (out of descriptors) without spinning. */
+static void
+gateway_accept_error_cb(struct evconnlistener *evl, void *arg)
+{
+	int e = EVUTIL_SOCKET_ERROR();
+
+	log_warn("accept: %s", evutil_socket_error_to_string(e));
+}
+
+/* Open every listener of the current config. */
+int
+gateway_listen(struct gateway *gw, char **cause)
+{
+	struct config_listener *cl;
+	struct gateway_listener *gl;
+	char addr[64];
+
+	*cause = NULL;
+	TAILQ_FOREACH(cl, &gw->conf->listeners, entry) {
+		gl = xcalloc(1, sizeof *gl);
+		gl->gw = gw;
+		gl->name = xstrdup(cl->name);
+		gl->evl = evconnlistener_new_bind(gw->base, gateway_accept_cb, gl,
+		    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
+		    LEV_OPT_CLOSE_ON_EXEC, 1024, (struct sockaddr *)&cl->addr,
+		    (int)cl->addrlen);
+		if (gl->evl == NULL) {
+			xasprintf(cause, "listener %s: cannot listen on %s: %s",
+			    cl->name, cl->address, strerror(errno));
+			free(gl->name);
+			free(gl);
+			gateway_unlisten(gw);
+			return EFSGW_ERR_SYSTEM;
+		}
+		evconnlistener_set_error_cb(gl->evl, gateway_accept_error_cb);
+		TAILQ_INSERT_TAIL(&gw->listeners, gl, entry);
+		log_info("listener %s on %s serving %s", cl->name,
+		    addr_format((struct sockaddr *)&cl->addr, addr, sizeof addr),
+		    cl->fs_id);
+	}
+	return 0;
+}
+
+/* Swap in a new config generation. */
+void
+gateway_reload(struct gateway *gw, struct config *conf)
+{
+	char *warn;
+
+	if ((warn = config_reload_warnings(gw->conf, conf)) != NULL) {
+		log_warn("%s", warn);
+		free(warn);
+	}
+	config_release(gw->conf);
+	gw->conf = conf;
+	log_set_level((enum log_level)conf->log_level);
+	gateway_sync_probes(gw);
+	log_info("configuration reloaded from %s", conf->path != NULL ?
+	    conf->path : "(text)");
+}
+
+/* Leave the loop when the drain time is up. */
+static void
+gateway_drain_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct gateway *gw = arg;
+
+	log_warn("drain timeout: closing %u connections with calls in flight",
+	    gw->nconns);
+	event_base_loopexit(gw->base, NULL);
+}
+
+/* Stop accepting; finish live calls; then exit the loop. */
+void
+gateway_drain(struct gateway *gw)
+{
+	struct gateway_conn *gc, *tmp;
+	struct timeval tv = { gw->conf->drain_timeout, 0 };
+
+	if (gw->draining)
+		return;
+	gw->draining = 1;
+	gateway_unlisten(gw);
+	log_info("draining %u connections (up to %u s)", gw->nconns,
+	    gw->conf->drain_timeout);
+	TAILQ_FOREACH_SAFE(gc, &gw->conns, entry, tmp)
+		conn_drain(gc->conn);
+	if (gw->nconns == 0) {
+		event_base_loopexit(gw->base, NULL);
+		return;
+	}
+	gw->drain_timer = evtimer_new(gw->base, gateway_drain_timeout, gw);
+	evtimer_add(gw->drain_timer, &tv);
+}
+
+/* Forget a closed connection. */
+void
+gateway_conn_closed(struct gateway *gw, struct conn *c)
+{
+	struct gateway_conn *gc;
+
+	TAILQ_FOREACH(gc, &gw->conns, entry) {
+		if (gc->conn == c)
+			break;
+	}
+	if (gc == NULL)
+		return;
+	TAILQ_REMOVE(&gw->conns, gc, entry);
+	free(gc);
+	gw->nconns--;
+	if (gw->draining && gw->nconns == 0)
+		event_base_loopexit(gw->base, NULL);
+}
+
+struct config *
+gateway_config(struct gateway *gw)
+{
+	return gw->conf;
+}
+
+struct event_base *
+gateway_base(struct gateway *gw)
+{
+	return gw->base;
+}
+
+/* Find the root probe of a file system. */
+struct fsroot *
+gateway_fsroot(struct gateway *gw, const char *fs_id)
+{
+	struct gateway_probe *p;
+
+	TAILQ_FOREACH(p, &gw->probes, entry) {
+		if (strcmp(fsroot_fs_id(p->root), fs_id) == 0)
+			return p->root;
+	}
+	return NULL;
+}
+
+/* Save a record into capture-dir (debug aid; fuzz seed corpus). */
+void
+gateway_capture(struct gateway *gw, const char *what, struct evbuffer *rec)
+{
+	struct evbuffer_iovec vec[64];
+	char *path;
+	int fd, n, i;
+
+	if (gw->conf->capture_dir == NULL || gw->captured >= 100000)
+		return;
+	xasprintf(&path, "%s/%06llu-%s.bin", gw->conf->capture_dir,
+	    (unsigned long long)gw->captured++, what);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	free(path);
+	if (fd < 0)
+		return;
+	n = evbuffer_peek(rec, 256 * 1024, NULL, vec, (int)nitems(vec));
+	for (i = 0; i < n && i < (int)nitems(vec); i++) {
+		if (write(fd, vec[i].iov_base, vec[i].iov_len) < 0)
+			break;
+	}
+	close(fd);
+}

@@ -1,0 +1,347 @@
+/*
+ * efsgw - the gateway daemon's internal interfaces: config, RPC framing
+ * and headers, connections, listeners and the backend root probe.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#ifndef EFSGW_PROXY_H
+#define EFSGW_PROXY_H
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "common.h"
+#include "auth.h"
+#include "nfs4.h"
+#include "xdrbuf.h"
+
+#ifndef TAILQ_FOREACH_SAFE
+#define TAILQ_FOREACH_SAFE(var, head, field, tvar)			\
+	for ((var) = TAILQ_FIRST((head));				\
+	    (var) != NULL && ((tvar) = TAILQ_NEXT((var), field), 1);	\
+	    (var) = (tvar))
+#endif
+
+struct event_base;
+struct evbuffer;
+struct bufferevent;
+struct gateway;
+struct conn;
+
+/* ------------------------------------------------------------ config.c */
+
+#define CONFIG_FSID_MAX		32	/* "fs-" + up to 17 hex digits + NUL, rounded up */
+#define CONFIG_DEFAULT_MAX_RECORD (1024 * 1024 + 64 * 1024)
+
+/* One file system: one backend export. */
+struct config_fs {
+	char			 id[CONFIG_FSID_MAX];	/* fs-<hex> */
+	char			*backend;	/* "host:port" as written */
+	struct sockaddr_storage	 backend_addr;
+	socklen_t		 backend_addrlen;
+	char			*export;	/* path on the backend, "/..." */
+	int			 reserved_port;	/* bind a source port < 1024 */
+	char			*handle_keys;	/* key file path, NULL = default */
+	char			*access_points;	/* access point file, or NULL */
+	uint32_t		 anon_uid;
+	uint32_t		 anon_gid;
+	struct seal_keys	 keys;		/* loaded by config_load */
+	int			 keys_pending;	/* default file not created yet (-t) */
+	struct access_points	*aps;		/* NULL when none */
+	int			 line;		/* where it was defined */
+	TAILQ_ENTRY(config_fs)	 entry;
+};
+
+/* One listener: one mount-target address. */
+struct config_listener {
+	char			*name;
+	char			*address;	/* "host:port" as written */
+	struct sockaddr_storage	 addr;
+	socklen_t		 addrlen;
+	char			*fs_id;		/* file system served */
+	uint32_t		 grants;	/* GRANT_* every client holds */
+	char			*ap_id;		/* access point, or NULL */
+	struct config_fs	*fs;		/* resolved by the commit hook */
+	int			 line;
+	TAILQ_ENTRY(config_listener) entry;
+};
+
+/*
+ * One generation of the configuration. Immutable once loaded; connections
+ * hold a reference so that a reload never changes what a live connection
+ * sees in the middle of a call.
+ */
+struct config {
+	int			 refs;
+	char			*path;
+	int			 log_level;
+	uint32_t		 max_record;	/* bytes of one RPC record */
+	uint32_t		 max_record_preauth; /* before a COMPOUND was seen */
+	uint32_t		 record_timeout; /* seconds a partial record may stall */
+	uint32_t		 idle_timeout;	/* seconds; 0 = never */
+	uint32_t		 drain_timeout;	/* seconds SIGTERM waits */
+	uint32_t		 connect_timeout; /* seconds to reach a backend */
+	uint32_t		 max_conns;	/* client connections at once */
+	uint32_t		 max_pending;	/* calls in flight per connection */
+	uint32_t		 probe_interval; /* seconds between root probes */
+	char			*capture_dir;	/* debug: save records here */
+	char			*state_dir;	/* generated key files */
+	TAILQ_HEAD(, config_fs)	 filesystems;
+	TAILQ_HEAD(, config_listener) listeners;
+};
+
+#define CONFIG_LOAD_CREATE	0x1	/* create missing default key files */
+
+/*
+ * Load a config file and the key and access point files it names
+ * (creating missing default key files). Returns 0 and a new config (refs
+ * 1, caller releases) or a negative code with *cause set to
+ * "file:line: message" (caller frees).
+ */
+int	 config_load(const char *path, struct config **confp, char **cause);
+/* The same with flags (0: create nothing, as -t wants). */
+int	 config_load_flags(const char *path, int flags, struct config **confp,
+	     char **cause);
+/* "mount,write,root" for a GRANT_* mask (static buffer). */
+const char *config_grants_string(uint32_t);
+/* Parse config text (for tests); name is used in messages. */
+int	 config_parse(const char *name, const char *text, struct config **confp,
+	     char **cause);
+void	 config_add_ref(struct config *);
+/* Drop a reference; frees at zero. NULL is ignored. */
+void	 config_release(struct config *);
+/* Print the effective config in the file syntax (re-parsable, -T). */
+void	 config_print(const struct config *, FILE *);
+/* Print every keyword with its type, range, default and help (--help-config). */
+void	 config_print_help(FILE *);
+struct config_fs *config_find_fs(const struct config *, const char *id);
+/*
+ * Report what a reload from old to new cannot apply to a running daemon
+ * (listener changes need a restart); returns a message to free, or NULL.
+ */
+char	*config_reload_warnings(const struct config *old, const struct config *new);
+
+/* ------------------------------------------------------------ addr.c */
+
+/*
+ * Parse "host:port" or "[v6]:port" into ss; numeric_only refuses host
+ * names. Returns 0 or a negative code with *cause (caller frees).
+ */
+int	 addr_parse(const char *s, int numeric_only, struct sockaddr_storage *ss,
+	     socklen_t *lenp, char **cause);
+/* Format an address as "host:port" into buf. */
+const char *addr_format(const struct sockaddr *, char *buf, size_t len);
+
+/* ------------------------------------------------------------ rpc-record.c */
+
+#define RPC_RECORD_MAX_FRAGMENTS 1024
+
+/*
+ * Reassembly state for one direction of a TCP stream of RPC records
+ * (RFC 5531 §11). Opaque; one per direction per connection.
+ */
+struct rpc_record;
+
+/* New reassembler that refuses records over max bytes. Caller frees. */
+struct rpc_record *rpc_record_new(size_t max);
+void	 rpc_record_free(struct rpc_record *);
+void	 rpc_record_set_max(struct rpc_record *, size_t max);
+/*
+ * Move bytes from in into the record being built. Returns 1 when a whole
+ * record is ready (then *recp is a new evbuffer the caller owns, with the
+ * record marks removed), 0 when more input is needed, or EFSGW_ERR_TOO_LONG
+ * (record over the limit) / EFSGW_ERR_TOO_MANY (too many fragments); after
+ * an error the stream cannot be resynchronised and must be closed.
+ */
+int	 rpc_record_read(struct rpc_record *, struct evbuffer *in,
+	     struct evbuffer **recp);
+/* Bytes of the record under construction (for stall detection). */
+size_t	 rpc_record_pending(const struct rpc_record *);
+/* Append len as one last-fragment record mark to out. */
+int	 rpc_record_put_mark(struct evbuffer *out, size_t len);
+
+/* ------------------------------------------------------------ rpc-msg.c */
+
+#define RPC_CALL		0
+#define RPC_REPLY		1
+#define RPC_MSG_ACCEPTED	0
+#define RPC_MSG_DENIED		1
+#define RPC_SUCCESS		0
+#define RPC_PROG_UNAVAIL	1
+#define RPC_PROG_MISMATCH	2
+#define RPC_PROC_UNAVAIL	3
+#define RPC_GARBAGE_ARGS	4
+#define RPC_SYSTEM_ERR		5
+#define RPC_MISMATCH		0
+#define RPC_AUTH_ERROR		1
+#define AUTH_NONE		0
+#define AUTH_SYS		1
+#define AUTH_BADCRED		1
+#define AUTH_TOOWEAK		5
+#define RPC_AUTH_MAX_BYTES	400	/* RFC 5531 §8.2 opaque_auth body */
+#define AUTH_SYS_MAX_GIDS	16	/* RFC 5531 Appendix A */
+
+/* A parsed AUTH_SYS credential (RFC 5531 Appendix A). */
+struct rpc_authsys {
+	uint32_t	 stamp;
+	char		 machine[256];
+	uint32_t	 uid;
+	uint32_t	 gid;
+	uint32_t	 ngids;
+	uint32_t	 gids[AUTH_SYS_MAX_GIDS];
+};
+
+/* A parsed call or reply header (RFC 5531 §9). */
+struct rpc_msg {
+	uint32_t	 xid;
+	uint32_t	 type;		/* RPC_CALL or RPC_REPLY */
+	/* calls */
+	uint32_t	 rpcvers;
+	uint32_t	 prog;
+	uint32_t	 vers;
+	uint32_t	 proc;
+	uint32_t	 cred_flavor;
+	uint32_t	 cred_off;	/* offset of the cred's flavor word */
+	uint32_t	 cred_end;	/* offset just past the cred */
+	struct rpc_authsys sys;		/* when cred_flavor == AUTH_SYS */
+	uint32_t	 verf_flavor;
+	/* replies */
+	uint32_t	 reply_stat;	/* RPC_MSG_ACCEPTED / DENIED */
+	uint32_t	 accept_stat;
+	/* both */
+	uint32_t	 body_off;	/* first byte after the header */
+};
+
+/*
+ * Parse an RPC header from the start of b and leave b at the body.
+ * Returns 0 or a negative code (EFSGW_ERR_BAD_RPC for a header that is
+ * well-formed XDR but not a valid RPC message). m->xid is set as soon as
+ * it was read, so that an error reply can still be addressed.
+ */
+int	 rpc_msg_parse(struct xdrbuf *b, struct rpc_msg *m);
+/* Append an accepted reply header with accept_stat and AUTH_NONE verf. */
+int	 rpc_msg_put_accepted(struct evbuffer *, uint32_t xid, uint32_t stat);
+/* Append a PROG_MISMATCH reply (accepted, with low and high versions). */
+int	 rpc_msg_put_prog_mismatch(struct evbuffer *, uint32_t xid,
+	     uint32_t low, uint32_t high);
+/* Append a denied reply: AUTH_ERROR with auth_stat. */
+int	 rpc_msg_put_auth_error(struct evbuffer *, uint32_t xid, uint32_t stat);
+/* Append a denied reply: RPC_MISMATCH 2..2. */
+int	 rpc_msg_put_rpc_mismatch(struct evbuffer *, uint32_t xid);
+/* Append a call header with AUTH_SYS uid 0 (the gateway's own calls). */
+int	 rpc_msg_put_call(struct evbuffer *, uint32_t xid, uint32_t prog,
+	     uint32_t vers, uint32_t proc);
+
+/* ------------------------------------------------------------ rpc-edit.c */
+
+/* One change to a record: delete del bytes at off, then insert ins. */
+struct rpc_edit {
+	size_t		 off;
+	size_t		 del;
+	const void	*ins;
+	size_t		 inslen;
+};
+
+/*
+ * Write rec to out as one RPC record with the edits applied (sorted by
+ * offset, not overlapping), moving unchanged bytes without copying them.
+ * rec is drained. Returns 0 or a negative code.
+ */
+int	 rpc_edit_apply(struct evbuffer *rec, struct rpc_edit *edits,
+	     size_t nedits, struct evbuffer *out);
+
+/* ------------------------------------------------------------ backcall.c */
+
+/* What the gateway learns from one of its own COMPOUNDs. */
+struct backcall_result {
+	uint32_t	 status;	/* COMPOUND status */
+	uint32_t	 nops;		/* results returned */
+	uint32_t	 failed_op;	/* index of the op that failed, or nops */
+	uint32_t	 failed_status;
+	uint8_t		 fh[NFS4_FHSIZE]; /* from the last GETFH */
+	size_t		 fhlen;
+	int		 has_attrs;	/* fsid and fileid below are set */
+	uint64_t	 fsid_major;
+	uint64_t	 fsid_minor;
+	uint64_t	 fileid;
+};
+
+struct backcall;
+/*
+ * Called once per backcall: err 0 with res, or a negative code with a
+ * static description why (res NULL). The backcall is already freed.
+ */
+typedef void (*backcall_cb)(void *arg, int err, const char *why,
+	     const struct backcall_result *res);
+/*
+ * Send one NFSv4.0 COMPOUND of nops ops (ops is drained) on a new
+ * connection to sa. The ops may be PUTFH, PUTROOTFH, LOOKUP, CREATE,
+ * GETFH and GETATTR(fsid, fileid). Returns NULL when the connect fails at
+ * once (cb is not called then).
+ */
+struct backcall *backcall_start(struct event_base *, const struct sockaddr *sa,
+	     socklen_t salen, struct evbuffer *ops, uint32_t nops,
+	     uint32_t timeout, backcall_cb cb, void *arg);
+/* Abandon a call; its callback will not run. */
+void	 backcall_cancel(struct backcall *);
+/* Append one LOOKUP per component of path, counting them in *nops. */
+int	 backcall_put_lookups(struct evbuffer *, const char *path, uint32_t *nops);
+/* Append GETFH and GETATTR(fsid, fileid), counting them in *nops. */
+int	 backcall_put_getfh_attrs(struct evbuffer *, uint32_t *nops);
+
+/* ------------------------------------------------------------ fsroot.c */
+
+/*
+ * The root of each file system: the backend handle of the export path,
+ * found by a probe (PUTROOTFH, LOOKUP..., GETFH) that is retried until it
+ * succeeds and repeated as a health check.
+ */
+struct fsroot;
+
+struct fsroot *fsroot_new(struct event_base *, const struct config_fs *,
+	     uint32_t interval);
+void	 fsroot_free(struct fsroot *);
+/* Point the probe at a new config generation's entry (after reload). */
+void	 fsroot_update(struct fsroot *, const struct config_fs *, uint32_t interval);
+/* Borrow the root handle; 0 and the handle, or EFSGW_ERR_NOT_FOUND. */
+int	 fsroot_get(const struct fsroot *, const uint8_t **fhp, size_t *lenp);
+int	 fsroot_healthy(const struct fsroot *);
+const char *fsroot_fs_id(const struct fsroot *);
+
+/* ------------------------------------------------------------ gateway.c */
+
+/* The daemon: config generation, listeners, connections, probes. */
+struct gateway *gateway_new(struct event_base *, struct config *);
+void	 gateway_free(struct gateway *);
+/* Open every listener; 0 or a negative code with *cause. */
+int	 gateway_listen(struct gateway *, char **cause);
+/* Swap in a new config generation (takes the reference). */
+void	 gateway_reload(struct gateway *, struct config *);
+/* Stop accepting, let live calls finish, then leave the loop. */
+void	 gateway_drain(struct gateway *);
+struct config *gateway_config(struct gateway *);
+struct fsroot *gateway_fsroot(struct gateway *, const char *fs_id);
+struct event_base *gateway_base(struct gateway *);
+/* A connection closed (called by conn.c). */
+void	 gateway_conn_closed(struct gateway *, struct conn *);
+/* Write a captured record when capture-dir is set (debug). */
+void	 gateway_capture(struct gateway *, const char *what, struct evbuffer *rec);
+
+/* ------------------------------------------------------------ conn.c */
+
+/*
+ * A client connection and its backend connection. Created on accept; it
+ * frees itself when either side closes.
+ */
+struct conn *conn_new(struct gateway *, int fd, const struct sockaddr *,
+	     socklen_t, struct config *, const struct config_listener *);
+/* Stop reading new calls; close once the calls in flight are answered. */
+void	 conn_drain(struct conn *);
+/* Close now. */
+void	 conn_free(struct conn *);
+uint64_t conn_id(const struct conn *);
+
+#endif /* EFSGW_PROXY_H */

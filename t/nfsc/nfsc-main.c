@@ -1,0 +1,959 @@
+/*
+ * efsgw - efsgw-nfsc: command-line front end of the test client. It parses
+ * options, opens one connection and session, runs one command (with many
+ * WRITEs / READs / OPENs in flight for the bulk ones) and maps the outcome
+ * to the exit status the test scripts rely on: 0 success, 1 NFS error,
+ * 2 usage, connection, transport or local-file error.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "nfsc.h"
+
+#define EXIT_NFS	1
+#define EXIT_USAGE	2
+#define MAX_INFLIGHT	256
+
+static const char usage_text[] =
+"usage: efsgw-nfsc [-s HOST:PORT] [-m MINOR] [-n INFLIGHT] [-u UID] [-g GID]\n"
+"                  [-G GID,GID..] [-A none|sys] [-t SECONDS] [-S] [-v]\n"
+"                  [--tls [--cafile FILE] [--cert FILE [--key FILE]]\n"
+"                  [--servername NAME]] CMD ARGS..\n"
+"\n"
+"A small NFSv4.1/4.2 client for efsgw's tests and benchmarks. It opens one\n"
+"TCP connection, creates a client id and a session (EXCHANGE_ID,\n"
+"CREATE_SESSION asking for 64 slots and 1 MiB I/O, RECLAIM_COMPLETE), runs\n"
+"CMD and destroys the session. Paths are absolute from the server's root\n"
+"\"/\" (PUTROOTFH, then one LOOKUP per component), e.g. /export/dir/file.\n"
+"\n"
+"Options:\n"
+"  -s HOST:PORT  server (numeric IPv4 or localhost); default 127.0.0.1:2049\n"
+"  -m MINOR      NFSv4 minor version, 1 (default) or 2\n"
+"  -n INFLIGHT   requests kept in flight by put/get/cat/pwrite/mkdirs\n"
+"                (default 16, at most 256 and the slots the server grants)\n"
+"  -u UID        AUTH_SYS uid (default 0)\n"
+"  -g GID        AUTH_SYS gid (default 0)\n"
+"  -G GIDS       AUTH_SYS supplementary gids, comma-separated (at most 16)\n"
+"  -A none|sys   RPC credential flavour (default sys)\n"
+"  -t SECONDS    time-out of every wait: connect, send, each reply\n"
+"                (default 30)\n"
+"  -S            WRITE with FILE_SYNC instead of UNSTABLE + COMMIT\n"
+"  -v            print the session's granted slots and I/O size to stderr\n"
+"  --tls         speak TLS 1.2/1.3 on the connection (plain TCP otherwise)\n"
+"  --cafile FILE verify the server's certificate against these CAs (PEM);\n"
+"                without it the server is not verified\n"
+"  --cert FILE   present this client certificate (PEM, chain allowed)\n"
+"  --key FILE    its private key (default: read from the --cert file)\n"
+"  --servername NAME\n"
+"                send NAME as SNI and, with --cafile, require the\n"
+"                certificate to name it\n"
+"  -h, --help    this text\n"
+"\n"
+"Commands:\n"
+"  put LOCAL REMOTE      create or truncate REMOTE (mode 0644) and write\n"
+"                        LOCAL into it in 1 MiB WRITEs, INFLIGHT at a time,\n"
+"                        then COMMIT and CLOSE\n"
+"  get REMOTE LOCAL      copy REMOTE into LOCAL with pipelined 1 MiB READs\n"
+"  cat REMOTE            the same, to standard output\n"
+"  pwrite REMOTE OFFSET LOCAL\n"
+"                        write LOCAL's bytes into the existing REMOTE at\n"
+"                        byte OFFSET\n"
+"  mkdir PATH            CREATE a directory (mode 0755)\n"
+"  mkdirs DIR N          create N empty files DIR/f000000.. (OPEN create +\n"
+"                        CLOSE in one COMPOUND each, INFLIGHT at a time);\n"
+"                        also spelt mkfiles\n"
+"  ls PATH               names in a directory, one per line, sorted (READDIR\n"
+"                        followed to the end with cookie + verifier)\n"
+"  stat PATH             print \"type=reg size=N mode=0644 uid=N gid=N nlink=N\n"
+"                        fileid=N\" (owners are numeric strings)\n"
+"  chmod MODE PATH       SETATTR mode (octal)\n"
+"  chown UID:GID PATH    SETATTR owner and/or owner_group (UID, UID:GID, :GID)\n"
+"  truncate PATH SIZE    SETATTR size\n"
+"  rm PATH               REMOVE a non-directory\n"
+"  rmdir PATH            REMOVE an empty directory\n"
+"  mv OLD NEW            RENAME\n"
+"  getfh PATH            print the file handle in hex\n"
+"  null                  RPC NULL ping (no session)\n"
+"  open-hold PATH SECONDS\n"
+"                        OPEN PATH for reading and READ it every 100 ms for\n"
+"                        SECONDS; prints \"reads=N failed=M\" and fails if\n"
+"                        any READ failed\n"
+"\n"
+"NFS4ERR_DELAY and NFS4ERR_GRACE are retried with a short bounded backoff.\n"
+"Errors name the command, the op and the NFS4ERR_* status.\n"
+"\n"
+"Exit status: 0 success; 1 the server answered with an NFS error;\n"
+"2 usage error, connection or transport failure (including time-outs),\n"
+"or a local file that cannot be read or written.\n";
+
+struct cli {
+	struct nfsc	*clnt;
+	int		 inflight;
+	int		 stable;
+	const char	*cmd;
+};
+
+/* Print usage and exit 2. */
+static void __attribute__((noreturn))
+usage(const char *msg)
+{
+	if (msg != NULL)
+		fprintf(stderr, "efsgw-nfsc: %s\n", msg);
+	fputs(usage_text, stderr);
+	exit(EXIT_USAGE);
+}
+
+/* Map a library return to an exit status, printing its message. */
+static int
+report(struct cli *c, int r)
+{
+	if (r == 0)
+		return 0;
+	fprintf(stderr, "efsgw-nfsc: %s: %s\n", c->cmd, nfsc_error(c->clnt));
+	return r > 0 ? EXIT_NFS : EXIT_USAGE;
+}
+
+/* Report a local-file failure. */
+static int
+local_err(struct cli *c, const char *what, const char *path)
+{
+	fprintf(stderr, "efsgw-nfsc: %s: %s %s: %s\n", c->cmd, what, path,
+	    strerror(errno));
+	return EXIT_USAGE;
+}
+
+/* Parse an unsigned number in base; -1 on junk. */
+static long long
+parse_num(const char *s, int base, long long max)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, base);
+	if (errno != 0 || end == s || *end != '\0' || v < 0 || v > max)
+		return -1;
+	return v;
+}
+
+/* Read up to n bytes of fd fully (short only at EOF); -1 on error. */
+static ssize_t
+read_full(int fd, void *buf, size_t n)
+{
+	size_t done = 0;
+	ssize_t k;
+
+	while (done < n) {
+		k = read(fd, (char *)buf + done, n - done);
+		if (k == -1 && errno == EINTR)
+			continue;
+		if (k == -1)
+			return -1;
+		if (k == 0)
+			break;
+		done += (size_t)k;
+	}
+	return (ssize_t)done;
+}
+
+/* Write all of buf to fd. */
+static int
+write_full(int fd, const void *buf, size_t n)
+{
+	size_t done = 0;
+	ssize_t k;
+
+	while (done < n) {
+		k = write(fd, (const char *)buf + done, n - done);
+		if (k == -1 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		done += (size_t)k;
+	}
+	return 0;
+}
+
+/* Collect one finished WRITE and check it wrote everything. */
+static int
+write_collect(struct cli *c)
+{
+	struct nfsc_req *req;
+	uint8_t verf[8];
+	uint32_t n, want;
+	int committed, r;
+
+	if ((r = nfsc_complete(c->clnt, &req)) != 0)
+		return r;
+	want = (uint32_t)(uintptr_t)nfsc_req_udata(req);
+	if ((r = nfsc_res_skip(req, NFSC_OP_PUTFH)) == 0)
+		r = nfsc_res_write(req, &n, &committed, verf);
+	nfsc_req_free(req);
+	if (r == 0 && n != want) {
+		/* Short writes are legal but rare: treat as an error here. */
+		fprintf(stderr, "efsgw-nfsc: %s: short WRITE (%u of %u bytes)\n",
+		    c->cmd, n, want);
+		return EFSGW_ERR_INTERNAL;
+	}
+	return r;
+}
+
+/* Write fd's content at base into f, pipelined; then COMMIT unless stable. */
+static int
+write_stream(struct cli *c, struct nfsc_file *f, int fd, const char *lpath,
+    uint64_t base)
+{
+	uint32_t chunk = nfsc_io_size(c->clnt);
+	uint8_t *buf;
+	uint64_t off = base;
+	ssize_t n;
+	int r = 0, rounds;
+
+	if ((buf = malloc(chunk)) == NULL)
+		return EFSGW_ERR_NOMEM;
+	for (rounds = 0; rounds < INT_MAX; rounds++) {
+		if ((n = read_full(fd, buf, chunk)) < 0) {
+			free(buf);
+			return -1000 - local_err(c, "read", lpath);
+		}
+		if (n == 0)
+			break;
+		struct nfsc_req *req = nfsc_req_new(c->clnt);
+
+		nfsc_op_putfh(req, &f->fh);
+		nfsc_op_write(req, &f->sid, off, c->stable ? NFSC_FILE_SYNC :
+		    NFSC_UNSTABLE, buf, (uint32_t)n);
+		nfsc_req_set_udata(req, (void *)(uintptr_t)n);
+		if ((r = nfsc_submit(c->clnt, req)) != 0) {
+			nfsc_req_free(req);
+			break;
+		}
+		off += (uint64_t)n;
+		while (r == 0 && nfsc_inflight(c->clnt) >= c->inflight)
+			r = write_collect(c);
+		if (r != 0 || (size_t)n < chunk)
+			break;
+	}
+	while (r == 0 && nfsc_inflight(c->clnt) > 0)
+		r = write_collect(c);
+	free(buf);
+	if (r == 0 && !c->stable && off > base)
+		r = nfsc_commit(c->clnt, &f->fh);
+	return r;
+}
+
+/* Map write_stream's result (local errors are encoded below -1000). */
+static int
+stream_status(struct cli *c, int r)
+{
+	if (r <= -1000)
+		return -1000 - r;
+	return report(c, r);
+}
+
+/* put LOCAL REMOTE */
+static int
+cmd_put(struct cli *c, char **argv)
+{
+	struct nfsc_file f;
+	int fd, r, st;
+
+	if ((fd = open(argv[0], O_RDONLY)) == -1)
+		return local_err(c, "open", argv[0]);
+	if ((r = nfsc_open_path(c->clnt, argv[1], NFSC_O_READ | NFSC_O_WRITE |
+	    NFSC_O_CREATE | NFSC_O_TRUNC, 0644, &f)) != 0) {
+		close(fd);
+		return report(c, r);
+	}
+	st = stream_status(c, write_stream(c, &f, fd, argv[0], 0));
+	close(fd);
+	r = nfsc_close(c->clnt, &f);
+	return st != 0 ? st : report(c, r);
+}
+
+/* pwrite REMOTE OFFSET LOCAL */
+static int
+cmd_pwrite(struct cli *c, char **argv)
+{
+	struct nfsc_file f;
+	long long off;
+	int fd, r, st;
+
+	if ((off = parse_num(argv[1], 0, INT64_MAX)) < 0)
+		usage("pwrite: OFFSET must be a non-negative number");
+	if ((fd = open(argv[2], O_RDONLY)) == -1)
+		return local_err(c, "open", argv[2]);
+	if ((r = nfsc_open_path(c->clnt, argv[0], NFSC_O_READ | NFSC_O_WRITE,
+	    0, &f)) != 0) {
+		close(fd);
+		return report(c, r);
+	}
+	st = stream_status(c, write_stream(c, &f, fd, argv[2], (uint64_t)off));
+	close(fd);
+	r = nfsc_close(c->clnt, &f);
+	return st != 0 ? st : report(c, r);
+}
+
+/* One chunk of a pipelined read. */
+struct chunk {
+	uint8_t		*buf;
+	uint32_t	 len;
+	int		 ready;
+	uint64_t	 off;
+};
+
+/* Read REMOTE into fd in order, INFLIGHT READs at a time. */
+static int
+cmd_read_to(struct cli *c, const char *rpath, int fd, const char *lpath)
+{
+	struct nfsc_file f;
+	struct nfsc_attr a;
+	struct nfsc_req *req;
+	struct chunk *win;
+	uint32_t chunk = nfsc_io_size(c->clnt), n;
+	uint64_t size, nchunks, next_sub = 0, next_out = 0, i;
+	int w = c->inflight, r, st = 0, eof, k;
+
+	if ((r = nfsc_open_path(c->clnt, rpath, NFSC_O_READ, 0, &f)) != 0)
+		return report(c, r);
+	if ((r = nfsc_getattr(c->clnt, &f.fh, &a)) != 0) {
+		st = report(c, r);
+		goto close;
+	}
+	size = a.size;
+	nchunks = (size + chunk - 1) / chunk;
+	if ((win = calloc((size_t)w, sizeof *win)) == NULL) {
+		st = EXIT_USAGE;
+		goto close;
+	}
+	for (k = 0; k < w; k++)
+		if ((win[k].buf = malloc(chunk)) == NULL) {
+			st = EXIT_USAGE;
+			goto out;
+		}
+	while (next_out < nchunks) {
+		/* Keep the window full. */
+		while (next_sub < nchunks && next_sub < next_out + (uint64_t)w) {
+			struct chunk *ch = &win[next_sub % (uint64_t)w];
+
+			ch->ready = 0;
+			ch->off = next_sub * chunk;
+			req = nfsc_req_new(c->clnt);
+			nfsc_op_putfh(req, &f.fh);
+			nfsc_op_read(req, &f.sid, ch->off, chunk);
+			nfsc_req_set_udata(req, (void *)(uintptr_t)next_sub);
+			if ((r = nfsc_submit(c->clnt, req)) != 0) {
+				nfsc_req_free(req);
+				st = report(c, r);
+				goto out;
+			}
+			next_sub++;
+		}
+		if ((r = nfsc_complete(c->clnt, &req)) != 0) {
+			st = report(c, r);
+			goto out;
+		}
+		i = (uint64_t)(uintptr_t)nfsc_req_udata(req);
+		struct chunk *ch = &win[i % (uint64_t)w];
+		if ((r = nfsc_res_skip(req, NFSC_OP_PUTFH)) == 0)
+			r = nfsc_res_read(req, ch->buf, chunk, &n, &eof);
+		nfsc_req_free(req);
+		if (r != 0) {
+			st = report(c, r);
+			goto out;
+		}
+		ch->len = n;
+		/* A short READ before the end: fetch the rest synchronously. */
+		while (ch->len < chunk && ch->off + ch->len < size && !eof) {
+			uint32_t more;
+
+			if ((r = nfsc_read(c->clnt, &f, ch->off + ch->len,
+			    ch->buf + ch->len, chunk - ch->len, &more, &eof)) != 0) {
+				st = report(c, r);
+				goto out;
+			}
+			if (more == 0)
+				break;
+			ch->len += more;
+		}
+		ch->ready = 1;
+		while (next_out < next_sub && win[next_out % (uint64_t)w].ready) {
+			ch = &win[next_out % (uint64_t)w];
+			if (write_full(fd, ch->buf, ch->len) != 0) {
+				st = local_err(c, "write", lpath);
+				goto out;
+			}
+			ch->ready = 0;
+			next_out++;
+		}
+	}
+out:
+	/* Drain anything still in flight after an error. */
+	while (nfsc_inflight(c->clnt) > 0 && nfsc_complete(c->clnt, &req) == 0)
+		nfsc_req_free(req);
+	for (k = 0; k < w; k++)
+		free(win[k].buf);
+	free(win);
+close:
+	r = nfsc_close(c->clnt, &f);
+	return st != 0 ? st : report(c, r);
+}
+
+/* get REMOTE LOCAL */
+static int
+cmd_get(struct cli *c, char **argv)
+{
+	int fd, st;
+
+	if ((fd = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC, 0644)) == -1)
+		return local_err(c, "open", argv[1]);
+	st = cmd_read_to(c, argv[0], fd, argv[1]);
+	if (close(fd) != 0 && st == 0)
+		st = local_err(c, "close", argv[1]);
+	return st;
+}
+
+/* cat REMOTE */
+static int
+cmd_cat(struct cli *c, char **argv)
+{
+	return cmd_read_to(c, argv[0], STDOUT_FILENO, "<stdout>");
+}
+
+/* mkdir PATH */
+static int
+cmd_mkdir(struct cli *c, char **argv)
+{
+	struct nfsc_fh dir;
+	char name[1024];
+	int r;
+
+	if ((r = nfsc_lookup_parent(c->clnt, argv[0], &dir, name, sizeof name)) == 0)
+		r = nfsc_mkdir(c->clnt, &dir, name, 0755, NULL);
+	return report(c, r);
+}
+
+/* Collect one OPEN+CLOSE of mkdirs. */
+static int
+mkfiles_collect(struct cli *c)
+{
+	struct nfsc_req *req;
+	int r;
+
+	if ((r = nfsc_complete(c->clnt, &req)) != 0)
+		return r;
+	if ((r = nfsc_res_skip(req, NFSC_OP_PUTFH)) == 0 &&
+	    (r = nfsc_res_skip(req, NFSC_OP_OPEN)) == 0)
+		r = nfsc_res_skip(req, NFSC_OP_CLOSE);
+	nfsc_req_free(req);
+	return r;
+}
+
+/* mkdirs DIR N: N empty files, INFLIGHT OPEN+CLOSE compounds at a time. */
+static int
+cmd_mkfiles(struct cli *c, char **argv)
+{
+	struct nfsc_fh dir;
+	struct nfsc_req *req;
+	long long n, i;
+	char name[32];
+	int r;
+
+	if ((n = parse_num(argv[1], 10, 10000000)) < 0)
+		usage("mkdirs: N must be a number up to 10000000");
+	if ((r = nfsc_lookup_path(c->clnt, argv[0], &dir, NULL)) != 0)
+		return report(c, r);
+	for (i = 0; i < n && r == 0; i++) {
+		snprintf(name, sizeof name, "f%06lld", i);
+		req = nfsc_req_new(c->clnt);
+		nfsc_op_putfh(req, &dir);
+		nfsc_op_open(req, name, NFSC_O_READ | NFSC_O_WRITE |
+		    NFSC_O_CREATE, 0644);
+		nfsc_op_close(req, NULL);	/* the stateid OPEN just made */
+		if ((r = nfsc_submit(c->clnt, req)) != 0) {
+			nfsc_req_free(req);
+			break;
+		}
+		while (r == 0 && nfsc_inflight(c->clnt) >= c->inflight)
+			r = mkfiles_collect(c);
+	}
+	while (r == 0 && nfsc_inflight(c->clnt) > 0)
+		r = mkfiles_collect(c);
+	return report(c, r);
+}
+
+struct names {
+	char		**v;
+	size_t		 n, cap;
+};
+
+/* READDIR callback: keep each name. */
+static int
+ls_add(const struct nfsc_dirent *de, void *arg)
+{
+	struct names *nm = arg;
+
+	if (nm->n == nm->cap) {
+		nm->cap = nm->cap ? nm->cap * 2 : 256;
+		nm->v = xreallocarray(nm->v, nm->cap, sizeof *nm->v);
+	}
+	nm->v[nm->n++] = xstrdup(de->name);
+	return 0;
+}
+
+/* qsort comparator on C strings. */
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* ls PATH */
+static int
+cmd_ls(struct cli *c, char **argv)
+{
+	struct nfsc_fh dir;
+	struct names nm = { NULL, 0, 0 };
+	size_t i;
+	int r;
+
+	if ((r = nfsc_lookup_path(c->clnt, argv[0], &dir, NULL)) == 0)
+		r = nfsc_readdir(c->clnt, &dir, NFSC_ABIT(NFSC_A_TYPE), ls_add, &nm);
+	if (r == 0) {
+		qsort(nm.v, nm.n, sizeof *nm.v, cmp_str);
+		for (i = 0; i < nm.n; i++)
+			printf("%s\n", nm.v[i]);
+	}
+	for (i = 0; i < nm.n; i++)
+		free(nm.v[i]);
+	free(nm.v);
+	return report(c, r);
+}
+
+/* Name an nfs_ftype4 the way stat prints it. */
+static const char *
+type_name(uint32_t t)
+{
+	static const char *const names[] = { "none", "reg", "dir", "blk", "chr",
+	    "lnk", "sock", "fifo", "attrdir", "namedattr" };
+
+	return t < nitems(names) ? names[t] : "unknown";
+}
+
+/* stat PATH */
+static int
+cmd_stat(struct cli *c, char **argv)
+{
+	struct nfsc_fh fh;
+	struct nfsc_attr a;
+	int r;
+
+	if ((r = nfsc_lookup_path(c->clnt, argv[0], &fh, &a)) != 0)
+		return report(c, r);
+	printf("type=%s size=%" PRIu64 " mode=%04o uid=%s gid=%s nlink=%u "
+	    "fileid=%" PRIu64 "\n", type_name(a.type), a.size, a.mode & 07777,
+	    a.owner, a.group, a.nlink, a.fileid);
+	return 0;
+}
+
+/* SETATTR on a path with the anonymous stateid. */
+static int
+setattr_path(struct cli *c, const char *path, const struct nfsc_sattr *s)
+{
+	struct nfsc_fh fh;
+	int r;
+
+	if ((r = nfsc_lookup_path(c->clnt, path, &fh, NULL)) == 0)
+		r = nfsc_setattr(c->clnt, &fh, NULL, s);
+	return report(c, r);
+}
+
+/* chmod MODE PATH */
+static int
+cmd_chmod(struct cli *c, char **argv)
+{
+	struct nfsc_sattr s;
+	long long m;
+
+	if ((m = parse_num(argv[0], 8, 07777)) < 0)
+		usage("chmod: MODE must be octal, at most 7777");
+	memset(&s, 0, sizeof s);
+	s.mask = NFSC_ABIT(NFSC_A_MODE);
+	s.mode = (uint32_t)m;
+	return setattr_path(c, argv[1], &s);
+}
+
+/* chown UID:GID PATH */
+static int
+cmd_chown(struct cli *c, char **argv)
+{
+	struct nfsc_sattr s;
+	char *owner, *group, *colon;
+	int st;
+
+	owner = xstrdup(argv[0]);
+	group = NULL;
+	if ((colon = strchr(owner, ':')) != NULL) {
+		*colon = '\0';
+		group = colon + 1;
+	}
+	memset(&s, 0, sizeof s);
+	if (*owner != '\0') {
+		if (parse_num(owner, 10, UINT32_MAX) < 0)
+			usage("chown: UID must be numeric");
+		s.mask |= NFSC_ABIT(NFSC_A_OWNER);
+		s.owner = owner;
+	}
+	if (group != NULL && *group != '\0') {
+		if (parse_num(group, 10, UINT32_MAX) < 0)
+			usage("chown: GID must be numeric");
+		s.mask |= NFSC_ABIT(NFSC_A_OWNER_GROUP);
+		s.group = group;
+	}
+	if (s.mask == 0)
+		usage("chown: give UID, UID:GID or :GID");
+	st = setattr_path(c, argv[1], &s);
+	free(owner);
+	return st;
+}
+
+/* truncate PATH SIZE */
+static int
+cmd_truncate(struct cli *c, char **argv)
+{
+	struct nfsc_sattr s;
+	long long size;
+
+	if ((size = parse_num(argv[1], 0, INT64_MAX)) < 0)
+		usage("truncate: SIZE must be a non-negative number");
+	memset(&s, 0, sizeof s);
+	s.mask = NFSC_ABIT(NFSC_A_SIZE);
+	s.size = (uint64_t)size;
+	return setattr_path(c, argv[0], &s);
+}
+
+/* rm PATH / rmdir PATH: REMOVE after checking the type. */
+static int
+cmd_remove(struct cli *c, const char *path, int want_dir)
+{
+	struct nfsc_fh dir, fh;
+	struct nfsc_attr a;
+	char name[1024];
+	int r;
+
+	if ((r = nfsc_lookup_path(c->clnt, path, &fh, &a)) != 0)
+		return report(c, r);
+	if (want_dir != (a.type == NFSC_NF4DIR)) {
+		fprintf(stderr, "efsgw-nfsc: %s: %s: %s\n", c->cmd, path,
+		    want_dir ? "not a directory" : "is a directory");
+		return EXIT_NFS;
+	}
+	if ((r = nfsc_lookup_parent(c->clnt, path, &dir, name, sizeof name)) == 0)
+		r = nfsc_remove(c->clnt, &dir, name);
+	return report(c, r);
+}
+
+static int
+cmd_rm(struct cli *c, char **argv)
+{
+	return cmd_remove(c, argv[0], 0);
+}
+
+static int
+cmd_rmdir(struct cli *c, char **argv)
+{
+	return cmd_remove(c, argv[0], 1);
+}
+
+/* mv OLD NEW */
+static int
+cmd_mv(struct cli *c, char **argv)
+{
+	struct nfsc_fh from, to;
+	char fname[1024], tname[1024];
+	int r;
+
+	if ((r = nfsc_lookup_parent(c->clnt, argv[0], &from, fname,
+	    sizeof fname)) == 0 &&
+	    (r = nfsc_lookup_parent(c->clnt, argv[1], &to, tname,
+	    sizeof tname)) == 0)
+		r = nfsc_rename(c->clnt, &from, fname, &to, tname);
+	return report(c, r);
+}
+
+/* getfh PATH */
+static int
+cmd_getfh(struct cli *c, char **argv)
+{
+	struct nfsc_fh fh;
+	uint32_t i;
+	int r;
+
+	if ((r = nfsc_lookup_path(c->clnt, argv[0], &fh, NULL)) != 0)
+		return report(c, r);
+	for (i = 0; i < fh.len; i++)
+		printf("%02x", fh.data[i]);
+	printf("\n");
+	return 0;
+}
+
+/* null */
+static int
+cmd_null(struct cli *c, char **argv)
+{
+	int r;
+
+	if ((r = nfsc_null(c->clnt)) == 0)
+		printf("NULL ok\n");
+	return report(c, r);
+}
+
+/* open-hold PATH SECONDS */
+static int
+cmd_open_hold(struct cli *c, char **argv)
+{
+	struct nfsc_file f;
+	struct timespec ts = { 0, 100 * 1000 * 1000 }, now;
+	uint8_t buf[4096];
+	long long secs;
+	double end;
+	uint32_t n;
+	long reads = 0, failed = 0;
+	int r, eof, first_err = 0;
+
+	if ((secs = parse_num(argv[1], 10, 86400)) < 0)
+		usage("open-hold: SECONDS must be a number up to 86400");
+	if ((r = nfsc_open_path(c->clnt, argv[0], NFSC_O_READ, 0, &f)) != 0)
+		return report(c, r);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	end = (double)now.tv_sec + now.tv_nsec / 1e9 + (double)secs;
+	do {
+		r = nfsc_read(c->clnt, &f, 0, buf, sizeof buf, &n, &eof);
+		reads++;
+		if (r != 0) {
+			failed++;
+			if (first_err == 0) {
+				first_err = r;
+				fprintf(stderr, "efsgw-nfsc: open-hold: read %ld: %s\n",
+				    reads, nfsc_error(c->clnt));
+			}
+			if (r < 0)
+				break;	/* the connection is gone */
+		}
+		nanosleep(&ts, NULL);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	} while ((double)now.tv_sec + now.tv_nsec / 1e9 < end &&
+	    reads < 100L * 86400);
+	printf("reads=%ld failed=%ld %s\n", reads, failed,
+	    failed == 0 ? "open state kept working" : "reads FAILED");
+	r = nfsc_close(c->clnt, &f);
+	if (failed != 0)
+		return first_err > 0 ? EXIT_NFS : EXIT_USAGE;
+	return report(c, r);
+}
+
+struct command {
+	const char	*name;
+	int		 nargs;
+	int		 session;	/* needs a session */
+	int		 (*fn)(struct cli *, char **);
+};
+
+static const struct command commands[] = {
+	{ "put", 2, 1, cmd_put },
+	{ "get", 2, 1, cmd_get },
+	{ "cat", 1, 1, cmd_cat },
+	{ "pwrite", 3, 1, cmd_pwrite },
+	{ "mkdir", 1, 1, cmd_mkdir },
+	{ "mkdirs", 2, 1, cmd_mkfiles },
+	{ "mkfiles", 2, 1, cmd_mkfiles },
+	{ "ls", 1, 1, cmd_ls },
+	{ "stat", 1, 1, cmd_stat },
+	{ "chmod", 2, 1, cmd_chmod },
+	{ "chown", 2, 1, cmd_chown },
+	{ "truncate", 2, 1, cmd_truncate },
+	{ "rm", 1, 1, cmd_rm },
+	{ "rmdir", 1, 1, cmd_rmdir },
+	{ "mv", 2, 1, cmd_mv },
+	{ "getfh", 1, 1, cmd_getfh },
+	{ "null", 0, 0, cmd_null },
+	{ "open-hold", 2, 1, cmd_open_hold },
+};
+
+/* Parse HOST:PORT into opts. */
+static void
+parse_server(const char *s, struct nfsc_opts *o, char *host, size_t hostlen)
+{
+	const char *colon = strrchr(s, ':');
+	long long port;
+
+	if (colon == NULL || (size_t)(colon - s) >= hostlen || colon == s)
+		usage("-s wants HOST:PORT");
+	memcpy(host, s, (size_t)(colon - s));
+	host[colon - s] = '\0';
+	if (strcmp(host, "localhost") == 0)
+		snprintf(host, hostlen, "127.0.0.1");
+	if ((port = parse_num(colon + 1, 10, 65535)) <= 0)
+		usage("-s: bad port");
+	o->host = host;
+	o->port = (int)port;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "tls", no_argument, NULL, 'L' },
+		{ "cafile", required_argument, NULL, 'C' },
+		{ "cert", required_argument, NULL, 'E' },
+		{ "key", required_argument, NULL, 'K' },
+		{ "servername", required_argument, NULL, 'N' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct nfsc_opts o;
+	struct cli c;
+	const struct command *cmd = NULL;
+	char host[256], err[512], *tok, *save = NULL, *list;
+	long long v;
+	size_t i;
+	int ch, r, st, verbose = 0;
+
+	memset(&o, 0, sizeof o);
+	memset(&c, 0, sizeof c);
+	o.host = "127.0.0.1";
+	o.port = 2049;
+	c.inflight = 16;
+	while ((ch = getopt_long(argc, argv, "+s:m:n:u:g:G:A:t:Svh", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			parse_server(optarg, &o, host, sizeof host);
+			break;
+		case 'm':
+			if ((v = parse_num(optarg, 10, 2)) < 1)
+				usage("-m: minor version must be 1 or 2");
+			o.minor = (uint32_t)v;
+			break;
+		case 'n':
+			if ((v = parse_num(optarg, 10, MAX_INFLIGHT)) < 1)
+				usage("-n: INFLIGHT must be 1..256");
+			c.inflight = (int)v;
+			break;
+		case 'u':
+			if ((v = parse_num(optarg, 10, UINT32_MAX)) < 0)
+				usage("-u: bad uid");
+			o.uid = (uint32_t)v;
+			break;
+		case 'g':
+			if ((v = parse_num(optarg, 10, UINT32_MAX)) < 0)
+				usage("-g: bad gid");
+			o.gid = (uint32_t)v;
+			break;
+		case 'G':
+			list = xstrdup(optarg);
+			o.ngids = 0;
+			for (tok = strtok_r(list, ",", &save); tok != NULL;
+			    tok = strtok_r(NULL, ",", &save)) {
+				if (o.ngids == NFSC_MAXGIDS)
+					usage("-G: at most 16 gids");
+				if ((v = parse_num(tok, 10, UINT32_MAX)) < 0)
+					usage("-G: bad gid");
+				o.gids[o.ngids++] = (uint32_t)v;
+			}
+			free(list);
+			break;
+		case 'A':
+			if (strcmp(optarg, "none") == 0)
+				o.auth = NFSC_AUTH_NONE;
+			else if (strcmp(optarg, "sys") == 0)
+				o.auth = NFSC_AUTH_SYS;
+			else
+				usage("-A: none or sys");
+			break;
+		case 't':
+			if ((v = parse_num(optarg, 10, 3600)) < 1)
+				usage("-t: SECONDS must be 1..3600");
+			o.timeout_ms = (int)v * 1000;
+			break;
+		case 'S':
+			c.stable = 1;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'L':
+			o.tls = 1;
+			break;
+		case 'C':
+			o.cafile = optarg;
+			break;
+		case 'E':
+			o.cert = optarg;
+			break;
+		case 'K':
+			o.key = optarg;
+			break;
+		case 'N':
+			o.servername = optarg;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		default:
+			usage(NULL);
+		}
+	}
+	if (!o.tls && (o.cafile != NULL || o.cert != NULL || o.key != NULL ||
+	    o.servername != NULL))
+		usage("--cafile, --cert, --key and --servername need --tls");
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		usage("no command given");
+	for (i = 0; i < nitems(commands); i++)
+		if (strcmp(commands[i].name, argv[0]) == 0)
+			cmd = &commands[i];
+	if (cmd == NULL) {
+		fprintf(stderr, "efsgw-nfsc: unknown command \"%s\"\n", argv[0]);
+		usage(NULL);
+	}
+	if (argc - 1 != cmd->nargs) {
+		fprintf(stderr, "efsgw-nfsc: %s takes %d argument%s\n", cmd->name,
+		    cmd->nargs, cmd->nargs == 1 ? "" : "s");
+		usage(NULL);
+	}
+	c.cmd = cmd->name;
+	if ((r = nfsc_connect(&o, &c.clnt, err, sizeof err)) != 0) {
+		fprintf(stderr, "efsgw-nfsc: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (cmd->session && (r = nfsc_session_create(c.clnt)) != 0) {
+		fprintf(stderr, "efsgw-nfsc: session set-up: %s\n",
+		    nfsc_error(c.clnt));
+		nfsc_destroy(c.clnt);
+		return r > 0 ? EXIT_NFS : EXIT_USAGE;
+	}
+	if (verbose && cmd->session)
+		fprintf(stderr, "efsgw-nfsc: session: %u slots, %u-byte READ/WRITE\n",
+		    nfsc_session_slots(c.clnt), nfsc_io_size(c.clnt));
+	if (c.inflight > (int)nfsc_session_slots(c.clnt) && cmd->session)
+		c.inflight = (int)nfsc_session_slots(c.clnt);
+	st = cmd->fn(&c, argv + 1);
+	fflush(stdout);
+	nfsc_destroy(c.clnt);
+	return st;
+}
