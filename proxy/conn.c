@@ -128,7 +128,7 @@ conn_update(struct conn *c)
 	struct timeval tv = { 0, 0 };
 	int read_client;
 
-	read_client = !c->draining && !c->closing &&
+	read_client = !c->draining && !c->closing && c->held == NULL &&
 	    evbuffer_get_length(bout) < CONN_HIGH_WATER &&
 	    c->fore.n < c->conf->max_pending;
 	if (read_client) {
@@ -161,7 +161,7 @@ conn_client_read_cb(struct bufferevent *bev, void *arg)
 		return;
 	c->in_read = 1;
 	for (;;) {
-		if (c->draining || c->closing ||
+		if (c->draining || c->closing || c->held != NULL ||
 		    c->fore.n >= c->conf->max_pending ||
 		    evbuffer_get_length(bufferevent_get_output(c->bbev)) >=
 		    CONN_HIGH_WATER)
@@ -181,9 +181,11 @@ conn_client_read_cb(struct bufferevent *bev, void *arg)
 			break;
 		c->calls++;
 		r = call_from_client(c, rec);
-		evbuffer_free(rec);
 		if (r < 0)
 			return;		/* c is gone */
+		if (r == 1)
+			break;		/* held until the root is resolved */
+		evbuffer_free(rec);
 	}
 	c->in_read = 0;
 	conn_update(c);
@@ -345,6 +347,87 @@ conn_backend_socket(const struct config_fs *fs)
 	return -1;
 }
 
+/*
+ * Fill in what the connection may do. For now from the listener's config
+ * (grants, access point); an identity and the file-system policy decide
+ * this once TLS identities are in.
+ */
+static void
+conn_access_init(struct conn *c, const struct config_listener *cl)
+{
+	c->fs = cl->fs;
+	c->grants = cl->grants;
+	c->ap = cl->ap_id != NULL ? access_points_find(cl->fs->aps, cl->ap_id) :
+	    NULL;
+	snprintf(c->principal, sizeof c->principal, "listener:%s", cl->name);
+	if (c->ap != NULL)
+		snprintf(c->scope, sizeof c->scope, "%s/%s", c->fs->id, c->ap->id);
+	else
+		snprintf(c->scope, sizeof c->scope, "%s", c->fs->id);
+	c->squash.ap = c->ap;
+	c->squash.root_allowed = (c->grants & GRANT_ROOT) != 0;
+	c->squash.anon_uid = c->fs->anon_uid;
+	c->squash.anon_gid = c->fs->anon_gid;
+	c->root = c->ap != NULL ? CONN_ROOT_UNRESOLVED : CONN_ROOT_EXPORT;
+}
+
+/* The access point's root is known (or not): run the held call. */
+static void
+conn_root_done(void *arg, uint32_t status, const struct backcall_result *res)
+{
+	struct conn *c = arg;
+	struct evbuffer *rec;
+	int r;
+
+	c->aproot = NULL;
+	if (status == NFS4_OK) {
+		memcpy(c->ap_root.fh, res->fh, res->fhlen);
+		c->ap_root.fhlen = res->fhlen;
+		c->ap_root.fsid_major = res->fsid_major;
+		c->ap_root.fsid_minor = res->fsid_minor;
+		c->ap_root.fileid = res->fileid;
+		c->root = CONN_ROOT_READY;
+	} else {
+		c->root = CONN_ROOT_FAILED;
+		c->root_status = status;
+	}
+	if ((rec = c->held) != NULL) {
+		c->held = NULL;
+		r = call_from_client(c, rec);
+		if (r < 0)
+			return;
+		if (r == 0)
+			evbuffer_free(rec);
+	}
+	conn_update(c);
+	if (evbuffer_get_length(bufferevent_get_input(c->cbev)) > 0)
+		conn_client_read_cb(c->cbev, c);
+}
+
+/* Start resolving the access point's root; the caller holds a call. */
+void
+conn_resolve_root(struct conn *c)
+{
+	const struct fsroot_info *fi;
+
+	if (c->root != CONN_ROOT_UNRESOLVED)
+		return;
+	fi = fsroot_get(gateway_fsroot(c->gw, c->fs_id));
+	if (fi == NULL) {
+		/* The export itself is not reachable yet: try again later. */
+		c->root = CONN_ROOT_FAILED;
+		c->root_status = NFS4ERR_DELAY;
+		return;
+	}
+	c->root = CONN_ROOT_PENDING;
+	c->aproot = aproot_start(gateway_base(c->gw), c->fs, c->ap, fi->fh,
+	    fi->fhlen, conn_root_done, c);
+	if (c->aproot == NULL) {
+		c->root = CONN_ROOT_FAILED;
+		c->root_status = NFS4ERR_SERVERFAULT;
+	}
+}
+
 /* Accepted a client: connect its backend. */
 struct conn *
 conn_new(struct gateway *gw, int fd, const struct sockaddr *sa,
@@ -363,7 +446,7 @@ conn_new(struct gateway *gw, int fd, const struct sockaddr *sa,
 	snprintf(c->fs_id, sizeof c->fs_id, "%s", cl->fs->id);
 	snprintf(c->listener, sizeof c->listener, "%s", cl->name);
 	addr_format(sa, c->peer, sizeof c->peer);
-	c->cmp = xmalloc(sizeof *c->cmp);
+	conn_access_init(c, cl);
 	c->crec = rpc_record_new(conf->max_record_preauth);
 	c->brec = rpc_record_new(conf->max_record + 64 * 1024);
 	if (c->crec == NULL || c->brec == NULL)
@@ -409,7 +492,6 @@ fail:
 	rpc_record_free(c->crec);
 	rpc_record_free(c->brec);
 	config_release(c->conf);
-	free(c->cmp);
 	free(c);
 	return NULL;
 }
@@ -449,8 +531,9 @@ conn_free(struct conn *c)
 	pending_free_list(c);
 	config_release(c->conf);
 	free(c->vec);
-	free(c->cmp);
-	free(c->ins);
+	aproot_cancel(c->aproot);
+	if (c->held != NULL)
+		evbuffer_free(c->held);
 	free(c);
 }
 

@@ -12,6 +12,12 @@
 
 #define PENDING_BUCKETS		256
 
+#define BIT_SET(a, i)	((a)[(i) / 8] |= (uint8_t)(1u << ((i) % 8)))
+#define BIT_ISSET(a, i)	(((a)[(i) / 8] >> ((i) % 8)) & 1u)
+
+/* Ops the gateway may forward for one COMPOUND (guards added). */
+#define CALL_MAX_FWD_OPS	(2 * EFSGW_MAX_OPS)
+
 /* One call in flight, keyed by xid. */
 struct pending {
 	struct pending	*next;
@@ -22,9 +28,20 @@ struct pending {
 	int		 has_fail;	/* the gateway failed op fwd_count */
 	uint32_t	 fail_opcode;
 	uint32_t	 fail_status;
-	int		 nfix;		/* opcodes to restore in the reply */
-	uint8_t		 rootfix[EFSGW_MAX_OPS / 8];
-	uint8_t		 pubfix[EFSGW_MAX_OPS / 8];
+	int		 nfix;		/* results to rewrite in the reply */
+	/* By forwarded op index: */
+	uint8_t		 rootfix[CALL_MAX_FWD_OPS / 8];	/* was PUTROOTFH */
+	uint8_t		 pubfix[CALL_MAX_FWD_OPS / 8];	/* was PUTPUBFH */
+	uint8_t		 guard[CALL_MAX_FWD_OPS / 8];	/* NVERIFY we added */
+};
+
+/* Where the connection's root stands (access point roots are resolved). */
+enum conn_root {
+	CONN_ROOT_EXPORT,	/* no access point: the export's root */
+	CONN_ROOT_UNRESOLVED,	/* access point root not looked up yet */
+	CONN_ROOT_PENDING,	/* lookup or creation in progress */
+	CONN_ROOT_READY,	/* ap_root holds it */
+	CONN_ROOT_FAILED,	/* root_status says why */
 };
 
 /* Calls in flight in one direction. */
@@ -49,8 +66,18 @@ struct conn {
 	struct pending		*free_pending;
 	struct evbuffer_iovec	*vec;		/* scratch for peeking records */
 	int			 vecmax;
-	struct nfs4_compound	*cmp;		/* scratch for walks */
-	uint8_t			*ins;		/* scratch for inserted bytes */
+	/* What this connection may do (filled at accept, see conn_new). */
+	uint32_t		 grants;	/* GRANT_* */
+	const struct config_fs	*fs;		/* borrowed from conf */
+	const struct access_point *ap;		/* borrowed from conf, or NULL */
+	char			 principal[128];
+	char			 scope[SEAL_MAX_SCOPE + 1]; /* handle sealing scope */
+	struct squash_policy	 squash;
+	enum conn_root		 root;
+	uint32_t		 root_status;	/* when CONN_ROOT_FAILED */
+	struct fsroot_info	 ap_root;	/* when CONN_ROOT_READY */
+	struct aproot		*aproot;
+	struct evbuffer		*held;		/* call waiting for the root */
 	int			 backend_up;
 	int			 seen_compound;
 	int			 draining;
@@ -74,10 +101,46 @@ void	 pending_clear(struct conn *, struct pending_table *);
 void	 pending_free_list(struct conn *);
 
 /* call.c */
-/* Handle one record from the client; -1 when the conn was closed. */
+/*
+ * Handle one record from the client: 0 when done (the caller frees rec),
+ * 1 when the call is held until the connection's root is resolved (rec
+ * now belongs to c->held and reading must pause), -1 when the conn was
+ * closed.
+ */
 int	 call_from_client(struct conn *, struct evbuffer *rec);
 /* Handle one record from the server; -1 when the conn was closed. */
 int	 call_from_backend(struct conn *, struct evbuffer *rec);
+
+/* call-args.c */
+struct call_plan;
+/* Per-process scratch: the walked COMPOUND (one walk at a time). */
+struct nfs4_compound *call_compound_scratch(void);
+/*
+ * Plan a walked client COMPOUND: check every op against the grants,
+ * rewrite credentials and handles. Returns 0, or 1 when the call must wait
+ * for the connection's root (nothing planned).
+ */
+int	 call_args_plan(struct conn *, const struct xdrbuf *,
+	     const struct rpc_msg *, struct pending *, struct call_plan **);
+/* Forward the planned call (rec drained). */
+int	 call_args_forward(struct conn *, struct evbuffer *rec,
+	     struct call_plan *, struct pending *);
+/* Stop the planned COMPOUND at client op i with status (if not sooner). */
+void	 call_plan_fail(struct call_plan *, uint32_t i, uint32_t opcode,
+	     uint32_t status);
+/* The op the plan stops at, or -1; its opcode and status. */
+int	 call_plan_failed(const struct call_plan *, uint32_t *opcode,
+	     uint32_t *status);
+
+/* call-reply.c */
+/*
+ * Rewrite a walked COMPOUND reply (or a server callback) for the client:
+ * seal every handle, put back opcodes, drop or turn guards into LOOKUPP
+ * results, append the gateway's failed op, hide pNFS. p is NULL for
+ * callbacks. Writes the record to out; rec is drained.
+ */
+int	 call_reply_rewrite(struct conn *, struct evbuffer *rec,
+	     const struct rpc_msg *, const struct pending *, struct evbuffer *out);
 
 /* conn.c (used by call.c) */
 /* Queue a complete record (body in msg, drained) to the client. */
@@ -87,6 +150,11 @@ int	 conn_send_backend(struct conn *, struct evbuffer *msg);
 int	 conn_abort(struct conn *, const char *why, int r);
 /* Peek a record's chains into c->vec; returns the count or -1. */
 int	 conn_peek(struct conn *, struct evbuffer *rec);
+/*
+ * Start resolving the access point root (conn_root_done then runs the
+ * held call). Sets CONN_ROOT_FAILED at once when it cannot start.
+ */
+void	 conn_resolve_root(struct conn *);
 /* Log a message about bad input at a bounded rate. */
 void	 conn_log_bad(struct conn *, const char *fmt, ...)
 	     __attribute__((format(printf, 2, 3)));

@@ -134,6 +134,13 @@ nfs4_walk_bitmapped(struct nfs4_walk *w, const struct nfs4_xdr_node *n,
 			return r;
 	if ((r = xdrbuf_get_opaque_len(w->b, n->c, &len)) != 0)
 		return r;
+	/*
+	 * The value list is marked before what is inside it, so that a
+	 * handle sealed inside can fix up the list's length in order.
+	 */
+	if ((r = nfs4_walk_mark(w, NFS4_MARK_ATTRLIST, xdrbuf_pos(w->b),
+	    len)) != 0)
+		return r;
 	end = xdrbuf_pos(w->b) + len;
 	for (i = 0; i < nwords; i++) {
 		for (bits = words[i]; bits != 0; bits &= bits - 1) {
@@ -351,7 +358,10 @@ nfs4_walk_compound(struct xdrbuf *b, enum nfs4_walk_dir dir, uint32_t minor,
 	if (dir != NFS4_WALK_ARGS)
 		w.markmask &= ~(1u << NFS4_MARK_ATTR_OWNER |
 		    1u << NFS4_MARK_ATTR_OWNER_GROUP | 1u << NFS4_MARK_ATTR_SIZE |
-		    1u << NFS4_MARK_ATTRS_UNDECODED);
+		    1u << NFS4_MARK_ATTRS_UNDECODED | 1u << NFS4_MARK_NAME |
+		    1u << NFS4_MARK_READDIR_MAXCOUNT);
+	else
+		w.markmask &= ~(1u << NFS4_MARK_ATTRLIST);
 
 	start = xdrbuf_pos(b);
 	if (!args && (r = xdrbuf_get_u32(b, &c->status)) != 0)

@@ -27,7 +27,7 @@ struct xdrbuf;
 
 /* Hard caps enforced while decoding (before anything is allocated). */
 #define EFSGW_MAX_OPS		128	/* ops in one COMPOUND */
-#define EFSGW_MAX_MARKS		512	/* marks reported per COMPOUND */
+#define EFSGW_MAX_MARKS		32768	/* marks per COMPOUND: a 1 MiB READDIR reply */
 #define EFSGW_MAX_TAG		1024	/* COMPOUND tag bytes */
 
 /* Selected status codes (RFC 8881 §15.1, RFC 7862 §11). */
@@ -37,15 +37,21 @@ struct xdrbuf;
 #define NFS4ERR_IO		5
 #define NFS4ERR_ACCESS		13
 #define NFS4ERR_INVAL		22
+#define NFS4ERR_EXIST		17
+#define NFS4ERR_NOTDIR		20
 #define NFS4ERR_ROFS		30
 #define NFS4ERR_NAMETOOLONG	63
 #define NFS4ERR_NOTSUPP		10004
 #define NFS4ERR_SERVERFAULT	10006
 #define NFS4ERR_DELAY		10008
+#define NFS4ERR_SAME		10009
+#define NFS4ERR_NOFILEHANDLE	10020
 #define NFS4ERR_RESOURCE	10018
 #define NFS4ERR_MINOR_VERS_MISMATCH 10021
 #define NFS4ERR_BADHANDLE	10001
 #define NFS4ERR_BADXDR		10036
+#define NFS4ERR_BADNAME		10041
+#define NFS4ERR_LAYOUTUNAVAILABLE 10059
 #define NFS4ERR_OP_ILLEGAL	10044
 #define NFS4ERR_TOO_MANY_OPS	10070
 #define NFS4ERR_REP_TOO_BIG	10066
@@ -139,6 +145,13 @@ enum nfs4_mark_kind {
 					 * the first attribute number the walker does
 					 * not know (> 82, so after FILEHANDLE, owner,
 					 * size); args only */
+	NFS4_MARK_NAME,			/* a component4 the client names: LOOKUP, CREATE,
+					 * OPEN (CLAIM_NULL), REMOVE, RENAME, LINK,
+					 * SECINFO; args only */
+	NFS4_MARK_READDIR_MAXCOUNT,	/* READDIR4args.maxcount (u32); args only */
+	NFS4_MARK_ATTRLIST,		/* a fattr4 attr_vals / notify4 notify_vals
+					 * body; replies and callbacks only, so that
+					 * a handle sealed inside it can fix its length */
 	NFS4_MARK_KIND_MAX
 };
 
@@ -212,6 +225,10 @@ int	 nfs4_walk_cb_compound_res(struct xdrbuf *, uint32_t minorversion,
 /* Return the table row for opcode in minorversion, or NULL. */
 const struct nfs4_op_info *nfs4_op_lookup(uint32_t minorversion,
 	     uint32_t opcode);
+/* nfs4-status.c */
+/* Return "NFS4ERR_..." for a status (a number for unknown ones). */
+const char *nfs4_status_name(uint32_t status);
+
 /* Return the op's name ("ILLEGAL" when unknown); never NULL. */
 const char *nfs4_op_name(uint32_t opcode);
 const char *nfs4_cb_op_name(uint32_t opcode);

@@ -292,22 +292,53 @@ int	 backcall_put_lookups(struct evbuffer *, const char *path, uint32_t *nops);
 /* Append GETFH and GETATTR(fsid, fileid), counting them in *nops. */
 int	 backcall_put_getfh_attrs(struct evbuffer *, uint32_t *nops);
 
+/* ------------------------------------------------------------ aproot.c */
+
+struct aproot;
+/*
+ * Called once: status NFS4_OK with res (the root's handle, fsid and
+ * fileid), or the NFS status a mount through the access point should get.
+ * The aproot is already freed.
+ */
+typedef void (*aproot_cb)(void *arg, uint32_t status,
+	     const struct backcall_result *res);
+/*
+ * Find or create ap's root below the export root export_fh. fs and ap are
+ * borrowed until the callback runs or aproot_cancel. NULL if len is bad.
+ */
+struct aproot *aproot_start(struct event_base *, const struct config_fs *fs,
+	     const struct access_point *ap, const uint8_t *export_fh,
+	     size_t len, aproot_cb cb, void *arg);
+void	 aproot_cancel(struct aproot *);
+
 /* ------------------------------------------------------------ fsroot.c */
 
 /*
  * The root of each file system: the backend handle of the export path,
- * found by a probe (PUTROOTFH, LOOKUP..., GETFH) that is retried until it
- * succeeds and repeated as a health check.
+ * found by a probe (PUTROOTFH, LOOKUP..., GETFH, GETATTR) that is retried
+ * until it succeeds and repeated as a health check.
  */
 struct fsroot;
+
+/* Longest backend handle efsgw can seal into NFS4_FHSIZE. */
+#define FSROOT_MAX_BACKEND_FH	SEAL_MAX_BACKEND_FH
+
+/* A root directory on the backend: its handle, fsid and fileid. */
+struct fsroot_info {
+	uint8_t		 fh[NFS4_FHSIZE];
+	size_t		 fhlen;
+	uint64_t	 fsid_major;
+	uint64_t	 fsid_minor;
+	uint64_t	 fileid;
+};
 
 struct fsroot *fsroot_new(struct event_base *, const struct config_fs *,
 	     uint32_t interval);
 void	 fsroot_free(struct fsroot *);
 /* Point the probe at a new config generation's entry (after reload). */
 void	 fsroot_update(struct fsroot *, const struct config_fs *, uint32_t interval);
-/* Borrow the root handle; 0 and the handle, or EFSGW_ERR_NOT_FOUND. */
-int	 fsroot_get(const struct fsroot *, const uint8_t **fhp, size_t *lenp);
+/* Borrow the root (valid until the next event), or NULL if not known yet. */
+const struct fsroot_info *fsroot_get(const struct fsroot *);
 int	 fsroot_healthy(const struct fsroot *);
 const char *fsroot_fs_id(const struct fsroot *);
 

@@ -341,6 +341,7 @@ harness_efsgw_conf() {
 	cat >"$T/efsgw.conf" <<-EOF
 	# written by t/lib/harness.sh for $HARNESS_NAME
 	log-level       ${EFSGW_TEST_LOG_LEVEL:-debug}
+	state-dir       $T/state
 	${EFSGW_TEST_EXTRA_CONF:-}
 	filesystem fs-0123456789abcdef0 {
 	backend         127.0.0.1:$BACKEND_PORT
