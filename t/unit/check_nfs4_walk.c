@@ -34,7 +34,7 @@
 #include "xdrbuf.h"
 #include "nfs4.h"
 
-#define ENC_CAP		(64 * 1024)
+#define ENC_CAP		(1024 * 1024)
 #define ENC_MAXEXP	64
 
 struct enc {
@@ -138,7 +138,7 @@ expect_mark(struct enc *e, int kind, size_t off, size_t len)
 static void
 enc_run(struct enc *e, const char *s)
 {
-	static char copy[65536];
+	static char copy[1024 * 1024];
 	char *tok, *save = NULL;
 	int mark = 0;
 	size_t at, body;
@@ -811,16 +811,20 @@ START_TEST(test_fattr4)
 	    EFSGW_ERR_TRAILING);
 	/* Marks beyond EFSGW_MAX_MARKS: refused, never overrun. */
 	{
-		static char s[40000];
-		int i, n;
+		/* Each entry gives two marks: its attribute list and a handle. */
+		size_t cap = (size_t)EFSGW_MAX_MARKS * 16 + 64, n;
+		char *s = malloc(cap);
+		int i;
 
-		n = snprintf(s, sizeof s, "0 't 1 | 26 0 ver");
-		for (i = 0; i < EFSGW_MAX_MARKS + 1; i++)
-			n += snprintf(s + n, sizeof s - n,
+		ck_assert_ptr_nonnull(s);
+		n = (size_t)snprintf(s, cap, "0 't 1 | 26 0 ver");
+		for (i = 0; i < EFSGW_MAX_MARKS / 2 + 1; i++)
+			n += (size_t)snprintf(s + n, cap - n,
 			    " 1 h1 'a 1 0x80000 ( o4 )");
-		snprintf(s + n, sizeof s - n, " 0 1");
+		snprintf(s + n, cap - n, " 0 1");
 		ck_assert_int_eq(walk_str(D_RES, 0, s, &e), EFSGW_ERR_TOO_MANY);
 		ck_assert_uint_eq(cmp.nmarks, EFSGW_MAX_MARKS);
+		free(s);
 	}
 }
 END_TEST
