@@ -12,6 +12,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,10 +48,14 @@ keys_write(const char *path, const struct seal_keys *k)
 	char *tmp;
 	FILE *f;
 	unsigned i;
-	int j, ok;
+	int j, ok, fd;
 
 	xasprintf(&tmp, "%s.tmp.%ld", path, (long)getpid());
-	if ((f = fopen(tmp, "wx")) == NULL) {
+	/* 0600 from the start: the file holds secrets. */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
+		if (fd >= 0)
+			close(fd);
 		fprintf(stderr, "efsgwctl: %s: %s\n", tmp, strerror(errno));
 		free(tmp);
 		return 1;

@@ -29,7 +29,5 @@ extern const struct ctl_command ctl_cmd_policy;
 extern const struct ctl_command ctl_cmd_token;
 /* cmd-cert.c */
 extern const struct ctl_command ctl_cmd_cert;
-/* cmd-status.c */
-extern const struct ctl_command ctl_cmd_status;
 
 #endif /* EFSGW_CTL_H */

@@ -12,16 +12,9 @@
 
 static const struct ctl_command *const ctl_commands[] = {
 	&ctl_cmd_keys,
-#ifdef EFSGW_CTL_POLICY
 	&ctl_cmd_policy,
-#endif
-#ifdef EFSGW_CTL_TOKEN
 	&ctl_cmd_token,
 	&ctl_cmd_cert,
-#endif
-#ifdef EFSGW_CTL_STATUS
-	&ctl_cmd_status,
-#endif
 };
 
 /* Print the top-level help. */

@@ -46,7 +46,6 @@
 #define FATTR4_FILEID			20
 #define READDIR_SEAL_SHARE		3	/* keep 2/3 of maxcount for sealing */
 
-#define OP_LINK				11
 #define OP_OPENATTR			19
 #define OP_GET_DIR_DELEGATION		46
 #define OP_GETDEVICEINFO		47

@@ -220,10 +220,12 @@ call_reply_rewrite(struct conn *c, struct evbuffer *rec,
 	    cmp->nops == p->fwd_count) {
 		status = p->fail_status;
 		count++;
-		w = call_reply_alloc(e, 8);
+		w = call_reply_alloc(e, 12);
 		xdrbuf_store_u32(w, p->fail_opcode);
 		xdrbuf_store_u32(w + 4, p->fail_status);
-		call_reply_edit(e, evbuffer_get_length(rec), 0, w, 8);
+		xdrbuf_store_u32(w + 8, 0);
+		call_reply_edit(e, evbuffer_get_length(rec), 0, w,
+		    nfs4_error_result_len(p->fail_opcode));
 	}
 	if (p != NULL) {
 		w = call_reply_alloc(e, 8);

@@ -98,6 +98,10 @@ call_reply_compound(struct conn *c, const struct xdrbuf *b, uint32_t xid,
 	if (with_result && ((r = xdrbuf_put_u32(msg, opcode)) != 0 ||
 	    (r = xdrbuf_put_u32(msg, status)) != 0))
 		goto out;
+	/* SETATTR4res carries attrsset even on error: an empty bitmap. */
+	if (with_result && nfs4_error_result_len(opcode) > 8 &&
+	    (r = xdrbuf_put_u32(msg, 0)) != 0)
+		goto out;
 	r = conn_send_client(c, msg);
 out:
 	evbuffer_free(msg);

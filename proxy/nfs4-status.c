@@ -65,3 +65,14 @@ nfs4_status_name(uint32_t status)
 	snprintf(buf, sizeof buf, "status %u", status);
 	return buf;
 }
+
+/*
+ * Bytes of an op's result when the gateway fails it: opcode and status,
+ * plus SETATTR4res's attrsset, which is there whatever the status (RFC
+ * 7530 §16.32, RFC 8881 §18.30): an empty bitmap.
+ */
+size_t
+nfs4_error_result_len(uint32_t opcode)
+{
+	return opcode == OP_SETATTR ? 12 : 8;
+}

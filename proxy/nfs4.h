@@ -12,6 +12,7 @@
 #ifndef EFSGW_NFS4_H
 #define EFSGW_NFS4_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct xdrbuf;
@@ -63,6 +64,7 @@ struct xdrbuf;
 #define OP_CREATE		6
 #define OP_GETATTR		9
 #define OP_GETFH		10
+#define OP_LINK			11
 #define OP_LOOKUP		15
 #define OP_LOOKUPP		16
 #define OP_NVERIFY		17
@@ -228,6 +230,8 @@ const struct nfs4_op_info *nfs4_op_lookup(uint32_t minorversion,
 /* nfs4-status.c */
 /* Return "NFS4ERR_..." for a status (a number for unknown ones). */
 const char *nfs4_status_name(uint32_t status);
+/* Bytes of the result the gateway writes when it fails opcode itself. */
+size_t	 nfs4_error_result_len(uint32_t opcode);
 
 /* Return the op's name ("ILLEGAL" when unknown); never NULL. */
 const char *nfs4_op_name(uint32_t opcode);

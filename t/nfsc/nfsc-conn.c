@@ -54,9 +54,19 @@ nfsc_conn_recv(struct nfsc *clnt, void *buf, size_t len)
 static ssize_t
 nfsc_conn_sendv(struct nfsc *clnt, const struct iovec *iov, int iovcnt)
 {
+	struct msghdr msg;
+
 	if (clnt->tls != NULL)
 		return nfsc_tls_writev(clnt, iov, iovcnt);
-	return writev(clnt->fd, iov, iovcnt);
+	/*
+	 * sendmsg() rather than writev(): MSG_NOSIGNAL turns a write to a
+	 * server that has gone into EPIPE instead of a SIGPIPE that would
+	 * kill a caller that did not ignore it.
+	 */
+	memset(&msg, 0, sizeof msg);
+	msg.msg_iov = (struct iovec *)(uintptr_t)iov;
+	msg.msg_iovlen = (size_t)iovcnt;
+	return sendmsg(clnt->fd, &msg, MSG_NOSIGNAL);
 }
 
 /* Record a failure message; returns r so callers can "return nfsc_fail()". */
@@ -65,6 +75,8 @@ nfsc_fail(struct nfsc *clnt, int r, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (clnt == NULL)	/* a request outliving its client (nfsc_destroy) */
+		return r;
 	va_start(ap, fmt);
 	vsnprintf(clnt->errmsg, sizeof clnt->errmsg, fmt, ap);
 	va_end(ap);
@@ -76,6 +88,8 @@ int
 nfsc_conn_kill(struct nfsc *clnt, int r)
 {
 	clnt->dead = 1;
+	/* No reply can come any more: fail what is in flight now. */
+	nfsc_session_abort(clnt, r);
 	return r;
 }
 

@@ -127,7 +127,10 @@ void	 nfsc_enc_bitmap(struct nfsc_enc *, uint64_t mask);
 /* Record a failure message on clnt (printf-style); returns r. */
 int	 nfsc_fail(struct nfsc *, int r, const char *fmt, ...)
 	     __attribute__((format(printf, 3, 4)));
-/* Mark the transport dead after a send/receive failure; returns r. */
+/*
+ * Mark the transport dead after a send/receive failure and fail every
+ * request in flight with r (nfsc_session_abort); returns r.
+ */
 int	 nfsc_conn_kill(struct nfsc *, int r);
 /* Send a whole record (mark + two parts), reading replies meanwhile. */
 int	 nfsc_conn_send(struct nfsc *, const void *hdr, size_t hdrlen,
@@ -162,6 +165,18 @@ void	 nfsc_tls_free(struct nfsc_tls *);
 /* nfsc-session.c */
 /* Take a finished record: match its xid, parse, queue its request. */
 void	 nfsc_session_dispatch(struct nfsc *, uint8_t *rec, size_t len);
+/*
+ * Move every sent or retry-waiting request to the done queue with err r
+ * (< 0) and free their slots: called when the transport dies, so that no
+ * request stays linked to the client after its caller was told it failed.
+ */
+void	 nfsc_session_abort(struct nfsc *, int r);
+/*
+ * Unlink req from its client's lists before it is freed; freeing a request
+ * still waiting for its reply kills the connection (its slot's sequence id
+ * is lost). No-op for a detached or unsubmitted request.
+ */
+void	 nfsc_session_forget(struct nfsc_req *);
 
 /* nfsc-attr.c */
 /* Encode fattr4 of what s->mask asks for (RFC 8881 §3.3.11). */

@@ -14,6 +14,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,6 +188,21 @@ write_full(int fd, const void *buf, size_t n)
 	return 0;
 }
 
+/* Collect and free what is still in flight after an error (bounded). */
+static void
+drain(struct cli *c)
+{
+	struct nfsc_req *req;
+
+	/*
+	 * Requests are owned by this file; nfsc_destroy() would only detach
+	 * them. After a transport failure they come back at once with the
+	 * error; on a live connection each wait is bounded by -t.
+	 */
+	while (nfsc_inflight(c->clnt) > 0 && nfsc_complete(c->clnt, &req) == 0)
+		nfsc_req_free(req);
+}
+
 /* Collect one finished WRITE and check it wrote everything. */
 static int
 write_collect(struct cli *c)
@@ -249,6 +265,8 @@ write_stream(struct cli *c, struct nfsc_file *f, int fd, const char *lpath,
 	}
 	while (r == 0 && nfsc_inflight(c->clnt) > 0)
 		r = write_collect(c);
+	if (r != 0)
+		drain(c);
 	free(buf);
 	if (r == 0 && !c->stable && off > base)
 		r = nfsc_commit(c->clnt, &f->fh);
@@ -402,8 +420,7 @@ cmd_read_to(struct cli *c, const char *rpath, int fd, const char *lpath)
 	}
 out:
 	/* Drain anything still in flight after an error. */
-	while (nfsc_inflight(c->clnt) > 0 && nfsc_complete(c->clnt, &req) == 0)
-		nfsc_req_free(req);
+	drain(c);
 	for (k = 0; k < w; k++)
 		free(win[k].buf);
 	free(win);
@@ -470,7 +487,7 @@ cmd_mkfiles(struct cli *c, char **argv)
 	struct nfsc_req *req;
 	long long n, i;
 	char name[32];
-	int r;
+	int r, st;
 
 	if ((n = parse_num(argv[1], 10, 10000000)) < 0)
 		usage("mkdirs: N must be a number up to 10000000");
@@ -492,7 +509,10 @@ cmd_mkfiles(struct cli *c, char **argv)
 	}
 	while (r == 0 && nfsc_inflight(c->clnt) > 0)
 		r = mkfiles_collect(c);
-	return report(c, r);
+	st = report(c, r);	/* before drain() can overwrite the message */
+	if (r != 0)
+		drain(c);
+	return st;
 }
 
 struct names {
@@ -937,6 +957,8 @@ main(int argc, char **argv)
 		usage(NULL);
 	}
 	c.cmd = cmd->name;
+	/* A server that goes away must give EPIPE, not kill us (TLS writes). */
+	signal(SIGPIPE, SIG_IGN);
 	if ((r = nfsc_connect(&o, &c.clnt, err, sizeof err)) != 0) {
 		fprintf(stderr, "efsgw-nfsc: %s\n", err);
 		return EXIT_USAGE;

@@ -55,6 +55,8 @@ nfsc_req_free(struct nfsc_req *req)
 {
 	if (req == NULL)
 		return;
+	/* Never leave a dangling entry on the client's lists. */
+	nfsc_session_forget(req);
 	nfsc_req_reset_reply(req);
 	nfsc_enc_free(&req->body);
 	free(req);

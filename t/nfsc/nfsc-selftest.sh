@@ -4,8 +4,12 @@
 # efsgw - self-test of the NFSv4.1 test client (t/nfsc) against a real
 # NFS-Ganesha started here on a free loopback port in a temp dir, plus a
 # tiny fake server for what Ganesha never does: a reply split over several
-# record-marking fragments (RFC 5531 §11) and a server that never answers
-# (the -t time-out must fire, exit status 2).
+# record-marking fragments (RFC 5531 §11), a server that never answers
+# (the -t time-out must fire, exit status 2) and one that closes half-way
+# through a reply (exit status 2). Run under --enable-sanitizers or with
+# NFSC pointing at a valgrind wrapper, the last two pin a use-after-free on
+# the client's failure paths (check_nfsc covers the same at library level,
+# pipelines included).
 #
 # Checks: put/get of 0 B, 1 B, 4095 B, 1 MiB, 1 MiB+1 and 10 MiB random
 # files compared byte for byte with the export directory on disk; cat;
@@ -132,7 +136,8 @@ err=$($N stat /export/nonexistent 2>&1); rc=$?
 $N bogus >/dev/null 2>&1; [ $? -eq 2 ] && ok "usage error exits 2" || nok "usage error exit status"
 check "open-hold 1 s" $N open-hold /export/f4095 1
 
-# A fake server: a NULL reply in three fragments, then one that never answers.
+# A fake server: a NULL reply in three fragments, one that never answers,
+# then one that closes half-way through its reply.
 FPORT=$(free_port)
 $PY - "$FPORT" > "$D/fake.log" 2>&1 <<'EOF3' &
 import socket, struct, sys, time
@@ -149,14 +154,18 @@ def record(c):
     while len(data) < n: data += c.recv(n - len(data))
     return data
 served = 0
-while served < 2:
+held = []
+while served < 3:
     c, _ = s.accept()
     rec = record(c)
     if rec is None: continue          # a readiness probe
     served += 1
     if served == 2:                   # never answer: the client must time out
-        time.sleep(5); continue
+        held.append(c); continue
     reply = rec[:4] + struct.pack(">IIIII", 1, 0, 0, 0, 0)  # REPLY ACCEPTED AUTH_NONE SUCCESS
+    if served == 3:                   # close after half the record: must fail cleanly
+        c.sendall(struct.pack(">I", 0x80000000 | len(reply)) + reply[:10])
+        c.close(); continue
     parts = [reply[:5], reply[5:13], reply[13:]]
     for i, p in enumerate(parts):
         last = 0x80000000 if i == len(parts) - 1 else 0
@@ -171,6 +180,8 @@ done
 check "NULL reply in three record fragments" $NFSC -s 127.0.0.1:$FPORT -t 5 null
 err=$($NFSC -s 127.0.0.1:$FPORT -t 1 null 2>&1); rc=$?
 [ $rc -eq 2 ] && echo "$err" | grep -q 'timed out' && ok "silent server: time-out exits 2" || nok "silent server: rc=$rc '$err'"
+err=$($NFSC -s 127.0.0.1:$FPORT -t 5 null 2>&1); rc=$?
+[ $rc -eq 2 ] && echo "$err" | grep -q 'server closed the connection' && ok "close mid-reply exits 2" || nok "close mid-reply: rc=$rc '$err'"
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

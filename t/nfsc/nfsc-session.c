@@ -71,6 +71,43 @@ nfsc_slot_highest(const struct nfsc *clnt)
 	return h;
 }
 
+/* Give back req's slot, if it holds one. */
+static void
+nfsc_slot_put(struct nfsc *clnt, struct nfsc_req *req)
+{
+	if (req->slot >= 0 && (uint32_t)req->slot < NFSC_MAX_SLOTS)
+		clnt->slots[req->slot].busy = 0;
+	req->slot = -1;
+}
+
+/* Append req to the done queue (answered, or failed with req->err). */
+static void
+nfsc_done_push(struct nfsc *clnt, struct nfsc_req *req)
+{
+	req->state = NFSC_REQ_DONE;
+	req->next = NULL;
+	if (clnt->done_tail != NULL)
+		clnt->done_tail->next = req;
+	else
+		clnt->done = req;
+	clnt->done_tail = req;
+	clnt->ndone++;
+}
+
+/* Take req off the done queue. */
+static void
+nfsc_done_remove(struct nfsc *clnt, struct nfsc_req *req)
+{
+	struct nfsc_req *p;
+
+	if (!nfsc_list_remove(&clnt->done, req))
+		return;
+	clnt->ndone--;
+	clnt->done_tail = NULL;
+	for (p = clnt->done; p != NULL; p = p->next)
+		clnt->done_tail = p;
+}
+
 /* Build the call header (RFC 5531 §9, COMPOUND4args, SEQUENCE4args) and send. */
 static int
 nfsc_send_req(struct nfsc *clnt, struct nfsc_req *req)
@@ -108,18 +145,27 @@ nfsc_send_req(struct nfsc *clnt, struct nfsc_req *req)
 	if (hdr.err != 0) {
 		r = nfsc_fail(clnt, hdr.err, "encoding call header: %s",
 		    efsgw_err(hdr.err));
-		if (sl != NULL)
-			sl->busy = 0;
+		nfsc_slot_put(clnt, req);
 		nfsc_enc_free(&hdr);
+		return r;
+	}
+	/*
+	 * Linked only once the whole record is out: a failed send must leave
+	 * req owned by the caller alone (nfsc.h), or the caller's
+	 * nfsc_req_free() would leave a dangling entry on clnt->sent. No
+	 * reply can be dispatched for req before its last byte is written.
+	 */
+	r = nfsc_conn_send(clnt, hdr.p, hdr.len, req->body.p, req->body.len);
+	nfsc_enc_free(&hdr);
+	if (r != 0) {
+		nfsc_slot_put(clnt, req);
 		return r;
 	}
 	req->state = NFSC_REQ_SENT;
 	req->next = clnt->sent;
 	clnt->sent = req;
 	clnt->nsent++;
-	r = nfsc_conn_send(clnt, hdr.p, hdr.len, req->body.p, req->body.len);
-	nfsc_enc_free(&hdr);
-	return r;
+	return 0;
 }
 
 /* Send req, waiting for a free slot first. */
@@ -139,6 +185,10 @@ nfsc_submit(struct nfsc *clnt, struct nfsc_req *req)
 		    efsgw_err(req->body.err));
 	if (req->proc == NFSPROC4_COMPOUND && !req->noseq && !clnt->have_session)
 		return nfsc_fail(clnt, EFSGW_ERR_INTERNAL, "no session");
+	/* A done request may be sent again; it must leave the done queue. */
+	if (req->state == NFSC_REQ_DONE)
+		nfsc_done_remove(clnt, req);
+	req->state = NFSC_REQ_NEW;
 	nfsc_req_reset_reply(req);
 	req->slot = -1;
 	if (req->proc == NFSPROC4_COMPOUND && !req->noseq) {
@@ -216,14 +266,7 @@ nfsc_session_dispatch(struct nfsc *clnt, uint8_t *rec, size_t len)
 		clnt->nretry++;
 		return;
 	}
-	req->state = NFSC_REQ_DONE;
-	req->next = NULL;
-	if (clnt->done_tail != NULL)
-		clnt->done_tail->next = req;
-	else
-		clnt->done = req;
-	clnt->done_tail = req;
-	clnt->ndone++;
+	nfsc_done_push(clnt, req);
 }
 
 /* Re-send requests whose backoff has passed; *nextp gets the next due time. */
@@ -248,15 +291,9 @@ nfsc_run_retries(struct nfsc *clnt, int64_t *nextp)
 		clnt->nretry--;
 		req->state = NFSC_REQ_NEW;
 		if ((r = nfsc_submit(clnt, req)) != 0) {
-			/* Report it as done with the transport error. */
+			/* Not linked anywhere now: report it done with the error. */
 			req->err = r;
-			req->state = NFSC_REQ_DONE;
-			if (clnt->done_tail != NULL)
-				clnt->done_tail->next = req;
-			else
-				clnt->done = req;
-			clnt->done_tail = req;
-			clnt->ndone++;
+			nfsc_done_push(clnt, req);
 			return r;
 		}
 		nreq = clnt->retry;	/* the list may have changed */
@@ -264,18 +301,66 @@ nfsc_run_retries(struct nfsc *clnt, int64_t *nextp)
 	return 0;
 }
 
-/* Take req off the done queue. */
-static void
-nfsc_done_remove(struct nfsc *clnt, struct nfsc_req *req)
+/* Fail every request in flight with r: the transport is gone. */
+void
+nfsc_session_abort(struct nfsc *clnt, int r)
 {
-	struct nfsc_req *p;
+	struct nfsc_req *req;
 
-	if (!nfsc_list_remove(&clnt->done, req))
+	/*
+	 * A request left on clnt->sent or clnt->retry after the caller was
+	 * told it failed would be freed by the caller and then walked by
+	 * nfsc_destroy() (a use after free), so every one of them is
+	 * completed here and handed back by nfsc_complete() like a reply.
+	 */
+	if (r >= 0)
+		r = EFSGW_ERR_SYSTEM;
+	while ((req = clnt->sent) != NULL) {
+		clnt->sent = req->next;
+		clnt->nsent--;
+		nfsc_slot_put(clnt, req);
+		req->err = r;
+		nfsc_done_push(clnt, req);
+	}
+	while ((req = clnt->retry) != NULL) {
+		clnt->retry = req->next;
+		clnt->nretry--;
+		nfsc_slot_put(clnt, req);
+		req->err = r;
+		nfsc_done_push(clnt, req);
+	}
+}
+
+/* Take req off whichever of its client's lists still holds it. */
+void
+nfsc_session_forget(struct nfsc_req *req)
+{
+	struct nfsc *clnt = req->clnt;
+
+	if (clnt == NULL)
 		return;
-	clnt->ndone--;
-	clnt->done_tail = NULL;
-	for (p = clnt->done; p != NULL; p = p->next)
-		clnt->done_tail = p;
+	switch (req->state) {
+	case NFSC_REQ_SENT:
+		/*
+		 * Freed before its reply: the server will still advance the
+		 * slot's sequence id, which we can no longer track, so the
+		 * session cannot be used any more. The abort queues req done.
+		 */
+		nfsc_conn_kill(clnt, nfsc_fail(clnt, EFSGW_ERR_INTERNAL,
+		    "a request was freed while in flight"));
+		nfsc_done_remove(clnt, req);
+		break;
+	case NFSC_REQ_DONE:
+		nfsc_done_remove(clnt, req);
+		break;
+	case NFSC_REQ_RETRY:
+		if (nfsc_list_remove(&clnt->retry, req))
+			clnt->nretry--;
+		break;
+	case NFSC_REQ_NEW:
+		break;
+	}
+	req->state = NFSC_REQ_NEW;
 }
 
 /* Describe req's ops for a time-out message. */
@@ -327,15 +412,25 @@ nfsc_wait_for(struct nfsc *clnt, struct nfsc_req *want, struct nfsc_req **gotp)
 			return nfsc_fail(clnt, EFSGW_ERR_NOT_FOUND,
 			    "no request in flight to wait for");
 		until = next < deadline ? next : deadline;
-		if ((r = nfsc_conn_pump(clnt, until, &timedout)) != 0)
-			return r;
-		if (timedout && nfsc_now_ms() >= deadline) {
+		r = nfsc_conn_pump(clnt, until, &timedout);
+		if (r == 0 && timedout && nfsc_now_ms() >= deadline) {
 			nfsc_req_describe(want != NULL ? want : clnt->sent,
 			    what, sizeof what);
-			return nfsc_conn_kill(clnt, nfsc_fail(clnt,
+			r = nfsc_conn_kill(clnt, nfsc_fail(clnt,
 			    EFSGW_ERR_SYSTEM, "timed out after %d s waiting "
 			    "for the reply to %s", clnt->opts.timeout_ms / 1000,
 			    what));
+		}
+		if (r != 0) {
+			/*
+			 * The transport is dead and nfsc_session_abort() has
+			 * queued every request as done: want is collected
+			 * here, so that the caller may free it; the others
+			 * wait for nfsc_complete().
+			 */
+			if (want != NULL)
+				nfsc_done_remove(clnt, want);
+			return r;
 		}
 	}
 }

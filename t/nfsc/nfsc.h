@@ -227,7 +227,12 @@ void	 nfsc_destroy(struct nfsc *);
 /* nfsc-req.c: building COMPOUNDs (SEQUENCE is put in front at submit time). */
 /* Return a new empty request (never NULL); caller frees with nfsc_req_free. */
 struct nfsc_req *nfsc_req_new(struct nfsc *);
-/* Free req; it must not be in flight. NULL is a no-op. */
+/*
+ * Free req. It should not be in flight: one still waiting for its reply is
+ * unlinked, but the connection is then marked dead (its slot's sequence id
+ * is lost). A request that was answered, failed, or not yet collected is
+ * simply unlinked. NULL is a no-op.
+ */
 void	 nfsc_req_free(struct nfsc_req *);
 /* A pointer the caller keeps with the request (for async completion). */
 void	 nfsc_req_set_udata(struct nfsc_req *, void *);
@@ -293,7 +298,16 @@ int	 nfsc_res_readdir(struct nfsc_req *, nfsc_dirent_cb, void *arg,
 /*
  * Send req (taking a free slot; while none is free, replies are read and
  * queued as done). req stays owned by the caller but must not be freed
- * until collected by nfsc_complete() or nfsc_wait().
+ * until collected by nfsc_complete() or nfsc_wait(). On failure req is not
+ * in flight and may be freed or submitted again.
+ *
+ * When the transport fails (time-out, reset, close; the connection is then
+ * dead and every later call fails), every request in flight is completed
+ * with that error: nfsc_wait() returns the error with its request
+ * collected, nfsc_complete() returns the error once and then hands back
+ * each failed request (0 returned, its nfsc_res_*() return the error),
+ * so a caller drains with "while (nfsc_inflight(clnt) > 0 &&
+ * nfsc_complete(clnt, &req) == 0) nfsc_req_free(req);".
  */
 int	 nfsc_submit(struct nfsc *, struct nfsc_req *);
 /*
