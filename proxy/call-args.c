@@ -30,6 +30,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -441,12 +442,22 @@ call_args_plan(struct conn *c, const struct xdrbuf *b, const struct rpc_msg *m,
 	const struct nfs4_op_info *info;
 	const struct fsroot_info *root;
 	enum call_fh cur = FH_NONE, saved = FH_NONE;
-	uint32_t i, k = 0, op, st, nops, fwd = 0;
+	uint32_t i, k = 0, op, st, nops, fwd = 0, grants;
 	int putfh_root;
 	size_t need;
 
 	*planp = plan;
 	nops = cmp->nops;
+	grants = c->grants;
+	if (c->not_after != 0 && time(NULL) >= c->not_after) {
+		/* The token or certificate expired: reconnect with a fresh one. */
+		if (!c->expired_logged)
+			log_info("conn %llu (%s): identity expired; new calls get "
+			    "NFS4ERR_ACCESS until the client reconnects",
+			    (unsigned long long)c->id, c->peer);
+		c->expired_logged = 1;
+		grants = 0;
+	}
 	/* Calls that need an access point root wait for it. */
 	if (c->root == CONN_ROOT_UNRESOLVED || c->root == CONN_ROOT_PENDING) {
 		for (i = 0; i < nops; i++) {
@@ -484,10 +495,10 @@ call_args_plan(struct conn *c, const struct xdrbuf *b, const struct rpc_msg *m,
 		info = nfs4_op_lookup(cmp->minorversion, op);
 		st = NFS4_OK;
 		if (info != NULL && info->action != NFS4_ACTION_NONE &&
-		    !(c->grants & GRANT_MOUNT))
+		    !(grants & GRANT_MOUNT))
 			st = NFS4ERR_ACCESS;
 		else if (info != NULL && info->action == NFS4_ACTION_MUTATES &&
-		    !(c->grants & GRANT_WRITE))
+		    !(grants & GRANT_WRITE))
 			st = NFS4ERR_ROFS;
 		else
 			st = call_op_unsupported(op);

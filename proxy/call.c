@@ -198,6 +198,9 @@ call_compound(struct conn *c, struct evbuffer *rec, struct xdrbuf *b,
 		    cmp->nops, nfs4_op_name(opc), efsgw_err(wr));
 	}
 	at = call_plan_failed(plan, &opc, &st);
+	if (at >= 0 && (st == NFS4ERR_ACCESS || st == NFS4ERR_ROFS ||
+	    st == NFS4ERR_PERM || st == NFS4ERR_BADHANDLE))
+		conn_audit_deny(c, opc, st);
 	if (at == 0) {
 		pending_put(c, p);
 		return call_reply_compound(c, b, m->xid, opc, st, 1);

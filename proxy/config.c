@@ -22,6 +22,8 @@
 #include <openssl/crypto.h>
 
 #include "auth.h"
+#include "identity.h"
+#include "policy.h"
 #include "proxy.h"
 
 enum config_type {
@@ -81,6 +83,31 @@ static const struct config_item config_items[] = {
 	  "calls one connection may have outstanding; reading pauses above it" },
 	{ "probe-interval", CONFIG_UINT, SECTION_GLOBAL, G(probe_interval), 1,
 	  3600, "15", 1, "seconds between backend root probes" },
+	{ "region", CONFIG_STRING, SECTION_GLOBAL, G(region), 0, 0, "us-east-1",
+	  1, "AWS-style region: in ARNs, SNI names and SigV4 (efs-utils signs with it)" },
+	{ "account", CONFIG_STRING, SECTION_GLOBAL, G(account), 0, 0,
+	  "000000000000", 1, "account id used in file system and access point ARNs" },
+	{ "handshake-timeout", CONFIG_UINT, SECTION_GLOBAL, G(handshake_timeout),
+	  1, 600, "10", 1, "seconds a TLS handshake may take" },
+	{ "identity-credentials", CONFIG_PATH, SECTION_GLOBAL, G(id_credentials),
+	  0, 0, NULL, 1, "SigV4 credentials file for stock efs-utils clients (JSON)" },
+	{ "identity-jwt-keys", CONFIG_PATH, SECTION_GLOBAL, G(id_jwt_keys), 0, 0,
+	  NULL, 1, "JWT verification keys: a PEM public key, or a JWKS file (*.json)" },
+	{ "identity-jwt-hs256-secret", CONFIG_PATH, SECTION_GLOBAL,
+	  G(id_jwt_hs256), 0, 0, NULL, 1,
+	  "file holding an HS256 secret; HS256 tokens are refused without it" },
+	{ "identity-audience", CONFIG_STRING, SECTION_GLOBAL, G(id_audience), 0,
+	  0, "efsgw", 1, "comma-separated audiences a JWT must name (the file "
+	  "system id is always accepted too)" },
+	{ "identity-client-ca", CONFIG_PATH, SECTION_GLOBAL, G(id_client_ca), 0,
+	  0, NULL, 1, "CA file for client certificates (principal from SAN)" },
+	{ "identity-clock-skew", CONFIG_UINT, SECTION_GLOBAL, G(id_skew), 0, 3600,
+	  "300", 1, "seconds of clock skew allowed for token and signature times" },
+	{ "audit-log", CONFIG_STRING, SECTION_GLOBAL, G(audit_log), 0, 0,
+	  "syslog", 1, "where audit JSON lines go: a file path, syslog or none" },
+	{ "admin-address", CONFIG_STRING, SECTION_GLOBAL, G(admin_address), 0, 0,
+	  "127.0.0.1:9649", 0, "admin HTTP (/metrics, /healthz, /readyz) host:port, "
+	  "or none" },
 	{ "state-dir", CONFIG_PATH, SECTION_GLOBAL, G(state_dir), 0, 0,
 	  "/var/lib/efsgw", 1,
 	  "where generated handle key files are kept (created 0700 if missing)" },
@@ -100,6 +127,13 @@ static const struct config_item config_items[] = {
 	  "65534", 1, "uid that root and AUTH_NONE callers become when squashed" },
 	{ "anon-gid", CONFIG_UINT, SECTION_FS, F(anon_gid), 0, 4294967295u,
 	  "65534", 1, "gid that root and AUTH_NONE callers become when squashed" },
+	{ "policy", CONFIG_PATH, SECTION_FS, F(policy_path), 0, 0, NULL, 1,
+	  "EFS file-system policy (JSON, as put-file-system-policy takes it); "
+	  "none: every client may mount, write and be root, as on EFS" },
+	{ "tls-cert", CONFIG_PATH, SECTION_FS, F(tls_cert), 0, 0, NULL, 1,
+	  "certificate for this file system's TLS name (SNI fs-ID.efs...)" },
+	{ "tls-key", CONFIG_PATH, SECTION_FS, F(tls_key), 0, 0, NULL, 1,
+	  "private key of tls-cert" },
 	{ "reserved-port", CONFIG_BOOL, SECTION_FS, F(reserved_port), 0, 0,
 	  "no", 1, "connect from a source port below 1024 (knfsd 'secure')" },
 
@@ -113,6 +147,12 @@ static const struct config_item config_items[] = {
 	  "and root, or none (EFS with no file-system policy: all three)" },
 	{ "access-point", CONFIG_APREF, SECTION_LISTENER, L(ap_id), 0, 0, NULL,
 	  1, "access point every client of this listener is confined to" },
+	{ "tls", CONFIG_BOOL, SECTION_LISTENER, L(tls), 0, 0, "no", 1,
+	  "terminate TLS 1.2/1.3 (clients present their identity certificate)" },
+	{ "tls-cert", CONFIG_PATH, SECTION_LISTENER, L(tls_cert), 0, 0, NULL, 1,
+	  "server certificate (chain) when no file system's matches the SNI name" },
+	{ "tls-key", CONFIG_PATH, SECTION_LISTENER, L(tls_key), 0, 0, NULL, 1,
+	  "private key of the listener's tls-cert" },
 };
 
 static int config_load_text(const char *, struct config **, char **);
@@ -575,6 +615,58 @@ out:
 	return 0;
 }
 
+/* Build the identity configuration (keys, credentials, client CA). */
+static int
+config_load_identity(struct config *c, char **cause)
+{
+	struct identity_config *ic;
+	char buf[256], *tok, *save;
+	size_t n;
+	int r = 0;
+
+	ic = identity_config_new();
+	c->idcfg = ic;
+	if ((r = identity_config_set_region(ic, c->region, cause)) != 0)
+		return r;
+	identity_config_set_skew(ic, c->id_skew);
+	if (c->id_credentials != NULL &&
+	    (r = identity_config_load_credentials(ic, c->id_credentials,
+	    cause)) != 0)
+		return r;
+	if (c->id_jwt_keys != NULL) {
+		n = strlen(c->id_jwt_keys);
+		if (n > 5 && strcmp(c->id_jwt_keys + n - 5, ".json") == 0)
+			r = identity_config_add_jwks(ic, c->id_jwt_keys, cause);
+		else
+			r = identity_config_add_jwt_pem(ic, c->id_jwt_keys, cause);
+		if (r != 0)
+			return r;
+	}
+	if (c->id_jwt_hs256 != NULL &&
+	    (r = identity_config_set_hs256_file(ic, c->id_jwt_hs256, cause)) != 0)
+		return r;
+	snprintf(buf, sizeof buf, "%s", c->id_audience);
+	for (tok = strtok_r(buf, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		if ((r = identity_config_add_audience(ic, tok, cause)) != 0)
+			return r;
+	}
+	/* A token may name the file system itself as its audience. */
+	{
+		struct config_fs *fs;
+
+		TAILQ_FOREACH(fs, &c->filesystems, entry) {
+			if ((r = identity_config_add_audience(ic, fs->id,
+			    cause)) != 0)
+				return r;
+		}
+	}
+	if (c->id_client_ca != NULL &&
+	    (r = identity_config_load_client_ca(ic, c->id_client_ca, cause)) != 0)
+		return r;
+	return 0;
+}
+
 /*
  * Load what the config names in other files: each file system's handle
  * keys (created under state-dir when the default file is missing and
@@ -639,7 +731,19 @@ config_load_files(struct config *c, int create, char **cause)
 			}
 		}
 	}
+	if ((r = config_load_identity(c, cause)) != 0)
+		return r;
+	TAILQ_FOREACH(fs, &c->filesystems, entry) {
+		snprintf(fs->arn, sizeof fs->arn,
+		    "arn:aws:elasticfilesystem:%s:%s:file-system/%s", c->region,
+		    c->account, fs->id);
+		if (fs->policy_path != NULL &&
+		    (r = policy_load(fs->policy_path, &fs->policy, cause)) != 0)
+			return r;
+	}
 	TAILQ_FOREACH(l, &c->listeners, entry) {
+		if (l->tls && (r = tls_listener_ctx(c, l, cause)) != 0)
+			return r;
 		if (l->ap_id == NULL)
 			continue;
 		ap = access_points_find(l->fs->aps, l->ap_id);
@@ -768,16 +872,19 @@ config_release(struct config *c)
 		TAILQ_REMOVE(&c->filesystems, fs, entry);
 		config_free_strings(SECTION_FS, fs);
 		access_points_free(fs->aps);
+		policy_free(fs->policy);
 		OPENSSL_cleanse(&fs->keys, sizeof fs->keys);
 		free(fs);
 	}
 	while ((l = TAILQ_FIRST(&c->listeners)) != NULL) {
 		TAILQ_REMOVE(&c->listeners, l, entry);
 		config_free_strings(SECTION_LISTENER, l);
+		tls_ctx_free(l->ssl_ctx);
 		free(l->name);
 		free(l);
 	}
 	config_free_strings(SECTION_GLOBAL, c);
+	identity_config_free(c->idcfg);
 	free(c->path);
 	free(c);
 }

@@ -20,6 +20,9 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
+#include <event2/bufferevent_ssl.h>
+
+#include <openssl/ssl.h>
 
 #include "conn.h"
 
@@ -32,6 +35,7 @@ static uint64_t conn_next_id = 1;
 
 static void conn_client_read_cb(struct bufferevent *, void *);
 static void conn_update(struct conn *);
+static void conn_authorize(struct conn *);
 
 /* Log a bad-input message, at most 10 a second across the process. */
 void
@@ -128,6 +132,8 @@ conn_update(struct conn *c)
 	struct timeval tv = { 0, 0 };
 	int read_client;
 
+	if (c->handshaking)
+		return;
 	read_client = !c->draining && !c->closing && c->held == NULL &&
 	    evbuffer_get_length(bout) < CONN_HIGH_WATER &&
 	    c->fore.n < c->conf->max_pending;
@@ -261,7 +267,23 @@ static void
 conn_client_event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	struct conn *c = arg;
+	char err[256];
 
+	if (what & BEV_EVENT_CONNECTED) {
+		/* TLS handshake done: now the identity is known. */
+		c->handshaking = 0;
+		conn_authorize(c);
+		conn_update(c);
+		if (evbuffer_get_length(bufferevent_get_input(c->cbev)) > 0)
+			conn_client_read_cb(c->cbev, c);
+		return;
+	}
+	if (c->handshaking) {
+		conn_log_bad(c, "TLS handshake failed: %s", (what & BEV_EVENT_TIMEOUT) ?
+		    "timed out" : tls_error_string(err, sizeof err));
+		conn_free(c);
+		return;
+	}
 	if (what & BEV_EVENT_TIMEOUT) {
 		if (rpc_record_pending(c->crec) > 0) {
 			conn_abort(c, "client stalled in the middle of a record", 0);
@@ -347,28 +369,151 @@ conn_backend_socket(const struct config_fs *fs)
 	return -1;
 }
 
-/*
- * Fill in what the connection may do. For now from the listener's config
- * (grants, access point); an identity and the file-system policy decide
- * this once TLS identities are in.
- */
+/* Apply a decision: grants, access point, squashing, sealing scope. */
 static void
-conn_access_init(struct conn *c, const struct config_listener *cl)
+conn_apply(struct conn *c, const struct authz_result *r, int first)
 {
-	c->fs = cl->fs;
-	c->grants = cl->grants;
-	c->ap = cl->ap_id != NULL ? access_points_find(cl->fs->aps, cl->ap_id) :
-	    NULL;
-	snprintf(c->principal, sizeof c->principal, "listener:%s", cl->name);
-	if (c->ap != NULL)
-		snprintf(c->scope, sizeof c->scope, "%s/%s", c->fs->id, c->ap->id);
-	else
-		snprintf(c->scope, sizeof c->scope, "%s", c->fs->id);
-	c->squash.ap = c->ap;
+	c->grants = r->grants;
+	c->not_after = r->not_after;
+	snprintf(c->principal, sizeof c->principal, "%s", r->principal);
+	if (first) {
+		c->ap = r->ap;
+		if (c->ap != NULL)
+			snprintf(c->scope, sizeof c->scope, "%s/%s", c->fs->id,
+			    c->ap->id);
+		else
+			snprintf(c->scope, sizeof c->scope, "%s", c->fs->id);
+		c->squash.ap = c->ap;
+		c->squash.anon_uid = c->fs->anon_uid;
+		c->squash.anon_gid = c->fs->anon_gid;
+		c->root = c->ap != NULL ? CONN_ROOT_UNRESOLVED : CONN_ROOT_EXPORT;
+	}
 	c->squash.root_allowed = (c->grants & GRANT_ROOT) != 0;
-	c->squash.anon_uid = c->fs->anon_uid;
-	c->squash.anon_gid = c->fs->anon_gid;
-	c->root = c->ap != NULL ? CONN_ROOT_UNRESOLVED : CONN_ROOT_EXPORT;
+}
+
+/* Audit one connection decision. */
+static void
+conn_audit(struct conn *c, const char *event, const struct authz_result *r)
+{
+	char id[24], grants[80], stmt[160];
+	const char *version = "", *cipher = "";
+	struct ssl_st *ssl;
+
+	snprintf(id, sizeof id, "%llu", (unsigned long long)c->id);
+	identity_grants_string(r->grants, grants, sizeof grants);
+	if (r->mount_statement >= 0)
+		snprintf(stmt, sizeof stmt, "%d%s%s", r->mount_statement,
+		    r->mount_sid[0] != '\0' ? " " : "", r->mount_sid);
+	else
+		snprintf(stmt, sizeof stmt, "%s", c->fs->policy == NULL ?
+		    "no policy" : "identity grants");
+	if (c->tls && (ssl = bufferevent_openssl_get_ssl(c->cbev)) != NULL) {
+		version = SSL_get_version(ssl);
+		cipher = SSL_get_cipher_name(ssl);
+	}
+	audit_event(gateway_audit(c->gw), event, "conn", id, "peer", c->peer,
+	    "listener", c->listener, "fs", c->fs_id,
+	    "access_point", r->ap != NULL ? r->ap->id : "",
+	    "principal", r->principal,
+	    "identity", identity_source_name(c->who.id.source),
+	    "detail", c->who.ok ? c->who.id.detail : c->who.why,
+	    "tls", version, "cipher", cipher, "grants", grants,
+	    "decision", (r->grants & GRANT_MOUNT) ? "allow" : "deny",
+	    "statement", stmt, "reason", r->reason, (char *)NULL);
+}
+
+/* Decide what the client may do, once its identity is known. */
+static void
+conn_authorize(struct conn *c)
+{
+	const struct config_listener *l = NULL, *it;
+	struct authz_result r;
+	struct ssl_st *ssl = NULL;
+	X509 *peer = NULL;
+
+	TAILQ_FOREACH(it, &c->conf->listeners, entry) {
+		if (strcmp(it->name, c->listener) == 0)
+			l = it;
+	}
+	if (c->tls && (ssl = bufferevent_openssl_get_ssl(c->cbev)) != NULL) {
+		const char *sni = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+
+		snprintf(c->sni, sizeof c->sni, "%s", sni != NULL ? sni : "");
+		peer = SSL_get1_peer_certificate(ssl);
+	}
+	authz_identify(c->conf, c->tls, peer, ssl != NULL &&
+	    tls_peer_verified(ssl), &c->who);
+	X509_free(peer);
+	if (l == NULL) {
+		memset(&r, 0, sizeof r);
+		snprintf(r.reason, sizeof r.reason, "listener gone");
+	} else
+		authz_decide(c->conf, l, &c->who, c->sni[0] != '\0' ? c->sni :
+		    NULL, (struct sockaddr *)&c->peer_addr, &r);
+	conn_apply(c, &r, 1);
+	conn_audit(c, "connect", &r);
+	if (!(r.grants & GRANT_MOUNT))
+		log_info("conn %llu (%s): mount denied: %s",
+		    (unsigned long long)c->id, c->peer, r.reason);
+}
+
+/* Decide again under a new configuration (the policy changed). */
+void
+conn_reauthorize(struct conn *c, const struct config *conf)
+{
+	const struct config_listener *l = NULL, *it;
+	struct authz_result r;
+
+	if (c->handshaking)
+		return;
+	TAILQ_FOREACH(it, &conf->listeners, entry) {
+		if (strcmp(it->name, c->listener) == 0 &&
+		    strcmp(it->fs_id, c->fs_id) == 0)
+			l = it;
+	}
+	if (l == NULL) {
+		memset(&r, 0, sizeof r);
+		snprintf(r.principal, sizeof r.principal, "%s", c->principal);
+		snprintf(r.reason, sizeof r.reason, "the listener or its file "
+		    "system is gone from the configuration");
+	} else {
+		authz_decide(conf, l, &c->who, c->sni[0] != '\0' ? c->sni : NULL,
+		    (struct sockaddr *)&c->peer_addr, &r);
+		/* The access point is fixed for the connection's life. */
+		if ((r.ap == NULL) != (c->ap == NULL) || (r.ap != NULL &&
+		    strcmp(r.ap->id, c->ap->id) != 0)) {
+			r.grants = 0;
+			snprintf(r.reason, sizeof r.reason, "the access point "
+			    "changed; the client must mount again");
+		}
+		r.ap = c->ap;
+	}
+	if (r.grants == c->grants)
+		return;
+	conn_apply(c, &r, 0);
+	conn_audit(c, "reauthorize", &r);
+	log_info("conn %llu (%s): grants now %s", (unsigned long long)c->id,
+	    c->peer, config_grants_string(c->grants));
+}
+
+/* Audit a call the gateway refused, at most 10 lines a second per conn. */
+void
+conn_audit_deny(struct conn *c, uint32_t opcode, uint32_t status)
+{
+	char id[24];
+	time_t now = time(NULL);
+
+	if (now != c->denial_window) {
+		c->denial_window = now;
+		c->denials = 0;
+	}
+	if (++c->denials > 10)
+		return;
+	snprintf(id, sizeof id, "%llu", (unsigned long long)c->id);
+	audit_event(gateway_audit(c->gw), "deny", "conn", id, "peer", c->peer,
+	    "fs", c->fs_id, "access_point", c->ap != NULL ? c->ap->id : "",
+	    "principal", c->principal, "op", nfs4_op_name(opcode),
+	    "status", nfs4_status_name(status), (char *)NULL);
 }
 
 /* The access point's root is known (or not): run the held call. */
@@ -446,14 +591,31 @@ conn_new(struct gateway *gw, int fd, const struct sockaddr *sa,
 	snprintf(c->fs_id, sizeof c->fs_id, "%s", cl->fs->id);
 	snprintf(c->listener, sizeof c->listener, "%s", cl->name);
 	addr_format(sa, c->peer, sizeof c->peer);
-	conn_access_init(c, cl);
 	c->crec = rpc_record_new(conf->max_record_preauth);
 	c->brec = rpc_record_new(conf->max_record + 64 * 1024);
 	if (c->crec == NULL || c->brec == NULL)
 		fatalx("out of memory");
-	c->cbev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
-	if (c->cbev == NULL)
-		fatalx("bufferevent_socket_new");
+	memcpy(&c->peer_addr, sa, salen < sizeof c->peer_addr ? salen :
+	    sizeof c->peer_addr);
+	c->fs = cl->fs;
+	if (cl->tls && cl->ssl_ctx != NULL) {
+		SSL *ssl = SSL_new(cl->ssl_ctx);
+
+		if (ssl == NULL)
+			fatalx("SSL_new");
+		c->tls = 1;
+		c->handshaking = 1;
+		c->cbev = bufferevent_openssl_socket_new(base, fd, ssl,
+		    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+		if (c->cbev == NULL)
+			fatalx("bufferevent_openssl_socket_new");
+		/* Clients often close without close_notify; that is no error. */
+		bufferevent_openssl_set_allow_dirty_shutdown(c->cbev, 1);
+	} else {
+		c->cbev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
+		if (c->cbev == NULL)
+			fatalx("bufferevent_socket_new");
+	}
 	bufferevent_setcb(c->cbev, conn_client_read_cb, conn_client_write_cb,
 	    conn_client_event_cb, c);
 	bufferevent_setwatermark(c->cbev, EV_WRITE, CONN_LOW_WATER, 0);
@@ -478,9 +640,18 @@ conn_new(struct gateway *gw, int fd, const struct sockaddr *sa,
 		    (unsigned long long)c->id, c->peer, c->fs_id, cl->fs->backend);
 		goto fail;
 	}
-	log_info("conn %llu: client %s on %s for %s", (unsigned long long)c->id,
-	    c->peer, c->listener, c->fs_id);
+	log_info("conn %llu: client %s on %s for %s%s", (unsigned long long)c->id,
+	    c->peer, c->listener, c->fs_id, c->tls ? " (TLS)" : "");
 	bufferevent_enable(c->bbev, EV_READ | EV_WRITE);
+	if (c->tls) {
+		/* Nothing is read as NFS until the handshake is done. */
+		struct timeval hs = { conf->handshake_timeout, 0 };
+
+		bufferevent_set_timeouts(c->cbev, &hs, &hs);
+		bufferevent_enable(c->cbev, EV_READ | EV_WRITE);
+		return c;
+	}
+	conn_authorize(c);
 	bufferevent_enable(c->cbev, EV_READ | EV_WRITE);
 	conn_update(c);
 	return c;

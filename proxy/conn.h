@@ -66,11 +66,20 @@ struct conn {
 	struct pending		*free_pending;
 	struct evbuffer_iovec	*vec;		/* scratch for peeking records */
 	int			 vecmax;
-	/* What this connection may do (filled at accept, see conn_new). */
+	/* Who the client is and what it may do (conn_authorize). */
+	struct sockaddr_storage	 peer_addr;
+	int			 tls;
+	int			 handshaking;	/* TLS handshake not finished */
+	char			 sni[256];
+	struct authz_identity	 who;
+	time_t			 not_after;	/* identity expiry, 0: none */
+	int			 expired_logged;
+	unsigned		 denials;	/* audit lines this second */
+	time_t			 denial_window;
 	uint32_t		 grants;	/* GRANT_* */
 	const struct config_fs	*fs;		/* borrowed from conf */
 	const struct access_point *ap;		/* borrowed from conf, or NULL */
-	char			 principal[128];
+	char			 principal[512];
 	char			 scope[SEAL_MAX_SCOPE + 1]; /* handle sealing scope */
 	struct squash_policy	 squash;
 	enum conn_root		 root;
@@ -155,6 +164,8 @@ int	 conn_peek(struct conn *, struct evbuffer *rec);
  * held call). Sets CONN_ROOT_FAILED at once when it cannot start.
  */
 void	 conn_resolve_root(struct conn *);
+/* Write an audit line for a call the gateway refused (rate-limited). */
+void	 conn_audit_deny(struct conn *, uint32_t opcode, uint32_t status);
 /* Log a message about bad input at a bounded rate. */
 void	 conn_log_bad(struct conn *, const char *fmt, ...)
 	     __attribute__((format(printf, 2, 3)));

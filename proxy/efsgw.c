@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -25,6 +26,7 @@ struct efsgw_main {
 	struct gateway		*gw;
 	const char		*config_path;
 	unsigned		 reload_fails;
+	time_t			 policy_mtime;
 };
 
 static void
@@ -67,10 +69,47 @@ efsgw_sighup(evutil_socket_t sig, short what, void *arg)
 		em->reload_fails++;
 		log_error("reload failed, keeping the running configuration "
 		    "(%u failures): %s", em->reload_fails, cause);
+		audit_event(gateway_audit(em->gw), "reload", "config",
+		    em->config_path, "result", "failed", "reason", cause,
+		    (char *)NULL);
 		free(cause);
 		return;
 	}
 	gateway_reload(em->gw, conf);
+}
+
+/* The newest modification time of the policy files of conf. */
+static time_t
+efsgw_policy_mtime(const struct config *conf)
+{
+	const struct config_fs *fs;
+	struct stat st;
+	time_t newest = 0;
+
+	TAILQ_FOREACH(fs, &conf->filesystems, entry) {
+		if (fs->policy_path != NULL && stat(fs->policy_path, &st) == 0 &&
+		    st.st_mtime > newest)
+			newest = st.st_mtime;
+	}
+	return newest;
+}
+
+/*
+ * Every two seconds: a policy file that changed is reloaded as SIGHUP
+ * would, so that "put-file-system-policy" is one file write away.
+ */
+static void
+efsgw_policy_watch(evutil_socket_t fd, short what, void *arg)
+{
+	struct efsgw_main *em = arg;
+	time_t m = efsgw_policy_mtime(gateway_config(em->gw));
+
+	if (m != em->policy_mtime) {
+		log_info("a policy file changed; reloading");
+		em->policy_mtime = m;
+		efsgw_sighup(SIGHUP, 0, em);
+		em->policy_mtime = efsgw_policy_mtime(gateway_config(em->gw));
+	}
 }
 
 /* SIGTERM / SIGINT: drain and stop. */
@@ -112,7 +151,8 @@ main(int argc, char **argv)
 	};
 	struct efsgw_main em;
 	struct config *conf;
-	struct event *ev_hup, *ev_term, *ev_int;
+	struct event *ev_hup, *ev_term, *ev_int, *ev_watch;
+	struct timeval watch_tv = { 2, 0 };
 	char *cause;
 	int ch, foreground = 0, debug = 0, check = 0, print = 0;
 
@@ -194,6 +234,11 @@ main(int argc, char **argv)
 	evsignal_add(ev_hup, NULL);
 	evsignal_add(ev_term, NULL);
 	evsignal_add(ev_int, NULL);
+	em.policy_mtime = efsgw_policy_mtime(conf);
+	if ((ev_watch = event_new(em.base, -1, EV_PERSIST, efsgw_policy_watch,
+	    &em)) == NULL)
+		fatalx("event_new");
+	event_add(ev_watch, &watch_tv);
 
 	log_info("efsgw %s started (pid %ld, config %s)", PACKAGE_VERSION,
 	    (long)getpid(), em.config_path);
@@ -203,6 +248,7 @@ main(int argc, char **argv)
 	event_free(ev_hup);
 	event_free(ev_term);
 	event_free(ev_int);
+	event_free(ev_watch);
 	gateway_free(em.gw);
 	event_base_free(em.base);
 	return 0;

@@ -51,6 +51,7 @@ struct gateway {
 	int			 draining;
 	struct event		*drain_timer;
 	uint64_t		 captured;
+	struct audit		*audit;
 };
 
 /* Create the probes for every file system of conf, reusing old ones. */
@@ -89,10 +90,17 @@ struct gateway *
 gateway_new(struct event_base *base, struct config *conf)
 {
 	struct gateway *gw;
+	char *cause;
 
 	gw = xcalloc(1, sizeof *gw);
 	gw->base = base;
 	gw->conf = conf;
+	if (audit_open(conf->audit_log, &gw->audit, &cause) != 0) {
+		log_error("%s; audit lines go to syslog instead", cause);
+		free(cause);
+		if (audit_open("syslog", &gw->audit, &cause) != 0)
+			fatalx("%s", cause);
+	}
 	TAILQ_INIT(&gw->listeners);
 	TAILQ_INIT(&gw->probes);
 	TAILQ_INIT(&gw->conns);
@@ -132,6 +140,7 @@ gateway_free(struct gateway *gw)
 	}
 	if (gw->drain_timer != NULL)
 		event_free(gw->drain_timer);
+	audit_close(gw->audit);
 	config_release(gw->conf);
 	free(gw);
 }
@@ -232,10 +241,27 @@ gateway_reload(struct gateway *gw, struct config *conf)
 		log_warn("%s", warn);
 		free(warn);
 	}
+	struct gateway_conn *gc;
+	struct audit *a;
+	char *cause;
+
 	config_release(gw->conf);
 	gw->conf = conf;
 	log_set_level((enum log_level)conf->log_level);
 	gateway_sync_probes(gw);
+	if (audit_open(conf->audit_log, &a, &cause) == 0) {
+		audit_close(gw->audit);
+		gw->audit = a;
+	} else {
+		log_error("%s; keeping the current audit log", cause);
+		free(cause);
+		audit_reopen(gw->audit);
+	}
+	audit_event(gw->audit, "reload", "config", conf->path != NULL ?
+	    conf->path : "", "result", "ok", (char *)NULL);
+	/* Policies may have changed: live connections are decided again. */
+	TAILQ_FOREACH(gc, &gw->conns, entry)
+		conn_reauthorize(gc->conn, conf);
 	log_info("configuration reloaded from %s", conf->path != NULL ?
 	    conf->path : "(text)");
 }
@@ -291,6 +317,12 @@ gateway_conn_closed(struct gateway *gw, struct conn *c)
 	gw->nconns--;
 	if (gw->draining && gw->nconns == 0)
 		event_base_loopexit(gw->base, NULL);
+}
+
+struct audit *
+gateway_audit(struct gateway *gw)
+{
+	return gw->audit;
 }
 
 struct config *

@@ -15,6 +15,7 @@
 
 #include "common.h"
 #include "auth.h"
+#include "identity.h"
 #include "nfs4.h"
 #include "xdrbuf.h"
 
@@ -27,6 +28,9 @@
 
 struct event_base;
 struct evbuffer;
+struct identity_config;
+struct policy;
+struct ssl_ctx_st;
 struct bufferevent;
 struct gateway;
 struct conn;
@@ -51,6 +55,11 @@ struct config_fs {
 	struct seal_keys	 keys;		/* loaded by config_load */
 	int			 keys_pending;	/* default file not created yet (-t) */
 	struct access_points	*aps;		/* NULL when none */
+	char			*policy_path;
+	struct policy		*policy;	/* NULL: no policy (allow all) */
+	char			*tls_cert;
+	char			*tls_key;
+	char			 arn[160];	/* arn:aws:elasticfilesystem:... */
 	int			 line;		/* where it was defined */
 	TAILQ_ENTRY(config_fs)	 entry;
 };
@@ -64,6 +73,10 @@ struct config_listener {
 	char			*fs_id;		/* file system served */
 	uint32_t		 grants;	/* GRANT_* every client holds */
 	char			*ap_id;		/* access point, or NULL */
+	int			 tls;
+	char			*tls_cert;
+	char			*tls_key;
+	struct ssl_ctx_st	*ssl_ctx;	/* built by config_load when tls */
 	struct config_fs	*fs;		/* resolved by the commit hook */
 	int			 line;
 	TAILQ_ENTRY(config_listener) entry;
@@ -88,6 +101,18 @@ struct config {
 	uint32_t		 max_pending;	/* calls in flight per connection */
 	uint32_t		 probe_interval; /* seconds between root probes */
 	char			*capture_dir;	/* debug: save records here */
+	char			*region;
+	char			*account;
+	uint32_t		 handshake_timeout;
+	char			*id_credentials;
+	char			*id_jwt_keys;
+	char			*id_jwt_hs256;
+	char			*id_audience;
+	char			*id_client_ca;
+	uint32_t		 id_skew;
+	char			*audit_log;
+	char			*admin_address;
+	struct identity_config	*idcfg;		/* built by config_load */
 	char			*state_dir;	/* generated key files */
 	TAILQ_HEAD(, config_fs)	 filesystems;
 	TAILQ_HEAD(, config_listener) listeners;
@@ -342,6 +367,63 @@ const struct fsroot_info *fsroot_get(const struct fsroot *);
 int	 fsroot_healthy(const struct fsroot *);
 const char *fsroot_fs_id(const struct fsroot *);
 
+/* ------------------------------------------------------------ tls.c */
+
+struct ssl_st;
+struct x509_st;
+/* Build l->ssl_ctx for a TLS listener; 0 or a code with *cause. */
+int	 tls_listener_ctx(const struct config *, struct config_listener *l,
+	     char **cause);
+void	 tls_ctx_free(struct ssl_ctx_st *);
+/* Did the peer's chain verify against the client CA? */
+int	 tls_peer_verified(const struct ssl_st *);
+/* Describe (and clear) the last TLS error into buf. */
+const char *tls_error_string(char *buf, size_t len);
+
+/* ------------------------------------------------------------ authz.c */
+
+/* Who a client is: decided once per connection. */
+struct authz_identity {
+	int		 tls;
+	int		 ok;		/* 0: the certificate was refused */
+	char		 why[256];
+	struct identity	 id;
+};
+
+/* What a connection may do. */
+struct authz_result {
+	uint32_t	 grants;	/* GRANT_* */
+	const struct access_point *ap;	/* borrowed from the config, or NULL */
+	char		 principal[512];
+	time_t		 not_after;	/* 0: never expires */
+	int		 mount_effect;	/* enum policy_effect for ClientMount */
+	int		 mount_statement;
+	char		 mount_sid[128];
+	char		 reason[320];	/* why mount is denied, or "" */
+};
+
+/* Identify the client from its TLS certificate (or as anonymous). */
+void	 authz_identify(const struct config *, int tls, struct x509_st *peer,
+	     int verified, struct authz_identity *who);
+/* Decide the grants of who on listener l of conf. */
+void	 authz_decide(const struct config *, const struct config_listener *l,
+	     const struct authz_identity *who, const char *sni,
+	     const struct sockaddr *peer, struct authz_result *out);
+
+/* ------------------------------------------------------------ audit.c */
+
+struct audit;
+/* Open the audit log: a path, "syslog" or "none". */
+int	 audit_open(const char *where, struct audit **, char **cause);
+void	 audit_close(struct audit *);
+/* Reopen the file (after logrotate; SIGHUP). */
+void	 audit_reopen(struct audit *);
+/*
+ * Write one JSON line: {"time":..., "event": event, then key/value pairs
+ * from the NULL-terminated list of (const char *key, const char *value)}.
+ */
+void	 audit_event(struct audit *, const char *event, ...);
+
 /* ------------------------------------------------------------ gateway.c */
 
 /* The daemon: config generation, listeners, connections, probes. */
@@ -358,6 +440,8 @@ struct fsroot *gateway_fsroot(struct gateway *, const char *fs_id);
 struct event_base *gateway_base(struct gateway *);
 /* A connection closed (called by conn.c). */
 void	 gateway_conn_closed(struct gateway *, struct conn *);
+/* The audit log (never NULL after gateway_new; may be "none"). */
+struct audit *gateway_audit(struct gateway *);
 /* Write a captured record when capture-dir is set (debug). */
 void	 gateway_capture(struct gateway *, const char *what, struct evbuffer *rec);
 
@@ -373,6 +457,38 @@ struct conn *conn_new(struct gateway *, int fd, const struct sockaddr *,
 void	 conn_drain(struct conn *);
 /* Close now. */
 void	 conn_free(struct conn *);
+/* Decide again what c may do under conf (after a policy reload). */
+void	 conn_reauthorize(struct conn *, const struct config *conf);
 uint64_t conn_id(const struct conn *);
+
+/* ------------------------------------------------------------ admin.c */
+
+struct admin;
+struct sockaddr_storage;
+
+#define ADMIN_MAX_CONNS		64	/* concurrent admin connections */
+#define ADMIN_MAX_HEADERS	8192	/* request line + headers, bytes */
+#define ADMIN_TIMEOUT_SEC	10	/* idle / slow peer, seconds */
+
+/* Append Prometheus text (format 0.0.4) to out; called on each scrape. */
+typedef void	(*admin_metrics_cb)(struct evbuffer *out, void *arg);
+/* Return 1 if ready, else 0 with a one-line reason written to why. */
+typedef int	(*admin_ready_cb)(void *arg, char *why, size_t whylen);
+
+/*
+ * Serve GET/HEAD /metrics, /healthz and /readyz on base at sa (bound and
+ * listening on return). metrics and ready may be NULL (no caller metrics;
+ * always ready); both run on the loop and must not block. Returns the
+ * endpoint (caller frees with admin_free) or NULL with *cause set (caller
+ * frees).
+ */
+struct admin *admin_new(struct event_base *, const struct sockaddr *sa,
+	     socklen_t salen, admin_metrics_cb metrics, admin_ready_cb ready,
+	     void *arg, char **cause);
+/* The bound address, e.g. to learn the port after binding port 0. 0 or EFSGW_ERR_SYSTEM. */
+int	 admin_local_addr(const struct admin *, struct sockaddr_storage *,
+	     socklen_t *);
+/* Close the listener and every admin connection. NULL is ignored. */
+void	 admin_free(struct admin *);
 
 #endif /* EFSGW_PROXY_H */

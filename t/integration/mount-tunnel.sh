@@ -51,10 +51,15 @@ mkpki() {
 }
 mkpki || harness_bail "openssl could not make the test certificates"
 
-# A token shaped like a projected service-account JWT (the tunnel does not
-# verify it; the gateway does). header.claims.signature, base64url.
-b64u() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
-TOKEN="$(printf '{"alg":"RS256","kid":"test"}' | b64u).$(printf '{"sub":"system:serviceaccount:default:app","aud":["efsgw"],"exp":4102444800}' | b64u).c2lnbmF0dXJl"
+# A token as a projected service-account token would be: a JWT signed by an
+# issuer key the gateway trusts (the tunnel only carries it; the gateway
+# verifies it).
+CTL=$abs_top_builddir/ctl/efsgwctl
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$T/issuer.key" 2>/dev/null
+openssl pkey -in "$T/issuer.key" -pubout -out "$T/issuer.pub" 2>/dev/null
+TOKEN=$("$CTL" token mint --key "$T/issuer.key" --alg ES256 \
+	--sub system:serviceaccount:default:app --aud efsgw --ttl 7200) ||
+	harness_bail "efsgwctl token mint failed"
 printf '%s\n' "$TOKEN" >"$T/token"
 
 # ------------------------------------------------------------ TLS endpoint
@@ -70,16 +75,23 @@ TLS_PID=
 # Start the TLS endpoint on TLS_PORT (forwarding to the NFS server).
 start_tls() {
 	if [ $TLS_MODE = efsgw ]; then
+		printf '[{"AccessPointId": "%s", "FileSystemId": "%s"}]\n' "$AP" "$FS" >"$T/ap.json"
 		cat >"$T/efsgw-tls.conf" <<-EOF
 		log-level debug
+		state-dir $T/state
+		audit-log $T/audit.log
+		admin-address none
+		identity-jwt-keys $T/issuer.pub
 		filesystem $FS {
 		backend 127.0.0.1:$BACKEND_PORT
 		export /export
+		access-points $T/ap.json
 		reserved-port no
 		}
 		listener tls {
 		address 127.0.0.1:$TLS_PORT
 		filesystem $FS
+		tls yes
 		tls-cert $T/gw.pem
 		tls-key $T/gw.key
 		}

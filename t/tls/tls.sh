@@ -1,0 +1,179 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# t/tls/tls.sh - TLS mount targets, identities and the file-system policy,
+# end to end: NFS-Ganesha behind an efsgw with a TLS listener and a plain
+# one, clients from t/nfsc/efsgw-nfsc over TLS presenting certificates made
+# here (a JWT in efsgw's extension, a client-CA certificate, none at all).
+# Pins: the policy's SecureTransport condition refuses plain TCP; the
+# anonymous client reads but cannot write; the JWT principal may write;
+# an expired or wrongly-addressed token is a denied mount; a policy
+# tightened while a client is connected takes effect on that connection;
+# TLS garbage and a stalled handshake do not block another client; the
+# audit log has one JSON line per decision.
+. "$(dirname "$0")/../lib/harness.sh"
+
+if [ "$HARNESS_DIRECT" = 1 ]; then
+	harness_skip_all "TLS and identities are efsgw's; EFSGW_TEST_DIRECT=1 has none"
+fi
+harness_require_nfsc
+CTL=$abs_top_builddir/ctl/efsgwctl
+[ -x "$CTL" ] || harness_bail "not built: $CTL"
+command -v openssl >/dev/null || harness_skip_all "openssl CLI not installed"
+
+FS=fs-0123456789abcdef0
+NAME=$FS.efs.us-east-1.amazonaws.com
+PRINCIPAL=arn:aws:iam::111122223333:role/app
+JWT_OID=$(sed -n 's/^#define EFSGW_OID_JWT[[:space:]]*"\(.*\)"/\1/p' "$abs_top_srcdir/auth/identity.h")
+[ -n "$JWT_OID" ] || harness_bail "cannot read EFSGW_OID_JWT from auth/identity.h"
+harness_free_port; TLS_PORT=$HARNESS_PORT
+
+# Make a CA ($1 name), and a certificate ($2) signed by it with SAN $3.
+mkca() {
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$T/$1.key" -out "$T/$1.pem" -days 2 -subj "/CN=$1" 2>/dev/null
+}
+mkcert() {
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$T/$2.key" -out "$T/$2.csr" -subj "/CN=$2" 2>/dev/null
+	printf 'subjectAltName=%s\n' "$3" >"$T/$2.ext"
+	openssl x509 -req -in "$T/$2.csr" -CA "$T/$1.pem" -CAkey "$T/$1.key" \
+		-CAcreateserial -days 2 -extfile "$T/$2.ext" -out "$T/$2.pem" 2>/dev/null
+}
+# A self-signed client certificate ($1) carrying token $2 in efsgw's extension.
+mktokencert() {
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$T/$1.key" -out "$T/$1.pem" -days 1 -subj "/CN=$1" \
+		-addext "$JWT_OID=ASN1:UTF8String:$2" 2>/dev/null
+}
+
+# Policy: mount only over TLS, write only for the JWT principal and the
+# mTLS principal, root for nobody but the JWT principal's own grants.
+write_policy() {
+	cat >"$T/policy.json" <<-EOF
+	{"Version": "2012-10-17", "Statement": [
+	 {"Sid": "MountOverTls", "Effect": "Allow", "Principal": {"AWS": "*"},
+	  "Action": "elasticfilesystem:ClientMount",
+	  "Condition": {"Bool": {"aws:SecureTransport": "true"}}},
+	 {"Sid": "AppWrites", "Effect": "Allow",
+	  "Principal": {"AWS": ["$PRINCIPAL", "arn:aws:iam::111122223333:role/writer"]},
+	  "Action": "elasticfilesystem:ClientWrite"},
+	 {"Sid": "NoPlain", "Effect": "Deny", "Principal": {"AWS": "*"},
+	  "Action": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+	]}
+	EOF
+}
+
+harness_efsgw_conf() {
+	cat >"$T/efsgw.conf" <<-EOF
+	log-level       debug
+	state-dir       $T/state
+	audit-log       $T/audit.log
+	admin-address   none
+	handshake-timeout 2
+	identity-jwt-keys $T/jwt.pub
+	identity-client-ca $T/clientca.pem
+	filesystem $FS {
+	backend         127.0.0.1:$BACKEND_PORT
+	export          /export
+	policy          $T/policy.json
+	tls-cert        $T/server.pem
+	tls-key         $T/server.key
+	}
+	listener test {
+	address         127.0.0.1:$GW_PORT
+	}
+	listener secure {
+	address         127.0.0.1:$TLS_PORT
+	tls             yes
+	}
+	EOF
+}
+
+mkdir -p "$T"
+mkca serverca
+mkcert serverca server "DNS:$NAME"
+mkca clientca
+mkcert clientca writer "URI:arn:aws:iam::111122223333:role/writer"
+mkca rogueca
+mkcert rogueca rogue "URI:arn:aws:iam::111122223333:role/writer"
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$T/jwt.key" 2>/dev/null
+openssl pkey -in "$T/jwt.key" -pubout -out "$T/jwt.pub" 2>/dev/null
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$T/other.key" 2>/dev/null
+write_policy
+TOKEN=$("$CTL" token mint --key "$T/jwt.key" --alg ES256 --sub app --principal "$PRINCIPAL" --aud efsgw --fs $FS)
+mktokencert app "$TOKEN"
+OLD=$("$CTL" token mint --key "$T/jwt.key" --alg ES256 --sub app --principal "$PRINCIPAL" --aud efsgw --ttl 1)
+WRONGAUD=$("$CTL" token mint --key "$T/jwt.key" --alg ES256 --sub app --principal "$PRINCIPAL" --aud somebody-else)
+FORGED=$("$CTL" token mint --key "$T/other.key" --alg ES256 --sub app --principal "$PRINCIPAL" --aud efsgw)
+mktokencert wrongaud "$WRONGAUD"
+mktokencert forged "$FORGED"
+harness_start
+chmod 0777 "$EXPORT_DIR"
+
+tlsc() { # tlsc CERTNAME|none nfsc-args...
+	local who=$1; shift
+	local -a id=()
+	[ "$who" = none ] || id=(--cert "$T/$who.pem" --key "$T/$who.key")
+	timeout -k 5 60 "$EFSGW_NFSC" -s "127.0.0.1:$TLS_PORT" --tls --cafile "$T/serverca.pem" \
+		--servername "$NAME" "${id[@]}" "$@"
+}
+head -c 100000 /dev/urandom >"$T/data"
+
+check "anonymous over TLS can read (ls /)" tlsc none ls /
+check_exit "anonymous over TLS cannot write (ROFS)" 1 tlsc none put "$T/data" /anon
+check_exit "plain TCP is refused by the policy (SecureTransport)" 1 nfsc ls /
+check "JWT principal writes over TLS" tlsc app put "$T/data" /app-file
+check_same "JWT principal's file is on the export" "$T/data" "$EXPORT_DIR/app-file"
+check "JWT principal reads it back" tlsc app get /app-file "$T/back"
+check_same "read back over TLS" "$T/data" "$T/back"
+check "client-CA certificate (SAN URI) writes" tlsc writer put "$T/data" /writer-file
+check_exit "a certificate from an untrusted CA gets no write" 1 tlsc rogue put "$T/data" /rogue-file
+check_exit "a token for another audience is a denied mount" 1 tlsc wrongaud ls /
+check_exit "a token signed by the wrong key is a denied mount" 1 tlsc forged ls /
+sleep 2
+mktokencert old "$OLD"
+check_exit "an expired token is a denied mount" 1 tlsc old ls /
+check_exit "a wrong server name fails verification" 2 timeout 30 "$EFSGW_NFSC" -s "127.0.0.1:$TLS_PORT" \
+	--tls --cafile "$T/serverca.pem" --servername fs-99999999.efs.us-east-1.amazonaws.com ls /
+
+# Garbage and a stalled handshake must not block another client.
+printf 'GET / HTTP/1.0\r\n\r\n' | timeout 5 bash -c "cat >/dev/tcp/127.0.0.1/$TLS_PORT" || true
+exec 7<>"/dev/tcp/127.0.0.1/$TLS_PORT"
+check "a client handshakes while another stalls" tlsc app ls /
+sleep 3
+check "the stalled handshake was closed by handshake-timeout" grep -q 'TLS handshake failed: timed out' "$T/efsgw.log"
+exec 7>&-
+
+# Tighten the policy under a connected client: its reads must stop.
+tlsc app open-hold /app-file 8 >"$T/hold.out" 2>&1 &
+HOLD=$!
+sleep 2
+cat >"$T/policy.json" <<-EOF
+{"Version": "2012-10-17", "Statement": [
+ {"Sid": "NobodyNow", "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "*"}
+]}
+EOF
+kill -HUP "$HARNESS_EFSGW_PID"
+rc=0; wait "$HOLD" || rc=$?
+check "the held client saw the tightened policy" test "$rc" != 0
+check "the gateway re-decided the live connection" grep -q '"event":"reauthorize"' "$T/audit.log"
+check_exit "a new client is refused under the new policy" 1 tlsc app ls /
+
+# A policy that does not parse is refused at reload and the old one stays.
+printf '{"Version": "2012-10-17", "Statement": [' >"$T/policy.json"
+kill -HUP "$HARNESS_EFSGW_PID"
+sleep 1
+check "a broken policy is refused at reload" grep -q 'reload failed' "$T/efsgw.log"
+check_exit "the previous policy still applies" 1 tlsc app ls /
+# No SIGHUP this time: the gateway notices the file changed.
+write_policy
+sleep 4
+check "a fixed policy file is picked up without SIGHUP" tlsc app ls /
+
+check "audit: a connect line names the JWT principal" grep -q "\"principal\":\"$PRINCIPAL\".*\"identity\":\"jwt\"" "$T/audit.log"
+check "audit: denials are logged" grep -q '"event":"deny"' "$T/audit.log"
+check "audit: lines are JSON" /usr/bin/python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$T/audit.log"
+check "gateway still running" harness_gateway_alive
+harness_stop
+harness_done
