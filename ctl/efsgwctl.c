@@ -15,6 +15,7 @@ static const struct ctl_command *const ctl_commands[] = {
 	&ctl_cmd_policy,
 	&ctl_cmd_token,
 	&ctl_cmd_cert,
+	&ctl_cmd_status,
 };
 
 /* Print the top-level help. */

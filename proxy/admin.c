@@ -54,15 +54,17 @@ struct admin {
 	void			*arg;
 
 	/*
-	 * One reference for the owner and one per live connection: the
-	 * bufferevents evhttp frees are destroyed later by libevent's
-	 * finalizers, which call admin_conn_gone() after admin_free().
+	 * Connections are counted in admin_bevcb and counted out by the
+	 * evhttp close callback, which admin_adopt attaches (see there).
 	 */
-	int			 refs;
-	int			 freed;
 	unsigned int		 live;		/* connections open now */
 	unsigned int		 max_conns;
 	int			 paused;	/* listener disabled at max_conns */
+	int			 freeing;	/* in admin_free: listener gone */
+	struct event		*adopt_ev;
+	struct event		*stuck_ev;
+	struct bufferevent	*pending[ADMIN_MAX_CONNS];
+	size_t			 npending;
 
 	uint64_t		 requests;
 	uint64_t		 conns_total;
@@ -86,66 +88,102 @@ static const struct admin_route admin_routes[] = {
 	{ "/readyz",	admin_readyz },
 };
 
-/* Drop a reference; the last one frees the struct. */
+/* Start accepting again. */
 static void
-admin_unref(struct admin *a)
+admin_resume(struct admin *a)
 {
-	if (--a->refs == 0)
-		free(a);
+	if (!a->paused || a->freeing)
+		return;
+	evconnlistener_enable(a->listener);
+	a->paused = 0;
+	evtimer_del(a->stuck_ev);
 }
 
-/* Pass bytes through unchanged: the filter exists only for its free hook. */
-static enum bufferevent_filter_result
-admin_filter_pass(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t limit,
-    enum bufferevent_flush_mode mode, void *arg)
-{
-	if (evbuffer_add_buffer(dst, src) != 0)
-		return BEV_ERROR;
-	return BEV_OK;
-}
-
-/* A connection's bufferevent was destroyed: count it out, maybe resume. */
+/* A connection is gone (evhttp close callback): count it out. */
 static void
-admin_conn_gone(void *arg)
+admin_conn_closed(struct evhttp_connection *evcon, void *arg)
 {
 	struct admin *a = arg;
 
-	a->live--;
-	if (!a->freed && a->paused && a->live < a->max_conns) {
-		evconnlistener_enable(a->listener);
-		a->paused = 0;
-	}
-	admin_unref(a);
+	if (a->live > 0)
+		a->live--;
+	if (a->live < a->max_conns)
+		admin_resume(a);
 }
 
 /*
- * Make the bufferevent of a new connection. evhttp (libevent 2.1) has no
- * connection limit and no close hook for a connection that never sent a
- * request, so each connection gets a pass-through filter whose free_context
- * tells us when it is gone. At max_conns the listener is disabled, which
- * leaves further peers in the kernel's backlog instead of costing us fds.
+ * Attach the close callback to the connections accepted in this loop
+ * pass. evhttp (libevent 2.1) has neither a connection limit nor a hook
+ * that sees a connection before its first request, but it makes each
+ * connection's bufferevent carry the evhttp_connection as callback
+ * argument; we check that before trusting it. This runs in the same loop
+ * pass as the accept, before the connection can read anything.
+ */
+static void
+admin_adopt(evutil_socket_t fd, short ev, void *arg)
+{
+	struct admin *a = arg;
+	struct evhttp_connection *evcon;
+	bufferevent_data_cb rcb;
+	void *cbarg;
+	size_t i;
+
+	for (i = 0; i < a->npending; i++) {
+		cbarg = NULL;
+		bufferevent_getcb(a->pending[i], &rcb, NULL, NULL, &cbarg);
+		evcon = cbarg;
+		if (evcon == NULL || rcb == NULL ||
+		    evhttp_connection_get_bufferevent(evcon) != a->pending[i]) {
+			/* Not trackable: do not let it hold a slot forever. */
+			log_warn("admin: cannot track a connection");
+			admin_conn_closed(NULL, a);
+			continue;
+		}
+		evhttp_connection_set_closecb(evcon, admin_conn_closed, a);
+	}
+	a->npending = 0;
+}
+
+/*
+ * The listener stayed off for longer than any connection may live (each
+ * times out after ADMIN_TIMEOUT_SEC): the count must be wrong, so take
+ * connections again rather than leave the endpoint dead.
+ */
+static void
+admin_stuck(evutil_socket_t fd, short ev, void *arg)
+{
+	struct admin *a = arg;
+
+	log_warn("admin: %u connections counted for too long, accepting again",
+	    a->live);
+	admin_resume(a);
+}
+
+/*
+ * Make the bufferevent of a new connection: count it, queue it for
+ * admin_adopt, and at max_conns disable the listener, which leaves further
+ * peers in the kernel's backlog instead of costing us fds and memory.
  */
 static struct bufferevent *
 admin_bevcb(struct event_base *base, void *arg)
 {
 	struct admin *a = arg;
-	struct bufferevent *under, *bev;
+	struct bufferevent *bev;
+	struct timeval tv = { 2 * ADMIN_TIMEOUT_SEC + 5, 0 };
 
-	if ((under = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE)) == NULL)
-		return NULL;	/* evhttp falls back to its own */
-	bev = bufferevent_filter_new(under, admin_filter_pass, admin_filter_pass,
-	    BEV_OPT_CLOSE_ON_FREE, admin_conn_gone, a);
-	if (bev == NULL) {
-		bufferevent_free(under);
-		return NULL;
-	}
-	a->refs++;
+	if ((bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE)) == NULL)
+		return NULL;	/* evhttp falls back to its own, uncounted */
 	a->live++;
 	a->conns_total++;
+	if (a->npending < nitems(a->pending)) {
+		a->pending[a->npending++] = bev;
+		event_active(a->adopt_ev, EV_READ, 0);
+	}
 	if (a->live >= a->max_conns && !a->paused) {
 		evconnlistener_disable(a->listener);
 		a->paused = 1;
 		a->pauses++;
+		evtimer_add(a->stuck_ev, &tv);
 		log_debug("admin: %u connections, not accepting", a->live);
 	}
 	return bev;
@@ -157,12 +195,23 @@ admin_reply(struct evhttp_request *req, int code, const char *reason,
     const char *type, const char *body)
 {
 	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+	struct evbuffer *out = evhttp_request_get_output_buffer(req);
+	char len[32];
 
 	evhttp_add_header(h, "Content-Type", type);
 	evhttp_add_header(h, "Cache-Control", "no-store");
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
 	if (body != NULL)
-		evbuffer_add(evhttp_request_get_output_buffer(req), body, strlen(body));
+		evbuffer_add(out, body, strlen(body));
+	/*
+	 * evhttp 2.1 would send a HEAD reply's body: announce the GET length
+	 * and send no content (RFC 9110 section 9.3.2).
+	 */
+	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
+		evutil_snprintf(len, sizeof len, "%zu", evbuffer_get_length(out));
+		evhttp_add_header(h, "Content-Length", len);
+		evbuffer_drain(out, evbuffer_get_length(out));
+	}
 	evhttp_send_reply(req, code, reason, NULL);
 }
 
@@ -392,7 +441,6 @@ admin_new(struct event_base *base, const struct sockaddr *sa, socklen_t salen,
 	a->metrics = metrics;
 	a->ready = ready;
 	a->arg = arg;
-	a->refs = 1;
 	a->max_conns = ADMIN_MAX_CONNS;
 	a->start_time = admin_start_time();
 
@@ -425,12 +473,18 @@ admin_new(struct event_base *base, const struct sockaddr *sa, socklen_t salen,
 	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT |
 	    EVHTTP_REQ_PATCH);
 	evhttp_set_default_content_type(a->http, ADMIN_TEXT_TYPE);
+	a->adopt_ev = event_new(base, -1, 0, admin_adopt, a);
+	a->stuck_ev = evtimer_new(base, admin_stuck, a);
+	if (a->adopt_ev == NULL || a->stuck_ev == NULL)
+		fatalx("admin: event_new failed");
 	evhttp_set_bevcb(a->http, admin_bevcb, a);
 	evhttp_set_gencb(a->http, admin_request, a);
 	if (evhttp_bind_listener(a->http, a->listener) == NULL) {
 		xasprintf(cause, "admin: cannot attach the listener");
 		evhttp_free(a->http);
 		evconnlistener_free(a->listener);
+		event_free(a->adopt_ev);
+		event_free(a->stuck_ev);
 		free(a);
 		return NULL;
 	}
@@ -457,10 +511,11 @@ admin_free(struct admin *a)
 {
 	if (a == NULL)
 		return;
-	a->freed = 1;
-	/* Frees the bound listener and every connection. */
+	a->npending = 0;
+	a->freeing = 1;
+	/* Frees the bound listener and every connection (closecb runs). */
 	evhttp_free(a->http);
-	a->http = NULL;
-	a->listener = NULL;
-	admin_unref(a);
+	event_free(a->adopt_ev);
+	event_free(a->stuck_ev);
+	free(a);
 }

@@ -20,6 +20,8 @@
 
 #define FATTR4_FSID		8
 #define FATTR4_FILEID		20
+#define FATTR4_SPACE_FREE	43
+#define FATTR4_SPACE_TOTAL	44
 
 struct backcall {
 	struct bufferevent	*bev;
@@ -73,8 +75,10 @@ backcall_attrs(struct xdrbuf *b, struct backcall_result *res)
 		else if (v != 0)
 			return EFSGW_ERR_BAD_VALUE;
 	}
-	/* Only the two attributes we asked for may be present. */
-	if (w[1] != 0 || (w[0] & ~((1u << FATTR4_FSID) | (1u << FATTR4_FILEID))))
+	/* Only the attributes we asked for may be present, in bit order. */
+	if ((w[0] & ~((1u << FATTR4_FSID) | (1u << FATTR4_FILEID))) ||
+	    (w[1] & ~((1u << (FATTR4_SPACE_FREE - 32)) |
+	    (1u << (FATTR4_SPACE_TOTAL - 32)))))
 		return EFSGW_ERR_BAD_VALUE;
 	if ((r = xdrbuf_get_opaque_len(b, 64, &len)) != 0)
 		return r;
@@ -87,6 +91,12 @@ backcall_attrs(struct xdrbuf *b, struct backcall_result *res)
 		if ((r = xdrbuf_get_u64(b, &res->fileid)) != 0)
 			return r;
 	}
+	if ((w[1] & (1u << (FATTR4_SPACE_FREE - 32))) &&
+	    (r = xdrbuf_get_u64(b, &res->space_free)) != 0)
+		return r;
+	if ((w[1] & (1u << (FATTR4_SPACE_TOTAL - 32))) &&
+	    (r = xdrbuf_get_u64(b, &res->space_total)) != 0)
+		return r;
 	res->has_attrs = (w[0] & (1u << FATTR4_FSID)) &&
 	    (w[0] & (1u << FATTR4_FILEID));
 	return 0;
@@ -295,7 +305,7 @@ backcall_put_lookups(struct evbuffer *ops, const char *path, uint32_t *nops)
 	return 0;
 }
 
-/* Append GETFH and GETATTR(fsid, fileid). */
+/* Append GETFH and GETATTR(fsid, fileid, space_free, space_total). */
 int
 backcall_put_getfh_attrs(struct evbuffer *ops, uint32_t *nops)
 {
@@ -303,9 +313,11 @@ backcall_put_getfh_attrs(struct evbuffer *ops, uint32_t *nops)
 
 	if ((r = xdrbuf_put_u32(ops, OP_GETFH)) != 0 ||
 	    (r = xdrbuf_put_u32(ops, OP_GETATTR)) != 0 ||
-	    (r = xdrbuf_put_u32(ops, 1)) != 0 ||
+	    (r = xdrbuf_put_u32(ops, 2)) != 0 ||
 	    (r = xdrbuf_put_u32(ops, (1u << FATTR4_FSID) |
-	    (1u << FATTR4_FILEID))) != 0)
+	    (1u << FATTR4_FILEID))) != 0 ||
+	    (r = xdrbuf_put_u32(ops, (1u << (FATTR4_SPACE_FREE - 32)) |
+	    (1u << (FATTR4_SPACE_TOTAL - 32)))) != 0)
 		return r;
 	*nops += 2;
 	return 0;

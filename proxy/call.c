@@ -25,6 +25,7 @@
 #include <event2/bufferevent.h>
 
 #include "conn.h"
+#include "qos.h"
 
 /* Send an accepted-reply header with stat and nothing else. */
 static int
@@ -132,7 +133,63 @@ call_walk_failure(int r, uint32_t minor, uint32_t opcode, uint32_t *opp,
 	}
 }
 
-/* A COMPOUND call from the client; 1 when held for the root. */
+/*
+ * The QoS class of a COMPOUND is its heaviest op's (data write, data
+ * read, metadata write, metadata read); the estimate is the data it moves
+ * (WRITE payloads, READ counts) or, for metadata, the call's size.
+ */
+static void
+call_qos_estimate(struct conn *c, const struct xdrbuf *b, uint32_t nops,
+    struct pending *p)
+{
+	const struct nfs4_compound *cmp = call_compound_scratch();
+	const struct nfs4_op_info *info;
+	uint64_t data = 0;
+	uint32_t i, cls = QOS_CLASS_NONE;
+	uint8_t w[4];
+
+	for (i = 0; i < nops; i++) {
+		info = nfs4_op_lookup(cmp->minorversion, cmp->ops[i].opcode);
+		if (info != NULL && info->qos > cls)
+			cls = info->qos;
+	}
+	for (i = 0; i < cmp->nmarks; i++) {
+		if (cmp->marks[i].op >= nops)
+			break;
+		if (cmp->marks[i].kind == NFS4_MARK_WRITE_DATA)
+			data += cmp->marks[i].len;
+		else if (cmp->marks[i].kind == NFS4_MARK_READ_COUNT &&
+		    xdrbuf_copy_at(b, cmp->marks[i].off, w, 4) == 0)
+			data += xdrbuf_load_u32(w);
+	}
+	p->qos_cls = (uint8_t)cls;
+	p->qos_est = (cls == QOS_CLASS_DATA_READ || cls == QOS_CLASS_DATA_WRITE) ?
+	    data : (uint64_t)xdrbuf_len(b);
+	(void)c;
+}
+
+/* Charge the call's actual bytes once its reply went to the client. */
+static void
+call_qos_account(struct conn *c, const struct pending *p, size_t reply_len,
+    int walked)
+{
+	const struct nfs4_compound *cmp = call_compound_scratch();
+	uint64_t actual = p->qos_est;
+	uint32_t i;
+
+	if (c->qfs == NULL || p->proc != NFSPROC4_COMPOUND)
+		return;
+	if (p->qos_cls == QOS_CLASS_DATA_READ && walked) {
+		actual = 0;
+		for (i = 0; i < cmp->nmarks; i++)
+			if (cmp->marks[i].kind == NFS4_MARK_READ_DATA)
+				actual += cmp->marks[i].len;
+	} else if (p->qos_cls != QOS_CLASS_DATA_WRITE)
+		actual = (uint64_t)p->req_bytes + reply_len;
+	qos_account(c->qfs, c->qc, p->qos_cls, p->qos_est, actual);
+}
+
+/* A COMPOUND call from the client; 1 when held for the root or QoS. */
 static int
 call_compound(struct conn *c, struct evbuffer *rec, struct xdrbuf *b,
     const struct rpc_msg *m)
@@ -142,8 +199,9 @@ call_compound(struct conn *c, struct evbuffer *rec, struct xdrbuf *b,
 	struct pending *p;
 	uint32_t op0 = OP_ILLEGAL, opc, st;
 	uint8_t word[4];
-	int r, wr, at;
+	int r, wr, at, admitted = c->qos_admitted;
 
+	c->qos_admitted = 0;
 	wr = nfs4_walk_compound_args(b, cmp);
 	if (wr == EFSGW_ERR_BAD_VALUE && cmp->count_off == 0 &&
 	    cmp->minorversion > NFS4_MAX_MINOR) {
@@ -181,6 +239,7 @@ call_compound(struct conn *c, struct evbuffer *rec, struct xdrbuf *b,
 		conn_resolve_root(c);
 		if (c->root == CONN_ROOT_PENDING) {
 			c->held = rec;
+			c->qos_admitted = admitted;
 			return 1;
 		}
 		/* Failed at once: plan again, PUTROOTFH gets the failure. */
@@ -204,6 +263,18 @@ call_compound(struct conn *c, struct evbuffer *rec, struct xdrbuf *b,
 	if (at == 0) {
 		pending_put(c, p);
 		return call_reply_compound(c, b, m->xid, opc, st, 1);
+	}
+	call_qos_estimate(c, b, at < 0 ? cmp->nops : (uint32_t)at, p);
+	p->req_bytes = (uint32_t)evbuffer_get_length(rec);
+	if (c->qfs != NULL && !admitted) {
+		r = qos_admit(c->qfs, c->qc, p->qos_cls, p->qos_est,
+		    conn_qos_resume, c);
+		if (r == 1) {
+			/* Over budget: wait (never dropped); planned again then. */
+			pending_put(c, p);
+			c->held = rec;
+			return 1;
+		}
 	}
 	if ((r = call_args_forward(c, rec, plan, p)) != 0) {
 		pending_put(c, p);
@@ -336,6 +407,7 @@ call_from_backend(struct conn *c, struct evbuffer *rec)
 	struct xdrbuf b;
 	struct rpc_msg m;
 	struct pending *p;
+	size_t reply_len;
 	int n, r;
 
 	gateway_capture(c->gw, "reply", rec);
@@ -357,12 +429,15 @@ call_from_backend(struct conn *c, struct evbuffer *rec)
 		return 0;
 	}
 	r = 0;
+	reply_len = evbuffer_get_length(rec);
 	if (p->proc == NFSPROC4_COMPOUND && m.reply_stat == RPC_MSG_ACCEPTED &&
 	    m.accept_stat == RPC_SUCCESS) {
 		r = nfs4_walk_compound_res(&b, p->minor, call_compound_scratch());
 		if (r == 0)
 			r = call_reply_rewrite(c, rec, &m, p,
 			    bufferevent_get_output(c->cbev));
+		if (r == 0)
+			call_qos_account(c, p, reply_len, 1);
 		if (r != 0) {
 			log_warn("conn %llu: %s: reply xid %08x from the backend "
 			    "cannot be passed on (%s, op %u); answering "

@@ -25,6 +25,7 @@
 #include "identity.h"
 #include "policy.h"
 #include "proxy.h"
+#include "qos.h"
 
 enum config_type {
 	CONFIG_UINT,		/* uint32_t within [min, max] */
@@ -83,6 +84,11 @@ static const struct config_item config_items[] = {
 	  "calls one connection may have outstanding; reading pauses above it" },
 	{ "probe-interval", CONFIG_UINT, SECTION_GLOBAL, G(probe_interval), 1,
 	  3600, "15", 1, "seconds between backend root probes" },
+	{ "redis", CONFIG_STRING, SECTION_GLOBAL, G(redis), 0, 0, "none", 1,
+	  "redis://[:password@]host:port[/db] shared by every gateway of a file "
+	  "system for QoS, or none (buckets in this process)" },
+	{ "gateway-id", CONFIG_STRING, SECTION_GLOBAL, G(gateway_id), 0, 0, NULL,
+	  1, "this gateway's name in metrics and Redis (default: host name)" },
 	{ "region", CONFIG_STRING, SECTION_GLOBAL, G(region), 0, 0, "us-east-1",
 	  1, "AWS-style region: in ARNs, SNI names and SigV4 (efs-utils signs with it)" },
 	{ "account", CONFIG_STRING, SECTION_GLOBAL, G(account), 0, 0,
@@ -127,6 +133,32 @@ static const struct config_item config_items[] = {
 	  "65534", 1, "uid that root and AUTH_NONE callers become when squashed" },
 	{ "anon-gid", CONFIG_UINT, SECTION_FS, F(anon_gid), 0, 4294967295u,
 	  "65534", 1, "gid that root and AUTH_NONE callers become when squashed" },
+	{ "throughput-mode", CONFIG_STRING, SECTION_FS, F(tp_mode), 0, 0,
+	  "elastic", 1, "bursting, provisioned or elastic (EFS throughput modes)" },
+	{ "provisioned-throughput", CONFIG_UINT, SECTION_FS, F(provisioned_mibps),
+	  0, 3125, "0", 1, "MiB/s in provisioned mode (1 to 3125)" },
+	{ "performance-mode", CONFIG_STRING, SECTION_FS, F(perf_mode), 0, 0,
+	  "generalPurpose", 1, "generalPurpose (IOPS ceilings) or maxIO; fixed "
+	  "once the file system has served (recorded in state-dir)" },
+	{ "storage-size", CONFIG_UINT, SECTION_FS, F(storage_mib), 0,
+	  4294967295u, "0", 1, "MiB of Standard storage for bursting; 0: measure "
+	  "the backend (space used) every storage-refresh seconds" },
+	{ "storage-refresh", CONFIG_UINT, SECTION_FS, F(storage_refresh), 1,
+	  86400, "3600", 1, "seconds between storage measurements (EFS: hourly)" },
+	{ "qos-baseline-min", CONFIG_UINT, SECTION_FS, F(q_baseline_min_kib), 1,
+	  4294967295u, "1024", 1, "KiB/s: least baseline rate in bursting mode" },
+	{ "qos-burst-min", CONFIG_UINT, SECTION_FS, F(q_burst_min_mib), 1,
+	  1048576, "100", 1, "MiB/s: least burst rate in bursting mode" },
+	{ "qos-credit-cap-min", CONFIG_UINT, SECTION_FS, F(q_credit_cap_min_mib),
+	  1, 4294967295u, "2202010", 1, "MiB: least burst credit balance cap "
+	  "(EFS: 2.1 TiB); a new file system starts full" },
+	{ "qos-read-iops", CONFIG_UINT, SECTION_FS, F(q_read_iops), 1,
+	  100000000, "35000", 1, "read ops/s ceiling in generalPurpose mode" },
+	{ "qos-write-iops", CONFIG_UINT, SECTION_FS, F(q_write_iops), 1,
+	  100000000, "7000", 1, "write ops/s ceiling in generalPurpose mode" },
+	{ "qos-client-max", CONFIG_UINT, SECTION_FS, F(q_client_max_mib), 0,
+	  1048576, "0", 1, "MiB/s one connection may use; 0: EFS's (1500 "
+	  "elastic, 500 otherwise)" },
 	{ "policy", CONFIG_PATH, SECTION_FS, F(policy_path), 0, 0, NULL, 1,
 	  "EFS file-system policy (JSON, as put-file-system-policy takes it); "
 	  "none: every client may mount, write and be root, as on EFS" },
@@ -550,6 +582,23 @@ config_commit(struct config_parser *p)
 				    "address %s", l->name, l2->name, l->address);
 		}
 	}
+	TAILQ_FOREACH(fs, &c->filesystems, entry) {
+		p->line = fs->line;
+		if (qos_mode_parse_tp(fs->tp_mode) < 0)
+			return config_error(p, "%s: throughput-mode '%s' is not "
+			    "bursting, provisioned or elastic", fs->id, fs->tp_mode);
+		if (qos_mode_parse_perf(fs->perf_mode) < 0)
+			return config_error(p, "%s: performance-mode '%s' is not "
+			    "generalPurpose or maxIO", fs->id, fs->perf_mode);
+		if (strcmp(fs->tp_mode, "provisioned") == 0 &&
+		    fs->provisioned_mibps == 0)
+			return config_error(p, "%s: provisioned mode needs "
+			    "provisioned-throughput (1 to 3125 MiB/s)", fs->id);
+		if (strcmp(fs->tp_mode, "elastic") == 0 &&
+		    strcmp(fs->perf_mode, "maxIO") == 0)
+			return config_error(p, "%s: elastic throughput needs the "
+			    "generalPurpose performance mode (as on EFS)", fs->id);
+	}
 	if (c->max_record_preauth > c->max_record)
 		c->max_record_preauth = c->max_record;
 	return 0;
@@ -613,6 +662,50 @@ out:
 	}
 	*confp = p.conf;
 	return 0;
+}
+
+/*
+ * EFS fixes a file system's performance mode when it is created. The
+ * first gateway to serve it records the mode in state-dir; a config that
+ * changes it is refused.
+ */
+static int
+config_perf_mode_record(const struct config *c, const struct config_fs *fs,
+    int create, char **cause)
+{
+	char *path, buf[64];
+	FILE *f;
+	size_t n;
+	int r = 0;
+
+	xasprintf(&path, "%s/%s.performance-mode", c->state_dir, fs->id);
+	if ((f = fopen(path, "r")) != NULL) {
+		n = fread(buf, 1, sizeof buf - 1, f);
+		fclose(f);
+		buf[n] = '\0';
+		buf[strcspn(buf, "\n")] = '\0';
+		if (strcmp(buf, fs->perf_mode) != 0) {
+			xasprintf(cause, "%s: performance-mode is %s (recorded in "
+			    "%s when the file system was first served); it cannot "
+			    "change, as on EFS: create a new file system instead",
+			    fs->id, buf, path);
+			r = EFSGW_ERR_BAD_VALUE;
+		}
+	} else if (create) {
+		if (mkdir(c->state_dir, 0700) != 0 && errno != EEXIST) {
+			xasprintf(cause, "state-dir %s: %s", c->state_dir,
+			    strerror(errno));
+			r = EFSGW_ERR_SYSTEM;
+		} else if ((f = fopen(path, "w")) == NULL) {
+			xasprintf(cause, "%s: %s", path, strerror(errno));
+			r = EFSGW_ERR_SYSTEM;
+		} else {
+			fprintf(f, "%s\n", fs->perf_mode);
+			fclose(f);
+		}
+	}
+	free(path);
+	return r;
 }
 
 /* Build the identity configuration (keys, credentials, client CA). */
@@ -733,6 +826,10 @@ config_load_files(struct config *c, int create, char **cause)
 	}
 	if ((r = config_load_identity(c, cause)) != 0)
 		return r;
+	TAILQ_FOREACH(fs, &c->filesystems, entry) {
+		if ((r = config_perf_mode_record(c, fs, create, cause)) != 0)
+			return r;
+	}
 	TAILQ_FOREACH(fs, &c->filesystems, entry) {
 		snprintf(fs->arn, sizeof fs->arn,
 		    "arn:aws:elasticfilesystem:%s:%s:file-system/%s", c->region,

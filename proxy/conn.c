@@ -25,6 +25,7 @@
 #include <openssl/ssl.h>
 
 #include "conn.h"
+#include "qos.h"
 
 /* Output queued past this stops reading from the other side. */
 #define CONN_HIGH_WATER		(4 * 1024 * 1024)
@@ -36,6 +37,7 @@ static uint64_t conn_next_id = 1;
 static void conn_client_read_cb(struct bufferevent *, void *);
 static void conn_update(struct conn *);
 static void conn_authorize(struct conn *);
+static void conn_qos_pause(void *, int);
 
 /* Log a bad-input message, at most 10 a second across the process. */
 void
@@ -135,6 +137,7 @@ conn_update(struct conn *c)
 	if (c->handshaking)
 		return;
 	read_client = !c->draining && !c->closing && c->held == NULL &&
+	    !c->qos_paused &&
 	    evbuffer_get_length(bout) < CONN_HIGH_WATER &&
 	    c->fore.n < c->conf->max_pending;
 	if (read_client) {
@@ -167,7 +170,7 @@ conn_client_read_cb(struct bufferevent *bev, void *arg)
 		return;
 	c->in_read = 1;
 	for (;;) {
-		if (c->draining || c->closing || c->held != NULL ||
+		if (c->draining || c->closing || c->held != NULL || c->qos_paused ||
 		    c->fore.n >= c->conf->max_pending ||
 		    evbuffer_get_length(bufferevent_get_output(c->bbev)) >=
 		    CONN_HIGH_WATER)
@@ -452,9 +455,45 @@ conn_authorize(struct conn *c)
 		    NULL, (struct sockaddr *)&c->peer_addr, &r);
 	conn_apply(c, &r, 1);
 	conn_audit(c, "connect", &r);
+	if ((c->qfs = gateway_qos(c->gw, c->fs_id)) != NULL &&
+	    (c->qc = qos_client_new(c->qfs, c->peer, conn_qos_pause, c)) == NULL)
+		fatalx("out of memory");
 	if (!(r.grants & GRANT_MOUNT))
 		log_info("conn %llu (%s): mount denied: %s",
 		    (unsigned long long)c->id, c->peer, r.reason);
+}
+
+/* QoS backpressure: stop or resume reading the client. */
+static void
+conn_qos_pause(void *arg, int paused)
+{
+	struct conn *c = arg;
+
+	c->qos_paused = paused;
+	conn_update(c);
+}
+
+/* QoS admitted the held call: forward it and read on. */
+void
+conn_qos_resume(void *arg)
+{
+	struct conn *c = arg;
+	struct evbuffer *rec = c->held;
+	int r;
+
+	if (rec == NULL)
+		return;
+	c->held = NULL;
+	c->qos_admitted = 1;
+	r = call_from_client(c, rec);
+	if (r < 0)
+		return;
+	if (r == 0)
+		evbuffer_free(rec);
+	conn_update(c);
+	if (c->held == NULL && !c->qos_paused &&
+	    evbuffer_get_length(bufferevent_get_input(c->cbev)) > 0)
+		conn_client_read_cb(c->cbev, c);
 }
 
 /* Decide again under a new configuration (the policy changed). */
@@ -703,6 +742,7 @@ conn_free(struct conn *c)
 	config_release(c->conf);
 	free(c->vec);
 	aproot_cancel(c->aproot);
+	qos_client_free(c->qc);
 	if (c->held != NULL)
 		evbuffer_free(c->held);
 	free(c);
@@ -712,4 +752,10 @@ uint64_t
 conn_id(const struct conn *c)
 {
 	return c->id;
+}
+
+const char *
+conn_fs_id(const struct conn *c)
+{
+	return c->fs_id;
 }

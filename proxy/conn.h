@@ -33,6 +33,9 @@ struct pending {
 	uint8_t		 rootfix[CALL_MAX_FWD_OPS / 8];	/* was PUTROOTFH */
 	uint8_t		 pubfix[CALL_MAX_FWD_OPS / 8];	/* was PUTPUBFH */
 	uint8_t		 guard[CALL_MAX_FWD_OPS / 8];	/* NVERIFY we added */
+	uint8_t		 qos_cls;	/* QoS class charged at admission */
+	uint64_t	 qos_est;	/* bytes estimated at admission */
+	uint32_t	 req_bytes;	/* size of the call record */
 };
 
 /* Where the connection's root stands (access point roots are resolved). */
@@ -86,7 +89,11 @@ struct conn {
 	uint32_t		 root_status;	/* when CONN_ROOT_FAILED */
 	struct fsroot_info	 ap_root;	/* when CONN_ROOT_READY */
 	struct aproot		*aproot;
-	struct evbuffer		*held;		/* call waiting for the root */
+	struct evbuffer		*held;		/* call waiting for root or QoS */
+	struct qos_fs		*qfs;		/* the file system's QoS state */
+	struct qos_client	*qc;		/* this connection in it */
+	int			 qos_paused;	/* QoS says: stop reading */
+	int			 qos_admitted;	/* the held call was admitted */
 	int			 backend_up;
 	int			 seen_compound;
 	int			 draining;
@@ -166,6 +173,8 @@ int	 conn_peek(struct conn *, struct evbuffer *rec);
 void	 conn_resolve_root(struct conn *);
 /* Write an audit line for a call the gateway refused (rate-limited). */
 void	 conn_audit_deny(struct conn *, uint32_t opcode, uint32_t status);
+/* A call QoS held is admitted: run it (qos resume callback). */
+void	 conn_qos_resume(void *arg);
 /* Log a message about bad input at a bounded rate. */
 void	 conn_log_bad(struct conn *, const char *fmt, ...)
 	     __attribute__((format(printf, 2, 3)));

@@ -85,6 +85,8 @@ fsroot_done(void *arg, int err, const char *why,
 	fr->info.fsid_major = res->fsid_major;
 	fr->info.fsid_minor = res->fsid_minor;
 	fr->info.fileid = res->fileid;
+	fr->info.space_used = res->space_total > res->space_free ?
+	    res->space_total - res->space_free : 0;
 	if (!fr->healthy)
 		log_info("%s: backend reachable, export %s root handle is %zu "
 		    "bytes", fr->fs_id, fr->export, fr->info.fhlen);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -22,6 +23,7 @@
 #include <event2/listener.h>
 
 #include "proxy.h"
+#include "qos.h"
 
 struct gateway_listener {
 	struct gateway		*gw;
@@ -30,8 +32,11 @@ struct gateway_listener {
 	TAILQ_ENTRY(gateway_listener) entry;
 };
 
+/* Per file system: its root probe and its QoS state. */
 struct gateway_probe {
 	struct fsroot		*root;
+	struct qos_fs		*qos;
+	time_t			 storage_set;	/* when storage was last measured */
 	int			 seen;		/* used during reload */
 	TAILQ_ENTRY(gateway_probe) entry;
 };
@@ -52,7 +57,98 @@ struct gateway {
 	struct event		*drain_timer;
 	uint64_t		 captured;
 	struct audit		*audit;
+	struct event		*storage_timer;
+	TAILQ_HEAD(, gateway_probe) retired;	/* removed file systems' QoS */
+	struct admin		*admin;
+	char			 gateway_id[128];
 };
+
+/* QoS settings of a file system from its config block. */
+static void
+gateway_qos_config(struct gateway *gw, const struct config_fs *fs,
+    struct qos_fs_config *qc)
+{
+	memset(qc, 0, sizeof *qc);
+	qc->fs_id = fs->id;
+	qc->gateway_id = gw->gateway_id;
+	qc->tp_mode = (enum qos_tp_mode)qos_mode_parse_tp(fs->tp_mode);
+	qc->perf_mode = (enum qos_perf_mode)qos_mode_parse_perf(fs->perf_mode);
+	qc->storage_std_bytes = (uint64_t)fs->storage_mib * QOS_MIB;
+	qc->provisioned = (uint64_t)fs->provisioned_mibps * QOS_MIB;
+	qos_params_defaults(&qc->params);
+	qc->params.baseline_min = (uint64_t)fs->q_baseline_min_kib * QOS_KIB;
+	qc->params.burst_min = (uint64_t)fs->q_burst_min_mib * QOS_MIB;
+	qc->params.credit_cap_min = (uint64_t)fs->q_credit_cap_min_mib * QOS_MIB;
+	qc->params.gp_read_iops = fs->q_read_iops;
+	qc->params.gp_write_iops = fs->q_write_iops;
+	if (fs->q_client_max_mib != 0) {
+		qc->params.client_max = (uint64_t)fs->q_client_max_mib * QOS_MIB;
+		qc->params.client_max_elastic = qc->params.client_max;
+	}
+}
+
+/* Create a file system's QoS state, sharing it through Redis if asked. */
+static struct qos_fs *
+gateway_qos_new(struct gateway *gw, const struct config_fs *fs)
+{
+	struct qos_fs_config qc;
+	struct qos_fs *q;
+	const char *why;
+
+	gateway_qos_config(gw, fs, &qc);
+	if (qos_fs_new(&qc, NULL, gw->base, &q) != 0)
+		fatalx("%s: QoS settings out of range", fs->id);
+	if (strcmp(gw->conf->redis, "none") != 0) {
+		if (qos_lease_attach(q, gw->base, gw->conf->redis, &why) != 0)
+			log_error("%s: redis %s: %s; QoS stays in this gateway",
+			    fs->id, gw->conf->redis, why);
+		else
+			log_info("%s: QoS shared through %s as gateway %s", fs->id,
+			    gw->conf->redis, gw->gateway_id);
+	}
+	return q;
+}
+
+/* Apply a reloaded file system block to its QoS state. */
+static void
+gateway_qos_update(struct gateway *gw, struct gateway_probe *p,
+    const struct config_fs *fs)
+{
+	struct qos_fs_config qc;
+
+	gateway_qos_config(gw, fs, &qc);
+	if (qos_fs_set_mode(p->qos, qc.tp_mode) != 0)
+		log_warn("%s: cannot change the throughput mode", fs->id);
+	if (qc.tp_mode == QOS_TP_PROVISIONED &&
+	    qos_fs_set_provisioned(p->qos, qc.provisioned) != 0)
+		log_warn("%s: provisioned-throughput out of bounds", fs->id);
+	if (fs->storage_mib != 0)
+		qos_fs_set_storage(p->qos, qc.storage_std_bytes);
+}
+
+/* Measured storage feeds the bursting baseline (EFS re-meters hourly). */
+static void
+gateway_storage_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct gateway *gw = arg;
+	struct gateway_probe *p;
+	const struct config_fs *fs;
+	const struct fsroot_info *fi;
+	time_t now = time(NULL);
+
+	TAILQ_FOREACH(p, &gw->probes, entry) {
+		fs = config_find_fs(gw->conf, fsroot_fs_id(p->root));
+		if (fs == NULL || fs->storage_mib != 0)
+			continue;
+		if (p->storage_set != 0 &&
+		    now - p->storage_set < (time_t)fs->storage_refresh)
+			continue;
+		if ((fi = fsroot_get(p->root)) == NULL)
+			continue;
+		qos_fs_set_storage(p->qos, fi->space_used);
+		p->storage_set = now;
+	}
+}
 
 /* Create the probes for every file system of conf, reusing old ones. */
 static void
@@ -71,9 +167,12 @@ gateway_sync_probes(struct gateway *gw)
 		if (p == NULL) {
 			p = xcalloc(1, sizeof *p);
 			p->root = fsroot_new(gw->base, fs, gw->conf->probe_interval);
+			p->qos = gateway_qos_new(gw, fs);
 			TAILQ_INSERT_TAIL(&gw->probes, p, entry);
-		} else
+		} else {
 			fsroot_update(p->root, fs, gw->conf->probe_interval);
+			gateway_qos_update(gw, p, fs);
+		}
 		p->seen = 1;
 	}
 	TAILQ_FOREACH_SAFE(p, &gw->probes, entry, tmp) {
@@ -81,7 +180,9 @@ gateway_sync_probes(struct gateway *gw)
 			continue;
 		TAILQ_REMOVE(&gw->probes, p, entry);
 		fsroot_free(p->root);
-		free(p);
+		p->root = NULL;
+		/* Live connections may still hold QoS clients of it. */
+		TAILQ_INSERT_TAIL(&gw->retired, p, entry);
 	}
 }
 
@@ -104,7 +205,19 @@ gateway_new(struct event_base *base, struct config *conf)
 	TAILQ_INIT(&gw->listeners);
 	TAILQ_INIT(&gw->probes);
 	TAILQ_INIT(&gw->conns);
+	TAILQ_INIT(&gw->retired);
+	if (conf->gateway_id != NULL)
+		snprintf(gw->gateway_id, sizeof gw->gateway_id, "%s",
+		    conf->gateway_id);
+	else if (gethostname(gw->gateway_id, sizeof gw->gateway_id - 1) != 0)
+		snprintf(gw->gateway_id, sizeof gw->gateway_id, "efsgw");
 	gateway_sync_probes(gw);
+	gw->storage_timer = event_new(base, -1, EV_PERSIST, gateway_storage_cb, gw);
+	{
+		struct timeval tv = { 5, 0 };
+
+		event_add(gw->storage_timer, &tv);
+	}
 	return gw;
 }
 
@@ -136,11 +249,20 @@ gateway_free(struct gateway *gw)
 	while ((p = TAILQ_FIRST(&gw->probes)) != NULL) {
 		TAILQ_REMOVE(&gw->probes, p, entry);
 		fsroot_free(p->root);
+		qos_fs_free(p->qos);
 		free(p);
 	}
+	while ((p = TAILQ_FIRST(&gw->retired)) != NULL) {
+		TAILQ_REMOVE(&gw->retired, p, entry);
+		qos_fs_free(p->qos);
+		free(p);
+	}
+	if (gw->storage_timer != NULL)
+		event_free(gw->storage_timer);
 	if (gw->drain_timer != NULL)
 		event_free(gw->drain_timer);
 	audit_close(gw->audit);
+	admin_free(gw->admin);
 	config_release(gw->conf);
 	free(gw);
 }
@@ -197,15 +319,34 @@ gateway_accept_error_cb(struct evconnlistener *evl, void *arg)
 	log_warn("accept: %s", evutil_socket_error_to_string(e));
 }
 
-/* Open every listener of the current config. */
+/* Open every listener of the current config, and the admin endpoint. */
 int
 gateway_listen(struct gateway *gw, char **cause)
 {
 	struct config_listener *cl;
 	struct gateway_listener *gl;
-	char addr[64];
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	char addr[64], *why;
 
 	*cause = NULL;
+	if (strcmp(gw->conf->admin_address, "none") != 0) {
+		if (addr_parse(gw->conf->admin_address, 1, &ss, &sslen, &why) != 0) {
+			xasprintf(cause, "admin-address: %s", why);
+			free(why);
+			return EFSGW_ERR_SYNTAX;
+		}
+		gw->admin = admin_new(gw->base, (struct sockaddr *)&ss, sslen,
+		    gateway_metrics, gateway_ready, gw, &why);
+		if (gw->admin == NULL) {
+			xasprintf(cause, "admin-address %s: %s",
+			    gw->conf->admin_address, why);
+			free(why);
+			return EFSGW_ERR_SYSTEM;
+		}
+		log_info("admin HTTP (/metrics, /healthz, /readyz) on %s",
+		    gw->conf->admin_address);
+	}
 	TAILQ_FOREACH(cl, &gw->conf->listeners, entry) {
 		gl = xcalloc(1, sizeof *gl);
 		gl->gw = gw;
@@ -335,6 +476,85 @@ struct event_base *
 gateway_base(struct gateway *gw)
 {
 	return gw->base;
+}
+
+/* The QoS state of a file system (NULL if unknown). */
+struct qos_fs *
+gateway_qos(struct gateway *gw, const char *fs_id)
+{
+	struct gateway_probe *p;
+
+	TAILQ_FOREACH(p, &gw->probes, entry) {
+		if (strcmp(fsroot_fs_id(p->root), fs_id) == 0)
+			return p->qos;
+	}
+	return NULL;
+}
+
+/* Prometheus text for the gateway and every file system's QoS. */
+void
+gateway_metrics(struct evbuffer *out, void *arg)
+{
+	struct gateway *gw = arg;
+	struct gateway_probe *p;
+	struct gateway_conn *gc;
+	struct qos_fs *fss[64];
+	size_t n = 0;
+	unsigned count;
+
+	evbuffer_add_printf(out, "# HELP efsgw_ClientConnections Client "
+	    "connections now (EFS ClientConnections).\n"
+	    "# TYPE efsgw_ClientConnections gauge\n");
+	TAILQ_FOREACH(p, &gw->probes, entry) {
+		count = 0;
+		TAILQ_FOREACH(gc, &gw->conns, entry) {
+			if (strcmp(conn_fs_id(gc->conn), fsroot_fs_id(p->root)) == 0)
+				count++;
+		}
+		evbuffer_add_printf(out, "efsgw_ClientConnections{fs=\"%s\","
+		    "gateway=\"%s\"} %u\n", fsroot_fs_id(p->root), gw->gateway_id,
+		    count);
+	}
+	evbuffer_add_printf(out, "# HELP efsgw_backend_up 1 when the file "
+	    "system's export answers the root probe.\n"
+	    "# TYPE efsgw_backend_up gauge\n");
+	TAILQ_FOREACH(p, &gw->probes, entry)
+		evbuffer_add_printf(out, "efsgw_backend_up{fs=\"%s\",gateway=\"%s\"} "
+		    "%d\n", fsroot_fs_id(p->root), gw->gateway_id,
+		    fsroot_healthy(p->root));
+	TAILQ_FOREACH(p, &gw->probes, entry) {
+		if (n < nitems(fss))
+			fss[n++] = p->qos;
+	}
+	qos_metrics_write(out, fss, n);
+}
+
+/* Ready when every backend answers and Redis (if any) is reachable. */
+int
+gateway_ready(void *arg, char *why, size_t len)
+{
+	struct gateway *gw = arg;
+	struct gateway_probe *p;
+	struct qos_stats st;
+
+	if (gw->draining) {
+		snprintf(why, len, "draining");
+		return 0;
+	}
+	TAILQ_FOREACH(p, &gw->probes, entry) {
+		if (!fsroot_healthy(p->root)) {
+			snprintf(why, len, "%s: backend not reachable",
+			    fsroot_fs_id(p->root));
+			return 0;
+		}
+		qos_fs_stats(p->qos, &st);
+		if (strcmp(gw->conf->redis, "none") != 0 && st.degraded) {
+			snprintf(why, len, "%s: redis unreachable (serving at the "
+			    "fair share)", fsroot_fs_id(p->root));
+			return 0;
+		}
+	}
+	return 1;
 }
 
 /* Find the root probe of a file system. */

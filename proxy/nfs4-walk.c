@@ -359,7 +359,7 @@ nfs4_walk_compound(struct xdrbuf *b, enum nfs4_walk_dir dir, uint32_t minor,
 		w.markmask &= ~(1u << NFS4_MARK_ATTR_OWNER |
 		    1u << NFS4_MARK_ATTR_OWNER_GROUP | 1u << NFS4_MARK_ATTR_SIZE |
 		    1u << NFS4_MARK_ATTRS_UNDECODED | 1u << NFS4_MARK_NAME |
-		    1u << NFS4_MARK_READDIR_MAXCOUNT);
+		    1u << NFS4_MARK_READDIR_MAXCOUNT | 1u << NFS4_MARK_READ_COUNT);
 	else
 		w.markmask &= ~(1u << NFS4_MARK_ATTRLIST);
 

@@ -7,7 +7,7 @@
 #include "nfs4.h"
 #include "nfs4-xdr.h"
 
-const struct nfs4_xdr_node nfs4_xdr_nodes[372] = {
+const struct nfs4_xdr_node nfs4_xdr_nodes[373] = {
 	[0] = { NFS4_XK_VOID, 0, 0, 0, 0, 0 },
 	[1] = { NFS4_XK_U32, 0, 0, 0, 0, 0 },	/* nfsstat4 */
 	[2] = { NFS4_XK_ARRAY, 0, 0, 1, 8, 0 },	/* bitmap4 */
@@ -148,262 +148,263 @@ const struct nfs4_xdr_node nfs4_xdr_nodes[372] = {
 	[137] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* PUTPUBFH4res */
 	[138] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* PUTROOTFH4res */
 	[139] = { NFS4_XK_STRUCT, 0, 3, 118, 0, 0 },	/* READ4args */
-	[140] = { NFS4_XK_STRUCT, 0, 2, 121, 0, 0 },	/* READ4resok */
-	[141] = { NFS4_XK_OPAQUE, 0, 0, 4194304, 0, 0 },
-	[142] = { NFS4_XK_OPAQUE, NFS4_MARK_READ_DATA, 0, 4194304, 0, 0 },
-	[143] = { NFS4_XK_UNION, 0, 1, 128, 1, 0 },	/* READ4res */
-	[144] = { NFS4_XK_STRUCT, 0, 5, 123, 0, 0 },	/* READDIR4args */
-	[145] = { NFS4_XK_U32, NFS4_MARK_READDIR_MAXCOUNT, 0, 0, 0, 0 },
-	[146] = { NFS4_XK_STRUCT, 0, 4, 128, 0, 0 },	/* entry4 */
-	[147] = { NFS4_XK_OPTIONAL, 0, 0, 146, 0, 0 },
-	[148] = { NFS4_XK_STRUCT, 0, 2, 132, 0, 0 },	/* dirlist4 */
-	[149] = { NFS4_XK_STRUCT, 0, 2, 134, 0, 0 },	/* READDIR4resok */
-	[150] = { NFS4_XK_UNION, 0, 1, 129, 1, 0 },	/* READDIR4res */
-	[151] = { NFS4_XK_STRUCT, 0, 1, 8, 0, 0 },	/* READLINK4resok */
-	[152] = { NFS4_XK_UNION, 0, 1, 130, 1, 0 },	/* READLINK4res */
-	[153] = { NFS4_XK_STRUCT, 0, 1, 65, 0, 0 },	/* REMOVE4args */
-	[154] = { NFS4_XK_STRUCT, 0, 1, 67, 0, 0 },	/* REMOVE4resok */
-	[155] = { NFS4_XK_UNION, 0, 1, 131, 1, 0 },	/* REMOVE4res */
-	[156] = { NFS4_XK_STRUCT, 0, 2, 136, 0, 0 },	/* RENAME4args */
-	[157] = { NFS4_XK_STRUCT, 0, 2, 138, 0, 0 },	/* RENAME4resok */
-	[158] = { NFS4_XK_UNION, 0, 1, 132, 1, 0 },	/* RENAME4res */
-	[159] = { NFS4_XK_STRUCT, 0, 1, 0, 0, 0 },	/* RENEW4args */
-	[160] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* RENEW4res */
-	[161] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* RESTOREFH4res */
-	[162] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* SAVEFH4res */
-	[163] = { NFS4_XK_STRUCT, 0, 1, 65, 0, 0 },	/* SECINFO4args */
-	[164] = { NFS4_XK_STRUCT, 0, 3, 140, 0, 0 },	/* rpcsec_gss_info */
-	[165] = { NFS4_XK_UNION, 0, 1, 133, 1, 0 },	/* secinfo4 */
-	[166] = { NFS4_XK_ARRAY, 0, 0, 165, 1024, 0 },	/* SECINFO4resok */
-	[167] = { NFS4_XK_UNION, 0, 1, 134, 1, 0 },	/* SECINFO4res */
-	[168] = { NFS4_XK_STRUCT, 0, 2, 143, 0, 0 },	/* SETATTR4args */
-	[169] = { NFS4_XK_BITMAPPED, NFS4_MARK_SETATTR_ATTRS, 0, 55, 8, 1048576 },
-	[170] = { NFS4_XK_STRUCT, 0, 2, 48, 0, 0 },	/* SETATTR4res */
-	[171] = { NFS4_XK_STRUCT, 0, 2, 145, 0, 0 },	/* nfs_client_id4 */
-	[172] = { NFS4_XK_STRUCT, 0, 2, 147, 0, 0 },	/* cb_client4 */
-	[173] = { NFS4_XK_STRUCT, 0, 3, 149, 0, 0 },	/* SETCLIENTID4args */
-	[174] = { NFS4_XK_STRUCT, NFS4_MARK_SETCLIENTID_CB, 2, 147, 0, 0 },
-	[175] = { NFS4_XK_STRUCT, 0, 2, 91, 0, 0 },	/* SETCLIENTID4resok */
-	[176] = { NFS4_XK_UNION, 0, 2, 135, 1, 0 },	/* SETCLIENTID4res */
-	[177] = { NFS4_XK_STRUCT, 0, 2, 91, 0, 0 },	/* SETCLIENTID_CONFIRM4args */
-	[178] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* SETCLIENTID_CONFIRM4res */
-	[179] = { NFS4_XK_STRUCT, 0, 1, 66, 0, 0 },	/* VERIFY4args */
-	[180] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* VERIFY4res */
-	[181] = { NFS4_XK_ENUM, 0, 3, 14, 0, 0 },	/* stable_how4 */
-	[182] = { NFS4_XK_STRUCT, 0, 4, 152, 0, 0 },	/* WRITE4args */
-	[183] = { NFS4_XK_OPAQUE, NFS4_MARK_WRITE_DATA, 0, 4194304, 0, 0 },
-	[184] = { NFS4_XK_STRUCT, 0, 3, 156, 0, 0 },	/* WRITE4resok */
-	[185] = { NFS4_XK_UNION, 0, 1, 137, 1, 0 },	/* WRITE4res */
-	[186] = { NFS4_XK_STRUCT, 0, 1, 73, 0, 0 },	/* RELEASE_LOCKOWNER4args */
-	[187] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* RELEASE_LOCKOWNER4res */
-	[188] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* ILLEGAL4res */
-	[189] = { NFS4_XK_STRUCT, 0, 3, 159, 0, 0 },	/* gss_cb_handles4 */
-	[190] = { NFS4_XK_STRUCT, 0, 5, 162, 0, 0 },	/* authsys_parms */
-	[191] = { NFS4_XK_OPAQUE, 0, 0, 255, 0, 0 },
-	[192] = { NFS4_XK_ARRAY, 0, 0, 1, 16, 0 },
-	[193] = { NFS4_XK_UNION, 0, 3, 138, 1, 65535 },	/* callback_sec_parms4 */
-	[194] = { NFS4_XK_STRUCT, 0, 2, 167, 0, 0 },	/* BACKCHANNEL_CTL4args */
-	[195] = { NFS4_XK_U32, NFS4_MARK_CSESS_CB_PROGRAM, 0, 0, 0, 0 },
-	[196] = { NFS4_XK_ARRAY, 0, 0, 193, 1024, 0 },
-	[197] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* BACKCHANNEL_CTL4res */
-	[198] = { NFS4_XK_ENUM, 0, 4, 34, 0, 0 },	/* channel_dir_from_client4 */
-	[199] = { NFS4_XK_STRUCT, 0, 3, 169, 0, 0 },	/* BIND_CONN_TO_SESSION4args */
-	[200] = { NFS4_XK_STRUCT, 0, 3, 172, 0, 0 },	/* BIND_CONN_TO_SESSION4resok */
-	[201] = { NFS4_XK_UNION, 0, 1, 141, 1, 0 },	/* BIND_CONN_TO_SESSION4res */
-	[202] = { NFS4_XK_STRUCT, 0, 2, 145, 0, 0 },	/* client_owner4 */
-	[203] = { NFS4_XK_STRUCT, 0, 2, 5, 0, 0 },	/* server_owner4 */
-	[204] = { NFS4_XK_STRUCT, 0, 2, 175, 0, 0 },	/* state_protect_ops4 */
-	[205] = { NFS4_XK_STRUCT, 0, 5, 177, 0, 0 },	/* ssv_sp_parms4 */
-	[206] = { NFS4_XK_ARRAY, 0, 0, 6, 1024, 0 },
-	[207] = { NFS4_XK_UNION, 0, 3, 142, 181, 65535 },	/* state_protect4_a */
-	[208] = { NFS4_XK_STRUCT, 0, 4, 182, 0, 0 },	/* EXCHANGE_ID4args */
-	[209] = { NFS4_XK_ARRAY, 0, 0, 18, 1, 0 },
-	[210] = { NFS4_XK_STRUCT, 0, 6, 186, 0, 0 },	/* ssv_prot_info4 */
-	[211] = { NFS4_XK_ARRAY, 0, 0, 22, 1024, 0 },
-	[212] = { NFS4_XK_UNION, 0, 3, 145, 181, 65535 },	/* state_protect4_r */
-	[213] = { NFS4_XK_STRUCT, 0, 7, 192, 0, 0 },	/* EXCHANGE_ID4resok */
-	[214] = { NFS4_XK_U32, NFS4_MARK_EXCHGID_FLAGS, 0, 0, 0, 0 },
-	[215] = { NFS4_XK_UNION, 0, 1, 148, 1, 0 },	/* EXCHANGE_ID4res */
-	[216] = { NFS4_XK_STRUCT, 0, 7, 199, 0, 0 },	/* channel_attrs4 */
-	[217] = { NFS4_XK_ARRAY, 0, 0, 1, 1, 0 },
-	[218] = { NFS4_XK_STRUCT, 0, 7, 206, 0, 0 },	/* CREATE_SESSION4args */
-	[219] = { NFS4_XK_STRUCT, 0, 5, 213, 0, 0 },	/* CREATE_SESSION4resok */
-	[220] = { NFS4_XK_UNION, 0, 1, 149, 1, 0 },	/* CREATE_SESSION4res */
-	[221] = { NFS4_XK_STRUCT, 0, 1, 169, 0, 0 },	/* DESTROY_SESSION4args */
-	[222] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* DESTROY_SESSION4res */
-	[223] = { NFS4_XK_STRUCT, 0, 1, 21, 0, 0 },	/* FREE_STATEID4args */
-	[224] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* FREE_STATEID4res */
-	[225] = { NFS4_XK_STRUCT, 0, 6, 218, 0, 0 },	/* GET_DIR_DELEGATION4args */
-	[226] = { NFS4_XK_STRUCT, 0, 5, 224, 0, 0 },	/* GET_DIR_DELEGATION4resok */
-	[227] = { NFS4_XK_UNION, 0, 2, 150, 12, 65535 },	/* GET_DIR_DELEGATION4res_non_fatal */
-	[228] = { NFS4_XK_UNION, 0, 1, 152, 1, 0 },	/* GET_DIR_DELEGATION4res */
-	[229] = { NFS4_XK_STRUCT, 0, 4, 229, 0, 0 },	/* GETDEVICEINFO4args */
-	[230] = { NFS4_XK_STRUCT, 0, 2, 233, 0, 0 },	/* GETDEVICEINFO4resok */
-	[231] = { NFS4_XK_UNION, 0, 2, 153, 1, 0 },	/* GETDEVICEINFO4res */
-	[232] = { NFS4_XK_STRUCT, 0, 4, 235, 0, 0 },	/* GETDEVICELIST4args */
-	[233] = { NFS4_XK_STRUCT, 0, 4, 239, 0, 0 },	/* GETDEVICELIST4resok */
-	[234] = { NFS4_XK_ARRAY, 0, 0, 7, 1024, 0 },
-	[235] = { NFS4_XK_UNION, 0, 1, 155, 1, 0 },	/* GETDEVICELIST4res */
-	[236] = { NFS4_XK_UNION, 0, 2, 156, 44, 65535 },	/* newtime4 */
-	[237] = { NFS4_XK_UNION, 0, 2, 158, 44, 65535 },	/* newoffset4 */
-	[238] = { NFS4_XK_STRUCT, 0, 7, 243, 0, 0 },	/* LAYOUTCOMMIT4args */
-	[239] = { NFS4_XK_UNION, 0, 2, 160, 44, 65535 },	/* newsize4 */
-	[240] = { NFS4_XK_STRUCT, 0, 1, 250, 0, 0 },	/* LAYOUTCOMMIT4resok */
-	[241] = { NFS4_XK_UNION, 0, 1, 162, 1, 0 },	/* LAYOUTCOMMIT4res */
-	[242] = { NFS4_XK_STRUCT, 0, 8, 251, 0, 0 },	/* LAYOUTGET4args */
-	[243] = { NFS4_XK_STRUCT, 0, 3, 259, 0, 0 },	/* LAYOUTGET4resok */
-	[244] = { NFS4_XK_ARRAY, 0, 0, 25, 1024, 0 },
-	[245] = { NFS4_XK_UNION, 0, 2, 163, 1, 0 },	/* LAYOUTGET4res */
-	[246] = { NFS4_XK_STRUCT, 0, 4, 262, 0, 0 },	/* LAYOUTRETURN4args */
-	[247] = { NFS4_XK_UNION, 0, 2, 165, 44, 65535 },	/* layoutreturn_stateid */
-	[248] = { NFS4_XK_UNION, 0, 1, 167, 1, 0 },	/* LAYOUTRETURN4res */
-	[249] = { NFS4_XK_STRUCT, 0, 5, 266, 0, 0 },	/* SEQUENCE4args */
-	[250] = { NFS4_XK_STRUCT, 0, 6, 271, 0, 0 },	/* SEQUENCE4resok */
-	[251] = { NFS4_XK_UNION, 0, 1, 168, 1, 0 },	/* SEQUENCE4res */
-	[252] = { NFS4_XK_STRUCT, 0, 2, 160, 0, 0 },	/* SET_SSV4args */
-	[253] = { NFS4_XK_STRUCT, 0, 1, 14, 0, 0 },	/* SET_SSV4resok */
-	[254] = { NFS4_XK_UNION, 0, 1, 169, 1, 0 },	/* SET_SSV4res */
-	[255] = { NFS4_XK_STRUCT, 0, 1, 277, 0, 0 },	/* TEST_STATEID4args */
-	[256] = { NFS4_XK_ARRAY, 0, 0, 19, 1024, 0 },
-	[257] = { NFS4_XK_STRUCT, 0, 1, 278, 0, 0 },	/* TEST_STATEID4resok */
-	[258] = { NFS4_XK_UNION, 0, 1, 170, 1, 0 },	/* TEST_STATEID4res */
-	[259] = { NFS4_XK_UNION, 0, 3, 171, 113, 65535 },	/* deleg_claim4 */
-	[260] = { NFS4_XK_STRUCT, 0, 2, 279, 0, 0 },	/* WANT_DELEGATION4args */
-	[261] = { NFS4_XK_UNION, 0, 1, 174, 1, 0 },	/* WANT_DELEGATION4res */
-	[262] = { NFS4_XK_STRUCT, 0, 1, 0, 0, 0 },	/* DESTROY_CLIENTID4args */
-	[263] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* DESTROY_CLIENTID4res */
-	[264] = { NFS4_XK_STRUCT, 0, 1, 42, 0, 0 },	/* RECLAIM_COMPLETE4args */
-	[265] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* RECLAIM_COMPLETE4res */
-	[266] = { NFS4_XK_UNION, 0, 3, 175, 24, 65535 },	/* netloc4 */
-	[267] = { NFS4_XK_STRUCT, 0, 3, 89, 0, 0 },	/* ALLOCATE4args */
-	[268] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* ALLOCATE4res */
-	[269] = { NFS4_XK_STRUCT, 0, 4, 281, 0, 0 },	/* write_response4 */
-	[270] = { NFS4_XK_ARRAY, 0, 0, 19, 1, 0 },
-	[271] = { NFS4_XK_STRUCT, 0, 2, 285, 0, 0 },	/* copy_requirements4 */
-	[272] = { NFS4_XK_STRUCT, 0, 8, 287, 0, 0 },	/* COPY4args */
-	[273] = { NFS4_XK_ARRAY, 0, 0, 266, 1024, 0 },
-	[274] = { NFS4_XK_STRUCT, 0, 2, 295, 0, 0 },	/* COPY4resok */
-	[275] = { NFS4_XK_UNION, 0, 2, 178, 1, 0 },	/* COPY4res */
-	[276] = { NFS4_XK_STRUCT, 0, 2, 297, 0, 0 },	/* COPY_NOTIFY4args */
-	[277] = { NFS4_XK_STRUCT, 0, 3, 299, 0, 0 },	/* COPY_NOTIFY4resok */
-	[278] = { NFS4_XK_UNION, 0, 1, 180, 1, 0 },	/* COPY_NOTIFY4res */
-	[279] = { NFS4_XK_STRUCT, 0, 3, 89, 0, 0 },	/* DEALLOCATE4args */
-	[280] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* DEALLOCATE4res */
-	[281] = { NFS4_XK_STRUCT, 0, 4, 302, 0, 0 },	/* IO_ADVISE4args */
-	[282] = { NFS4_XK_STRUCT, 0, 1, 49, 0, 0 },	/* IO_ADVISE4resok */
-	[283] = { NFS4_XK_UNION, 0, 1, 181, 1, 0 },	/* IO_ADVISE4res */
-	[284] = { NFS4_XK_STRUCT, 0, 3, 213, 0, 0 },	/* device_error4 */
-	[285] = { NFS4_XK_STRUCT, 0, 4, 306, 0, 0 },	/* LAYOUTERROR4args */
-	[286] = { NFS4_XK_ARRAY, 0, 0, 284, 1024, 0 },
-	[287] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* LAYOUTERROR4res */
-	[288] = { NFS4_XK_STRUCT, 0, 2, 4, 0, 0 },	/* io_info4 */
-	[289] = { NFS4_XK_STRUCT, 0, 7, 310, 0, 0 },	/* LAYOUTSTATS4args */
-	[290] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* LAYOUTSTATS4res */
-	[291] = { NFS4_XK_STRUCT, 0, 1, 21, 0, 0 },	/* OFFLOAD_CANCEL4args */
-	[292] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* OFFLOAD_CANCEL4res */
-	[293] = { NFS4_XK_STRUCT, 0, 1, 21, 0, 0 },	/* OFFLOAD_STATUS4args */
-	[294] = { NFS4_XK_STRUCT, 0, 2, 317, 0, 0 },	/* OFFLOAD_STATUS4resok */
-	[295] = { NFS4_XK_UNION, 0, 1, 182, 1, 0 },	/* OFFLOAD_STATUS4res */
-	[296] = { NFS4_XK_STRUCT, 0, 3, 118, 0, 0 },	/* READ_PLUS4args */
-	[297] = { NFS4_XK_STRUCT, 0, 2, 319, 0, 0 },	/* data4 */
-	[298] = { NFS4_XK_STRUCT, 0, 2, 4, 0, 0 },	/* data_info4 */
-	[299] = { NFS4_XK_UNION, 0, 2, 183, 12, 0 },	/* read_plus_content */
-	[300] = { NFS4_XK_STRUCT, 0, 2, 321, 0, 0 },	/* read_plus_res4 */
-	[301] = { NFS4_XK_ARRAY, 0, 0, 299, 1024, 0 },
-	[302] = { NFS4_XK_UNION, 0, 1, 185, 1, 0 },	/* READ_PLUS4res */
-	[303] = { NFS4_XK_STRUCT, 0, 3, 323, 0, 0 },	/* SEEK4args */
-	[304] = { NFS4_XK_STRUCT, 0, 2, 58, 0, 0 },	/* seek_res4 */
-	[305] = { NFS4_XK_UNION, 0, 1, 186, 1, 0 },	/* SEEK4res */
-	[306] = { NFS4_XK_STRUCT, 0, 7, 326, 0, 0 },	/* app_data_block4 */
-	[307] = { NFS4_XK_STRUCT, 0, 3, 333, 0, 0 },	/* WRITE_SAME4args */
-	[308] = { NFS4_XK_UNION, 0, 1, 187, 1, 0 },	/* WRITE_SAME4res */
-	[309] = { NFS4_XK_STRUCT, 0, 5, 287, 0, 0 },	/* CLONE4args */
-	[310] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CLONE4res */
-	[311] = { NFS4_XK_STRUCT, 0, 1, 8, 0, 0 },	/* GETXATTR4args */
-	[312] = { NFS4_XK_UNION, 0, 1, 188, 1, 0 },	/* GETXATTR4res */
-	[313] = { NFS4_XK_STRUCT, 0, 3, 336, 0, 0 },	/* SETXATTR4args */
-	[314] = { NFS4_XK_UNION, 0, 1, 189, 1, 0 },	/* SETXATTR4res */
-	[315] = { NFS4_XK_STRUCT, 0, 2, 0, 0, 0 },	/* LISTXATTRS4args */
-	[316] = { NFS4_XK_STRUCT, 0, 3, 339, 0, 0 },	/* LISTXATTRS4resok */
-	[317] = { NFS4_XK_UNION, 0, 1, 190, 1, 0 },	/* LISTXATTRS4res */
-	[318] = { NFS4_XK_STRUCT, 0, 1, 8, 0, 0 },	/* REMOVEXATTR4args */
-	[319] = { NFS4_XK_UNION, 0, 1, 191, 1, 0 },	/* REMOVEXATTR4res */
-	[320] = { NFS4_XK_STRUCT, 0, 2, 342, 0, 0 },	/* CB_GETATTR4args */
-	[321] = { NFS4_XK_STRUCT, 0, 1, 66, 0, 0 },	/* CB_GETATTR4resok */
-	[322] = { NFS4_XK_UNION, 0, 1, 192, 1, 0 },	/* CB_GETATTR4res */
-	[323] = { NFS4_XK_STRUCT, 0, 3, 344, 0, 0 },	/* CB_RECALL4args */
-	[324] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_RECALL4res */
-	[325] = { NFS4_XK_STRUCT, 0, 4, 347, 0, 0 },	/* layoutrecall_file4 */
-	[326] = { NFS4_XK_UNION, 0, 3, 193, 24, 65535 },	/* layoutrecall4 */
-	[327] = { NFS4_XK_STRUCT, 0, 4, 351, 0, 0 },	/* CB_LAYOUTRECALL4args */
-	[328] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_LAYOUTRECALL4res */
-	[329] = { NFS4_XK_STRUCT, 0, 2, 129, 0, 0 },	/* notify_entry4 */
-	[330] = { NFS4_XK_STRUCT, 0, 2, 355, 0, 0 },	/* prev_entry4 */
-	[331] = { NFS4_XK_STRUCT, 0, 2, 355, 0, 0 },	/* notify_remove4 */
-	[332] = { NFS4_XK_STRUCT, 0, 5, 357, 0, 0 },	/* notify_add4 */
-	[333] = { NFS4_XK_ARRAY, 0, 0, 331, 1, 0 },
-	[334] = { NFS4_XK_ARRAY, 0, 0, 330, 1, 0 },
-	[335] = { NFS4_XK_STRUCT, 0, 1, 355, 0, 0 },	/* notify_attr4 */
-	[336] = { NFS4_XK_STRUCT, 0, 2, 362, 0, 0 },	/* notify_rename4 */
-	[337] = { NFS4_XK_STRUCT, 0, 2, 364, 0, 0 },	/* notify_verifier4 */
-	[338] = { NFS4_XK_UNION, 0, 6, 196, 1, 65535 },	/* notify_vals4 */
-	[339] = { NFS4_XK_BITMAPPED, 0, 0, 338, 8, 65536 },	/* notify4 */
-	[340] = { NFS4_XK_STRUCT, 0, 3, 366, 0, 0 },	/* CB_NOTIFY4args */
-	[341] = { NFS4_XK_ARRAY, 0, 0, 339, 1024, 0 },
-	[342] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_NOTIFY4res */
-	[343] = { NFS4_XK_STRUCT, 0, 2, 369, 0, 0 },	/* CB_PUSH_DELEG4args */
-	[344] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_PUSH_DELEG4res */
-	[345] = { NFS4_XK_STRUCT, 0, 2, 48, 0, 0 },	/* CB_RECALL_ANY4args */
-	[346] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_RECALL_ANY4res */
-	[347] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_RECALLABLE_OBJ_AVAIL4res */
-	[348] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_RECALL_SLOT4args */
-	[349] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_RECALL_SLOT4res */
-	[350] = { NFS4_XK_STRUCT, 0, 2, 1, 0, 0 },	/* referring_call4 */
-	[351] = { NFS4_XK_STRUCT, 0, 2, 371, 0, 0 },	/* referring_call_list4 */
-	[352] = { NFS4_XK_ARRAY, 0, 0, 350, 1024, 0 },
-	[353] = { NFS4_XK_STRUCT, 0, 6, 373, 0, 0 },	/* CB_SEQUENCE4args */
-	[354] = { NFS4_XK_ARRAY, 0, 0, 351, 1024, 0 },
-	[355] = { NFS4_XK_STRUCT, 0, 5, 271, 0, 0 },	/* CB_SEQUENCE4resok */
-	[356] = { NFS4_XK_UNION, 0, 1, 202, 1, 0 },	/* CB_SEQUENCE4res */
-	[357] = { NFS4_XK_STRUCT, 0, 2, 285, 0, 0 },	/* CB_WANTS_CANCELLED4args */
-	[358] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_WANTS_CANCELLED4res */
-	[359] = { NFS4_XK_STRUCT, 0, 2, 379, 0, 0 },	/* CB_NOTIFY_LOCK4args */
-	[360] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_NOTIFY_LOCK4res */
-	[361] = { NFS4_XK_STRUCT, 0, 2, 381, 0, 0 },	/* notify_deviceid_delete4 */
-	[362] = { NFS4_XK_STRUCT, 0, 3, 383, 0, 0 },	/* notify_deviceid_change4 */
-	[363] = { NFS4_XK_UNION, 0, 2, 203, 1, 65535 },	/* notify_deviceid_vals4 */
-	[364] = { NFS4_XK_BITMAPPED, 0, 0, 363, 8, 65536 },	/* notify_deviceid4 */
-	[365] = { NFS4_XK_STRUCT, 0, 1, 386, 0, 0 },	/* CB_NOTIFY_DEVICEID4args */
-	[366] = { NFS4_XK_ARRAY, 0, 0, 364, 1024, 0 },
-	[367] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_NOTIFY_DEVICEID4res */
-	[368] = { NFS4_XK_UNION, 0, 1, 205, 1, 3 },	/* offload_info4 */
-	[369] = { NFS4_XK_STRUCT, 0, 3, 387, 0, 0 },	/* CB_OFFLOAD4args */
-	[370] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_OFFLOAD4res */
-	[371] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_ILLEGAL4res */
+	[140] = { NFS4_XK_U32, NFS4_MARK_READ_COUNT, 0, 0, 0, 0 },
+	[141] = { NFS4_XK_STRUCT, 0, 2, 121, 0, 0 },	/* READ4resok */
+	[142] = { NFS4_XK_OPAQUE, 0, 0, 4194304, 0, 0 },
+	[143] = { NFS4_XK_OPAQUE, NFS4_MARK_READ_DATA, 0, 4194304, 0, 0 },
+	[144] = { NFS4_XK_UNION, 0, 1, 128, 1, 0 },	/* READ4res */
+	[145] = { NFS4_XK_STRUCT, 0, 5, 123, 0, 0 },	/* READDIR4args */
+	[146] = { NFS4_XK_U32, NFS4_MARK_READDIR_MAXCOUNT, 0, 0, 0, 0 },
+	[147] = { NFS4_XK_STRUCT, 0, 4, 128, 0, 0 },	/* entry4 */
+	[148] = { NFS4_XK_OPTIONAL, 0, 0, 147, 0, 0 },
+	[149] = { NFS4_XK_STRUCT, 0, 2, 132, 0, 0 },	/* dirlist4 */
+	[150] = { NFS4_XK_STRUCT, 0, 2, 134, 0, 0 },	/* READDIR4resok */
+	[151] = { NFS4_XK_UNION, 0, 1, 129, 1, 0 },	/* READDIR4res */
+	[152] = { NFS4_XK_STRUCT, 0, 1, 8, 0, 0 },	/* READLINK4resok */
+	[153] = { NFS4_XK_UNION, 0, 1, 130, 1, 0 },	/* READLINK4res */
+	[154] = { NFS4_XK_STRUCT, 0, 1, 65, 0, 0 },	/* REMOVE4args */
+	[155] = { NFS4_XK_STRUCT, 0, 1, 67, 0, 0 },	/* REMOVE4resok */
+	[156] = { NFS4_XK_UNION, 0, 1, 131, 1, 0 },	/* REMOVE4res */
+	[157] = { NFS4_XK_STRUCT, 0, 2, 136, 0, 0 },	/* RENAME4args */
+	[158] = { NFS4_XK_STRUCT, 0, 2, 138, 0, 0 },	/* RENAME4resok */
+	[159] = { NFS4_XK_UNION, 0, 1, 132, 1, 0 },	/* RENAME4res */
+	[160] = { NFS4_XK_STRUCT, 0, 1, 0, 0, 0 },	/* RENEW4args */
+	[161] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* RENEW4res */
+	[162] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* RESTOREFH4res */
+	[163] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* SAVEFH4res */
+	[164] = { NFS4_XK_STRUCT, 0, 1, 65, 0, 0 },	/* SECINFO4args */
+	[165] = { NFS4_XK_STRUCT, 0, 3, 140, 0, 0 },	/* rpcsec_gss_info */
+	[166] = { NFS4_XK_UNION, 0, 1, 133, 1, 0 },	/* secinfo4 */
+	[167] = { NFS4_XK_ARRAY, 0, 0, 166, 1024, 0 },	/* SECINFO4resok */
+	[168] = { NFS4_XK_UNION, 0, 1, 134, 1, 0 },	/* SECINFO4res */
+	[169] = { NFS4_XK_STRUCT, 0, 2, 143, 0, 0 },	/* SETATTR4args */
+	[170] = { NFS4_XK_BITMAPPED, NFS4_MARK_SETATTR_ATTRS, 0, 55, 8, 1048576 },
+	[171] = { NFS4_XK_STRUCT, 0, 2, 48, 0, 0 },	/* SETATTR4res */
+	[172] = { NFS4_XK_STRUCT, 0, 2, 145, 0, 0 },	/* nfs_client_id4 */
+	[173] = { NFS4_XK_STRUCT, 0, 2, 147, 0, 0 },	/* cb_client4 */
+	[174] = { NFS4_XK_STRUCT, 0, 3, 149, 0, 0 },	/* SETCLIENTID4args */
+	[175] = { NFS4_XK_STRUCT, NFS4_MARK_SETCLIENTID_CB, 2, 147, 0, 0 },
+	[176] = { NFS4_XK_STRUCT, 0, 2, 91, 0, 0 },	/* SETCLIENTID4resok */
+	[177] = { NFS4_XK_UNION, 0, 2, 135, 1, 0 },	/* SETCLIENTID4res */
+	[178] = { NFS4_XK_STRUCT, 0, 2, 91, 0, 0 },	/* SETCLIENTID_CONFIRM4args */
+	[179] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* SETCLIENTID_CONFIRM4res */
+	[180] = { NFS4_XK_STRUCT, 0, 1, 66, 0, 0 },	/* VERIFY4args */
+	[181] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* VERIFY4res */
+	[182] = { NFS4_XK_ENUM, 0, 3, 14, 0, 0 },	/* stable_how4 */
+	[183] = { NFS4_XK_STRUCT, 0, 4, 152, 0, 0 },	/* WRITE4args */
+	[184] = { NFS4_XK_OPAQUE, NFS4_MARK_WRITE_DATA, 0, 4194304, 0, 0 },
+	[185] = { NFS4_XK_STRUCT, 0, 3, 156, 0, 0 },	/* WRITE4resok */
+	[186] = { NFS4_XK_UNION, 0, 1, 137, 1, 0 },	/* WRITE4res */
+	[187] = { NFS4_XK_STRUCT, 0, 1, 73, 0, 0 },	/* RELEASE_LOCKOWNER4args */
+	[188] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* RELEASE_LOCKOWNER4res */
+	[189] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* ILLEGAL4res */
+	[190] = { NFS4_XK_STRUCT, 0, 3, 159, 0, 0 },	/* gss_cb_handles4 */
+	[191] = { NFS4_XK_STRUCT, 0, 5, 162, 0, 0 },	/* authsys_parms */
+	[192] = { NFS4_XK_OPAQUE, 0, 0, 255, 0, 0 },
+	[193] = { NFS4_XK_ARRAY, 0, 0, 1, 16, 0 },
+	[194] = { NFS4_XK_UNION, 0, 3, 138, 1, 65535 },	/* callback_sec_parms4 */
+	[195] = { NFS4_XK_STRUCT, 0, 2, 167, 0, 0 },	/* BACKCHANNEL_CTL4args */
+	[196] = { NFS4_XK_U32, NFS4_MARK_CSESS_CB_PROGRAM, 0, 0, 0, 0 },
+	[197] = { NFS4_XK_ARRAY, 0, 0, 194, 1024, 0 },
+	[198] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* BACKCHANNEL_CTL4res */
+	[199] = { NFS4_XK_ENUM, 0, 4, 34, 0, 0 },	/* channel_dir_from_client4 */
+	[200] = { NFS4_XK_STRUCT, 0, 3, 169, 0, 0 },	/* BIND_CONN_TO_SESSION4args */
+	[201] = { NFS4_XK_STRUCT, 0, 3, 172, 0, 0 },	/* BIND_CONN_TO_SESSION4resok */
+	[202] = { NFS4_XK_UNION, 0, 1, 141, 1, 0 },	/* BIND_CONN_TO_SESSION4res */
+	[203] = { NFS4_XK_STRUCT, 0, 2, 145, 0, 0 },	/* client_owner4 */
+	[204] = { NFS4_XK_STRUCT, 0, 2, 5, 0, 0 },	/* server_owner4 */
+	[205] = { NFS4_XK_STRUCT, 0, 2, 175, 0, 0 },	/* state_protect_ops4 */
+	[206] = { NFS4_XK_STRUCT, 0, 5, 177, 0, 0 },	/* ssv_sp_parms4 */
+	[207] = { NFS4_XK_ARRAY, 0, 0, 6, 1024, 0 },
+	[208] = { NFS4_XK_UNION, 0, 3, 142, 182, 65535 },	/* state_protect4_a */
+	[209] = { NFS4_XK_STRUCT, 0, 4, 182, 0, 0 },	/* EXCHANGE_ID4args */
+	[210] = { NFS4_XK_ARRAY, 0, 0, 18, 1, 0 },
+	[211] = { NFS4_XK_STRUCT, 0, 6, 186, 0, 0 },	/* ssv_prot_info4 */
+	[212] = { NFS4_XK_ARRAY, 0, 0, 22, 1024, 0 },
+	[213] = { NFS4_XK_UNION, 0, 3, 145, 182, 65535 },	/* state_protect4_r */
+	[214] = { NFS4_XK_STRUCT, 0, 7, 192, 0, 0 },	/* EXCHANGE_ID4resok */
+	[215] = { NFS4_XK_U32, NFS4_MARK_EXCHGID_FLAGS, 0, 0, 0, 0 },
+	[216] = { NFS4_XK_UNION, 0, 1, 148, 1, 0 },	/* EXCHANGE_ID4res */
+	[217] = { NFS4_XK_STRUCT, 0, 7, 199, 0, 0 },	/* channel_attrs4 */
+	[218] = { NFS4_XK_ARRAY, 0, 0, 1, 1, 0 },
+	[219] = { NFS4_XK_STRUCT, 0, 7, 206, 0, 0 },	/* CREATE_SESSION4args */
+	[220] = { NFS4_XK_STRUCT, 0, 5, 213, 0, 0 },	/* CREATE_SESSION4resok */
+	[221] = { NFS4_XK_UNION, 0, 1, 149, 1, 0 },	/* CREATE_SESSION4res */
+	[222] = { NFS4_XK_STRUCT, 0, 1, 169, 0, 0 },	/* DESTROY_SESSION4args */
+	[223] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* DESTROY_SESSION4res */
+	[224] = { NFS4_XK_STRUCT, 0, 1, 21, 0, 0 },	/* FREE_STATEID4args */
+	[225] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* FREE_STATEID4res */
+	[226] = { NFS4_XK_STRUCT, 0, 6, 218, 0, 0 },	/* GET_DIR_DELEGATION4args */
+	[227] = { NFS4_XK_STRUCT, 0, 5, 224, 0, 0 },	/* GET_DIR_DELEGATION4resok */
+	[228] = { NFS4_XK_UNION, 0, 2, 150, 12, 65535 },	/* GET_DIR_DELEGATION4res_non_fatal */
+	[229] = { NFS4_XK_UNION, 0, 1, 152, 1, 0 },	/* GET_DIR_DELEGATION4res */
+	[230] = { NFS4_XK_STRUCT, 0, 4, 229, 0, 0 },	/* GETDEVICEINFO4args */
+	[231] = { NFS4_XK_STRUCT, 0, 2, 233, 0, 0 },	/* GETDEVICEINFO4resok */
+	[232] = { NFS4_XK_UNION, 0, 2, 153, 1, 0 },	/* GETDEVICEINFO4res */
+	[233] = { NFS4_XK_STRUCT, 0, 4, 235, 0, 0 },	/* GETDEVICELIST4args */
+	[234] = { NFS4_XK_STRUCT, 0, 4, 239, 0, 0 },	/* GETDEVICELIST4resok */
+	[235] = { NFS4_XK_ARRAY, 0, 0, 7, 1024, 0 },
+	[236] = { NFS4_XK_UNION, 0, 1, 155, 1, 0 },	/* GETDEVICELIST4res */
+	[237] = { NFS4_XK_UNION, 0, 2, 156, 44, 65535 },	/* newtime4 */
+	[238] = { NFS4_XK_UNION, 0, 2, 158, 44, 65535 },	/* newoffset4 */
+	[239] = { NFS4_XK_STRUCT, 0, 7, 243, 0, 0 },	/* LAYOUTCOMMIT4args */
+	[240] = { NFS4_XK_UNION, 0, 2, 160, 44, 65535 },	/* newsize4 */
+	[241] = { NFS4_XK_STRUCT, 0, 1, 250, 0, 0 },	/* LAYOUTCOMMIT4resok */
+	[242] = { NFS4_XK_UNION, 0, 1, 162, 1, 0 },	/* LAYOUTCOMMIT4res */
+	[243] = { NFS4_XK_STRUCT, 0, 8, 251, 0, 0 },	/* LAYOUTGET4args */
+	[244] = { NFS4_XK_STRUCT, 0, 3, 259, 0, 0 },	/* LAYOUTGET4resok */
+	[245] = { NFS4_XK_ARRAY, 0, 0, 25, 1024, 0 },
+	[246] = { NFS4_XK_UNION, 0, 2, 163, 1, 0 },	/* LAYOUTGET4res */
+	[247] = { NFS4_XK_STRUCT, 0, 4, 262, 0, 0 },	/* LAYOUTRETURN4args */
+	[248] = { NFS4_XK_UNION, 0, 2, 165, 44, 65535 },	/* layoutreturn_stateid */
+	[249] = { NFS4_XK_UNION, 0, 1, 167, 1, 0 },	/* LAYOUTRETURN4res */
+	[250] = { NFS4_XK_STRUCT, 0, 5, 266, 0, 0 },	/* SEQUENCE4args */
+	[251] = { NFS4_XK_STRUCT, 0, 6, 271, 0, 0 },	/* SEQUENCE4resok */
+	[252] = { NFS4_XK_UNION, 0, 1, 168, 1, 0 },	/* SEQUENCE4res */
+	[253] = { NFS4_XK_STRUCT, 0, 2, 160, 0, 0 },	/* SET_SSV4args */
+	[254] = { NFS4_XK_STRUCT, 0, 1, 14, 0, 0 },	/* SET_SSV4resok */
+	[255] = { NFS4_XK_UNION, 0, 1, 169, 1, 0 },	/* SET_SSV4res */
+	[256] = { NFS4_XK_STRUCT, 0, 1, 277, 0, 0 },	/* TEST_STATEID4args */
+	[257] = { NFS4_XK_ARRAY, 0, 0, 19, 1024, 0 },
+	[258] = { NFS4_XK_STRUCT, 0, 1, 278, 0, 0 },	/* TEST_STATEID4resok */
+	[259] = { NFS4_XK_UNION, 0, 1, 170, 1, 0 },	/* TEST_STATEID4res */
+	[260] = { NFS4_XK_UNION, 0, 3, 171, 113, 65535 },	/* deleg_claim4 */
+	[261] = { NFS4_XK_STRUCT, 0, 2, 279, 0, 0 },	/* WANT_DELEGATION4args */
+	[262] = { NFS4_XK_UNION, 0, 1, 174, 1, 0 },	/* WANT_DELEGATION4res */
+	[263] = { NFS4_XK_STRUCT, 0, 1, 0, 0, 0 },	/* DESTROY_CLIENTID4args */
+	[264] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* DESTROY_CLIENTID4res */
+	[265] = { NFS4_XK_STRUCT, 0, 1, 42, 0, 0 },	/* RECLAIM_COMPLETE4args */
+	[266] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* RECLAIM_COMPLETE4res */
+	[267] = { NFS4_XK_UNION, 0, 3, 175, 24, 65535 },	/* netloc4 */
+	[268] = { NFS4_XK_STRUCT, 0, 3, 89, 0, 0 },	/* ALLOCATE4args */
+	[269] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* ALLOCATE4res */
+	[270] = { NFS4_XK_STRUCT, 0, 4, 281, 0, 0 },	/* write_response4 */
+	[271] = { NFS4_XK_ARRAY, 0, 0, 19, 1, 0 },
+	[272] = { NFS4_XK_STRUCT, 0, 2, 285, 0, 0 },	/* copy_requirements4 */
+	[273] = { NFS4_XK_STRUCT, 0, 8, 287, 0, 0 },	/* COPY4args */
+	[274] = { NFS4_XK_ARRAY, 0, 0, 267, 1024, 0 },
+	[275] = { NFS4_XK_STRUCT, 0, 2, 295, 0, 0 },	/* COPY4resok */
+	[276] = { NFS4_XK_UNION, 0, 2, 178, 1, 0 },	/* COPY4res */
+	[277] = { NFS4_XK_STRUCT, 0, 2, 297, 0, 0 },	/* COPY_NOTIFY4args */
+	[278] = { NFS4_XK_STRUCT, 0, 3, 299, 0, 0 },	/* COPY_NOTIFY4resok */
+	[279] = { NFS4_XK_UNION, 0, 1, 180, 1, 0 },	/* COPY_NOTIFY4res */
+	[280] = { NFS4_XK_STRUCT, 0, 3, 89, 0, 0 },	/* DEALLOCATE4args */
+	[281] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* DEALLOCATE4res */
+	[282] = { NFS4_XK_STRUCT, 0, 4, 302, 0, 0 },	/* IO_ADVISE4args */
+	[283] = { NFS4_XK_STRUCT, 0, 1, 49, 0, 0 },	/* IO_ADVISE4resok */
+	[284] = { NFS4_XK_UNION, 0, 1, 181, 1, 0 },	/* IO_ADVISE4res */
+	[285] = { NFS4_XK_STRUCT, 0, 3, 213, 0, 0 },	/* device_error4 */
+	[286] = { NFS4_XK_STRUCT, 0, 4, 306, 0, 0 },	/* LAYOUTERROR4args */
+	[287] = { NFS4_XK_ARRAY, 0, 0, 285, 1024, 0 },
+	[288] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* LAYOUTERROR4res */
+	[289] = { NFS4_XK_STRUCT, 0, 2, 4, 0, 0 },	/* io_info4 */
+	[290] = { NFS4_XK_STRUCT, 0, 7, 310, 0, 0 },	/* LAYOUTSTATS4args */
+	[291] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* LAYOUTSTATS4res */
+	[292] = { NFS4_XK_STRUCT, 0, 1, 21, 0, 0 },	/* OFFLOAD_CANCEL4args */
+	[293] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* OFFLOAD_CANCEL4res */
+	[294] = { NFS4_XK_STRUCT, 0, 1, 21, 0, 0 },	/* OFFLOAD_STATUS4args */
+	[295] = { NFS4_XK_STRUCT, 0, 2, 317, 0, 0 },	/* OFFLOAD_STATUS4resok */
+	[296] = { NFS4_XK_UNION, 0, 1, 182, 1, 0 },	/* OFFLOAD_STATUS4res */
+	[297] = { NFS4_XK_STRUCT, 0, 3, 319, 0, 0 },	/* READ_PLUS4args */
+	[298] = { NFS4_XK_STRUCT, 0, 2, 322, 0, 0 },	/* data4 */
+	[299] = { NFS4_XK_STRUCT, 0, 2, 4, 0, 0 },	/* data_info4 */
+	[300] = { NFS4_XK_UNION, 0, 2, 183, 12, 0 },	/* read_plus_content */
+	[301] = { NFS4_XK_STRUCT, 0, 2, 324, 0, 0 },	/* read_plus_res4 */
+	[302] = { NFS4_XK_ARRAY, 0, 0, 300, 1024, 0 },
+	[303] = { NFS4_XK_UNION, 0, 1, 185, 1, 0 },	/* READ_PLUS4res */
+	[304] = { NFS4_XK_STRUCT, 0, 3, 326, 0, 0 },	/* SEEK4args */
+	[305] = { NFS4_XK_STRUCT, 0, 2, 58, 0, 0 },	/* seek_res4 */
+	[306] = { NFS4_XK_UNION, 0, 1, 186, 1, 0 },	/* SEEK4res */
+	[307] = { NFS4_XK_STRUCT, 0, 7, 329, 0, 0 },	/* app_data_block4 */
+	[308] = { NFS4_XK_STRUCT, 0, 3, 336, 0, 0 },	/* WRITE_SAME4args */
+	[309] = { NFS4_XK_UNION, 0, 1, 187, 1, 0 },	/* WRITE_SAME4res */
+	[310] = { NFS4_XK_STRUCT, 0, 5, 287, 0, 0 },	/* CLONE4args */
+	[311] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CLONE4res */
+	[312] = { NFS4_XK_STRUCT, 0, 1, 8, 0, 0 },	/* GETXATTR4args */
+	[313] = { NFS4_XK_UNION, 0, 1, 188, 1, 0 },	/* GETXATTR4res */
+	[314] = { NFS4_XK_STRUCT, 0, 3, 339, 0, 0 },	/* SETXATTR4args */
+	[315] = { NFS4_XK_UNION, 0, 1, 189, 1, 0 },	/* SETXATTR4res */
+	[316] = { NFS4_XK_STRUCT, 0, 2, 0, 0, 0 },	/* LISTXATTRS4args */
+	[317] = { NFS4_XK_STRUCT, 0, 3, 342, 0, 0 },	/* LISTXATTRS4resok */
+	[318] = { NFS4_XK_UNION, 0, 1, 190, 1, 0 },	/* LISTXATTRS4res */
+	[319] = { NFS4_XK_STRUCT, 0, 1, 8, 0, 0 },	/* REMOVEXATTR4args */
+	[320] = { NFS4_XK_UNION, 0, 1, 191, 1, 0 },	/* REMOVEXATTR4res */
+	[321] = { NFS4_XK_STRUCT, 0, 2, 345, 0, 0 },	/* CB_GETATTR4args */
+	[322] = { NFS4_XK_STRUCT, 0, 1, 66, 0, 0 },	/* CB_GETATTR4resok */
+	[323] = { NFS4_XK_UNION, 0, 1, 192, 1, 0 },	/* CB_GETATTR4res */
+	[324] = { NFS4_XK_STRUCT, 0, 3, 347, 0, 0 },	/* CB_RECALL4args */
+	[325] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_RECALL4res */
+	[326] = { NFS4_XK_STRUCT, 0, 4, 350, 0, 0 },	/* layoutrecall_file4 */
+	[327] = { NFS4_XK_UNION, 0, 3, 193, 24, 65535 },	/* layoutrecall4 */
+	[328] = { NFS4_XK_STRUCT, 0, 4, 354, 0, 0 },	/* CB_LAYOUTRECALL4args */
+	[329] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_LAYOUTRECALL4res */
+	[330] = { NFS4_XK_STRUCT, 0, 2, 129, 0, 0 },	/* notify_entry4 */
+	[331] = { NFS4_XK_STRUCT, 0, 2, 358, 0, 0 },	/* prev_entry4 */
+	[332] = { NFS4_XK_STRUCT, 0, 2, 358, 0, 0 },	/* notify_remove4 */
+	[333] = { NFS4_XK_STRUCT, 0, 5, 360, 0, 0 },	/* notify_add4 */
+	[334] = { NFS4_XK_ARRAY, 0, 0, 332, 1, 0 },
+	[335] = { NFS4_XK_ARRAY, 0, 0, 331, 1, 0 },
+	[336] = { NFS4_XK_STRUCT, 0, 1, 358, 0, 0 },	/* notify_attr4 */
+	[337] = { NFS4_XK_STRUCT, 0, 2, 365, 0, 0 },	/* notify_rename4 */
+	[338] = { NFS4_XK_STRUCT, 0, 2, 367, 0, 0 },	/* notify_verifier4 */
+	[339] = { NFS4_XK_UNION, 0, 6, 196, 1, 65535 },	/* notify_vals4 */
+	[340] = { NFS4_XK_BITMAPPED, 0, 0, 339, 8, 65536 },	/* notify4 */
+	[341] = { NFS4_XK_STRUCT, 0, 3, 369, 0, 0 },	/* CB_NOTIFY4args */
+	[342] = { NFS4_XK_ARRAY, 0, 0, 340, 1024, 0 },
+	[343] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_NOTIFY4res */
+	[344] = { NFS4_XK_STRUCT, 0, 2, 372, 0, 0 },	/* CB_PUSH_DELEG4args */
+	[345] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_PUSH_DELEG4res */
+	[346] = { NFS4_XK_STRUCT, 0, 2, 48, 0, 0 },	/* CB_RECALL_ANY4args */
+	[347] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_RECALL_ANY4res */
+	[348] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_RECALLABLE_OBJ_AVAIL4res */
+	[349] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_RECALL_SLOT4args */
+	[350] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_RECALL_SLOT4res */
+	[351] = { NFS4_XK_STRUCT, 0, 2, 1, 0, 0 },	/* referring_call4 */
+	[352] = { NFS4_XK_STRUCT, 0, 2, 374, 0, 0 },	/* referring_call_list4 */
+	[353] = { NFS4_XK_ARRAY, 0, 0, 351, 1024, 0 },
+	[354] = { NFS4_XK_STRUCT, 0, 6, 376, 0, 0 },	/* CB_SEQUENCE4args */
+	[355] = { NFS4_XK_ARRAY, 0, 0, 352, 1024, 0 },
+	[356] = { NFS4_XK_STRUCT, 0, 5, 271, 0, 0 },	/* CB_SEQUENCE4resok */
+	[357] = { NFS4_XK_UNION, 0, 1, 202, 1, 0 },	/* CB_SEQUENCE4res */
+	[358] = { NFS4_XK_STRUCT, 0, 2, 285, 0, 0 },	/* CB_WANTS_CANCELLED4args */
+	[359] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_WANTS_CANCELLED4res */
+	[360] = { NFS4_XK_STRUCT, 0, 2, 382, 0, 0 },	/* CB_NOTIFY_LOCK4args */
+	[361] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_NOTIFY_LOCK4res */
+	[362] = { NFS4_XK_STRUCT, 0, 2, 384, 0, 0 },	/* notify_deviceid_delete4 */
+	[363] = { NFS4_XK_STRUCT, 0, 3, 386, 0, 0 },	/* notify_deviceid_change4 */
+	[364] = { NFS4_XK_UNION, 0, 2, 203, 1, 65535 },	/* notify_deviceid_vals4 */
+	[365] = { NFS4_XK_BITMAPPED, 0, 0, 364, 8, 65536 },	/* notify_deviceid4 */
+	[366] = { NFS4_XK_STRUCT, 0, 1, 389, 0, 0 },	/* CB_NOTIFY_DEVICEID4args */
+	[367] = { NFS4_XK_ARRAY, 0, 0, 365, 1024, 0 },
+	[368] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_NOTIFY_DEVICEID4res */
+	[369] = { NFS4_XK_UNION, 0, 1, 205, 1, 3 },	/* offload_info4 */
+	[370] = { NFS4_XK_STRUCT, 0, 3, 390, 0, 0 },	/* CB_OFFLOAD4args */
+	[371] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_OFFLOAD4res */
+	[372] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_ILLEGAL4res */
 };
 
-const uint16_t nfs4_xdr_members[390] = {
+const uint16_t nfs4_xdr_members[393] = {
 	3, 1, 1, 1, 3, 3, 6, 6, 8, 8, 11, 1, 20, 1, 22, 3, 3, 24, 21, 3, 3, 19,
 	22, 1, 1, 1, 8, 1, 33, 9, 9, 9, 37, 1, 22, 8, 40, 9, 1, 1, 9, 42, 44, 1,
 	8, 8, 1, 11, 1, 2, 22, 47, 3, 49, 44, 51, 52, 22, 44, 3, 3, 1, 19, 10,
 	70, 72, 60, 61, 2, 5, 1, 19, 1, 88, 87, 44, 3, 3, 91, 3, 3, 87, 88, 87,
 	3, 3, 88, 87, 1, 19, 3, 3, 10, 60, 19, 8, 1, 119, 1, 117, 108, 115, 19,
-	44, 31, 19, 44, 112, 31, 19, 61, 1, 2, 124, 19, 1, 1, 1, 19, 3, 1, 44,
-	142, 3, 10, 1, 145, 2, 3, 8, 60, 147, 147, 44, 10, 148, 72, 72, 61, 61,
-	6, 1, 24, 19, 169, 10, 6, 1, 17, 171, 174, 1, 19, 3, 181, 183, 1, 181,
-	10, 24, 22, 22, 1, 191, 1, 1, 192, 195, 196, 7, 198, 44, 7, 24, 44, 2,
-	2, 204, 206, 206, 1, 1, 202, 1, 207, 209, 204, 1, 1, 1, 1, 211, 3, 1,
-	214, 212, 203, 6, 209, 1, 1, 1, 1, 1, 1, 217, 3, 1, 1, 216, 216, 195,
-	196, 7, 1, 1, 216, 216, 44, 2, 11, 11, 2, 2, 10, 19, 2, 2, 2, 7, 1, 1,
-	2, 26, 2, 1, 1, 3, 10, 3, 10, 234, 44, 3, 3, 44, 19, 237, 236, 27, 239,
-	44, 1, 24, 3, 3, 3, 19, 1, 44, 19, 244, 44, 1, 24, 29, 7, 1, 1, 1, 44,
-	7, 1, 1, 1, 1, 1, 256, 59, 1, 259, 270, 3, 181, 10, 44, 44, 19, 19, 3,
-	3, 3, 44, 44, 273, 269, 271, 19, 266, 11, 19, 273, 19, 3, 3, 2, 3, 3,
-	19, 286, 3, 3, 19, 288, 288, 7, 27, 3, 217, 3, 142, 44, 301, 19, 3, 12,
-	3, 3, 3, 3, 1, 3, 22, 19, 181, 306, 181, 8, 22, 3, 9, 44, 5, 2, 19, 44,
-	5, 5, 3, 3, 19, 1, 24, 44, 326, 329, 3, 333, 329, 51, 334, 44, 331, 332,
-	10, 10, 19, 5, 341, 5, 124, 7, 352, 7, 1, 1, 1, 44, 354, 5, 88, 1, 7, 1,
-	7, 44, 366, 5, 19, 368,
+	44, 31, 19, 44, 112, 31, 19, 61, 1, 2, 124, 19, 1, 1, 1, 19, 3, 140, 44,
+	143, 3, 10, 1, 146, 2, 3, 8, 60, 148, 148, 44, 10, 149, 72, 72, 61, 61,
+	6, 1, 24, 19, 170, 10, 6, 1, 17, 172, 175, 1, 19, 3, 182, 184, 1, 182,
+	10, 24, 22, 22, 1, 192, 1, 1, 193, 196, 197, 7, 199, 44, 7, 24, 44, 2,
+	2, 205, 207, 207, 1, 1, 203, 1, 208, 210, 205, 1, 1, 1, 1, 212, 3, 1,
+	215, 213, 204, 6, 210, 1, 1, 1, 1, 1, 1, 218, 3, 1, 1, 217, 217, 196,
+	197, 7, 1, 1, 217, 217, 44, 2, 11, 11, 2, 2, 10, 19, 2, 2, 2, 7, 1, 1,
+	2, 26, 2, 1, 1, 3, 10, 3, 10, 235, 44, 3, 3, 44, 19, 238, 237, 27, 240,
+	44, 1, 24, 3, 3, 3, 19, 1, 44, 19, 245, 44, 1, 24, 29, 7, 1, 1, 1, 44,
+	7, 1, 1, 1, 1, 1, 257, 59, 1, 260, 271, 3, 182, 10, 44, 44, 19, 19, 3,
+	3, 3, 44, 44, 274, 270, 272, 19, 267, 11, 19, 274, 19, 3, 3, 2, 3, 3,
+	19, 287, 3, 3, 19, 289, 289, 7, 27, 3, 218, 19, 3, 1, 3, 143, 44, 302,
+	19, 3, 12, 3, 3, 3, 3, 1, 3, 22, 19, 182, 307, 182, 8, 22, 3, 9, 44, 5,
+	2, 19, 44, 5, 5, 3, 3, 19, 1, 24, 44, 327, 330, 3, 334, 330, 51, 335,
+	44, 332, 333, 10, 10, 19, 5, 342, 5, 124, 7, 353, 7, 1, 1, 1, 44, 355,
+	5, 88, 1, 7, 1, 7, 44, 367, 5, 19, 369,
 };
 
 const struct nfs4_xdr_arm nfs4_xdr_arms[206] = {
@@ -428,20 +429,20 @@ const struct nfs4_xdr_arm nfs4_xdr_arms[206] = {
 	{ 3, 106 }, { 1, 107 }, { 1, 3 }, { 2, 111 }, { 0, 72 }, { 1, 105 },
 	{ 2, 114 }, { 3, 8 }, { 4, 0 }, { 5, 19 }, { 6, 0 }, { 1, 44 },
 	{ 2, 44 }, { 0, 0 }, { 1, 120 }, { 2, 121 }, { 3, 123 }, { 0, 125 },
-	{ 0, 130 }, { 0, 133 }, { 0, 140 }, { 0, 149 }, { 0, 151 }, { 0, 154 },
-	{ 0, 157 }, { 6, 164 }, { 0, 166 }, { 0, 175 }, { 10017, 17 },
-	{ 0, 184 }, { 0, 0 }, { 1, 190 }, { 6, 189 }, { 0, 200 }, { 0, 0 },
-	{ 1, 204 }, { 2, 205 }, { 0, 0 }, { 1, 204 }, { 2, 210 }, { 0, 213 },
-	{ 0, 219 }, { 0, 226 }, { 1, 44 }, { 0, 227 }, { 0, 230 }, { 10005, 1 },
-	{ 0, 233 }, { 0, 0 }, { 1, 11 }, { 0, 0 }, { 1, 3 }, { 0, 0 }, { 1, 3 },
-	{ 0, 240 }, { 0, 243 }, { 10058, 44 }, { 0, 0 }, { 1, 19 }, { 0, 247 },
-	{ 0, 250 }, { 0, 253 }, { 0, 257 }, { 1, 105 }, { 4, 0 }, { 6, 0 },
-	{ 0, 124 }, { 1, 8 }, { 2, 8 }, { 3, 17 }, { 0, 274 }, { 10094, 271 },
-	{ 0, 277 }, { 0, 282 }, { 0, 294 }, { 0, 297 }, { 1, 298 }, { 0, 300 },
-	{ 0, 304 }, { 0, 269 }, { 0, 22 }, { 0, 61 }, { 0, 316 }, { 0, 61 },
-	{ 0, 321 }, { 1, 325 }, { 2, 15 }, { 3, 0 }, { 0, 335 }, { 1, 335 },
-	{ 2, 331 }, { 3, 332 }, { 4, 336 }, { 5, 337 }, { 0, 355 }, { 1, 362 },
-	{ 2, 361 }, { 0, 269 },
+	{ 0, 130 }, { 0, 133 }, { 0, 141 }, { 0, 150 }, { 0, 152 }, { 0, 155 },
+	{ 0, 158 }, { 6, 165 }, { 0, 167 }, { 0, 176 }, { 10017, 17 },
+	{ 0, 185 }, { 0, 0 }, { 1, 191 }, { 6, 190 }, { 0, 201 }, { 0, 0 },
+	{ 1, 205 }, { 2, 206 }, { 0, 0 }, { 1, 205 }, { 2, 211 }, { 0, 214 },
+	{ 0, 220 }, { 0, 227 }, { 1, 44 }, { 0, 228 }, { 0, 231 }, { 10005, 1 },
+	{ 0, 234 }, { 0, 0 }, { 1, 11 }, { 0, 0 }, { 1, 3 }, { 0, 0 }, { 1, 3 },
+	{ 0, 241 }, { 0, 244 }, { 10058, 44 }, { 0, 0 }, { 1, 19 }, { 0, 248 },
+	{ 0, 251 }, { 0, 254 }, { 0, 258 }, { 1, 105 }, { 4, 0 }, { 6, 0 },
+	{ 0, 124 }, { 1, 8 }, { 2, 8 }, { 3, 17 }, { 0, 275 }, { 10094, 272 },
+	{ 0, 278 }, { 0, 283 }, { 0, 295 }, { 0, 298 }, { 1, 299 }, { 0, 301 },
+	{ 0, 305 }, { 0, 270 }, { 0, 22 }, { 0, 61 }, { 0, 317 }, { 0, 61 },
+	{ 0, 322 }, { 1, 326 }, { 2, 15 }, { 3, 0 }, { 0, 336 }, { 1, 336 },
+	{ 2, 332 }, { 3, 333 }, { 4, 337 }, { 5, 338 }, { 0, 356 }, { 1, 363 },
+	{ 2, 362 }, { 0, 270 },
 };
 
 const uint32_t nfs4_xdr_enumvals[38] = {

@@ -154,6 +154,7 @@ enum nfs4_mark_kind {
 	NFS4_MARK_ATTRLIST,		/* a fattr4 attr_vals / notify4 notify_vals
 					 * body; replies and callbacks only, so that
 					 * a handle sealed inside it can fix its length */
+	NFS4_MARK_READ_COUNT,		/* READ4args.count (u32): the QoS estimate; args */
 	NFS4_MARK_KIND_MAX
 };
 

@@ -55,6 +55,17 @@ struct config_fs {
 	struct seal_keys	 keys;		/* loaded by config_load */
 	int			 keys_pending;	/* default file not created yet (-t) */
 	struct access_points	*aps;		/* NULL when none */
+	char			*tp_mode;	/* bursting, provisioned, elastic */
+	uint32_t		 provisioned_mibps;
+	char			*perf_mode;	/* generalPurpose, maxIO */
+	uint32_t		 storage_mib;	/* 0: measured */
+	uint32_t		 storage_refresh;
+	uint32_t		 q_baseline_min_kib;
+	uint32_t		 q_burst_min_mib;
+	uint32_t		 q_credit_cap_min_mib;
+	uint32_t		 q_read_iops;
+	uint32_t		 q_write_iops;
+	uint32_t		 q_client_max_mib;
 	char			*policy_path;
 	struct policy		*policy;	/* NULL: no policy (allow all) */
 	char			*tls_cert;
@@ -101,6 +112,8 @@ struct config {
 	uint32_t		 max_pending;	/* calls in flight per connection */
 	uint32_t		 probe_interval; /* seconds between root probes */
 	char			*capture_dir;	/* debug: save records here */
+	char			*redis;
+	char			*gateway_id;
 	char			*region;
 	char			*account;
 	uint32_t		 handshake_timeout;
@@ -292,6 +305,8 @@ struct backcall_result {
 	uint64_t	 fsid_major;
 	uint64_t	 fsid_minor;
 	uint64_t	 fileid;
+	uint64_t	 space_free;	/* file system-wide, when the server says */
+	uint64_t	 space_total;
 };
 
 struct backcall;
@@ -355,6 +370,7 @@ struct fsroot_info {
 	uint64_t	 fsid_major;
 	uint64_t	 fsid_minor;
 	uint64_t	 fileid;
+	uint64_t	 space_used;	/* space_total - space_free of its fs */
 };
 
 struct fsroot *fsroot_new(struct event_base *, const struct config_fs *,
@@ -440,6 +456,12 @@ struct fsroot *gateway_fsroot(struct gateway *, const char *fs_id);
 struct event_base *gateway_base(struct gateway *);
 /* A connection closed (called by conn.c). */
 void	 gateway_conn_closed(struct gateway *, struct conn *);
+struct qos_fs;
+/* The QoS state of a file system, or NULL. */
+struct qos_fs *gateway_qos(struct gateway *, const char *fs_id);
+/* Admin HTTP callbacks: metrics text and readiness (arg: the gateway). */
+void	 gateway_metrics(struct evbuffer *out, void *arg);
+int	 gateway_ready(void *arg, char *why, size_t len);
 /* The audit log (never NULL after gateway_new; may be "none"). */
 struct audit *gateway_audit(struct gateway *);
 /* Write a captured record when capture-dir is set (debug). */
@@ -460,6 +482,7 @@ void	 conn_free(struct conn *);
 /* Decide again what c may do under conf (after a policy reload). */
 void	 conn_reauthorize(struct conn *, const struct config *conf);
 uint64_t conn_id(const struct conn *);
+const char *conn_fs_id(const struct conn *);
 
 /* ------------------------------------------------------------ admin.c */
 

@@ -342,6 +342,8 @@ harness_efsgw_conf() {
 	# written by t/lib/harness.sh for $HARNESS_NAME
 	log-level       ${EFSGW_TEST_LOG_LEVEL:-debug}
 	state-dir       $T/state
+	audit-log       $T/audit.log
+	admin-address   ${EFSGW_TEST_ADMIN:-none}
 	${EFSGW_TEST_EXTRA_CONF:-}
 	filesystem fs-0123456789abcdef0 {
 	backend         127.0.0.1:$BACKEND_PORT

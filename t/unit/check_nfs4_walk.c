@@ -115,7 +115,7 @@ put_opaque(struct enc *e, const void *p, size_t n)
 static int
 mark_kind(char k)
 {
-	static const char letters[] = "FWRSCLBXPAOGZUNMT";
+	static const char letters[] = "FWRSCLBXPAOGZUNMTK";
 	const char *p = strchr(letters, k);
 
 	ck_assert_msg(k != '\0' && p != NULL, "bad mark letter %c", k);
@@ -353,7 +353,7 @@ static const struct opvec ops[] = {
 	{ 22, 0, 2, 0, "@F o20", "0", NULL },				/* PUTFH */
 	{ 23, 0, 2, 0, "", "0", NULL },					/* PUTPUBFH */
 	{ 24, 0, 2, 0, "", "0", NULL },					/* PUTROOTFH */
-	{ 25, 0, 2, 0, "sid h0 4096", "0 1 @R o100", NULL },		/* READ */
+	{ 25, 0, 2, 0, "sid h0 @K 4096", "0 1 @R o100", NULL },		/* READ */
 	{ 26, 0, 2, 0, "h0 ver 4096 @M 8192 2 0x80000 0",			/* READDIR */
 	    "0 ver 1 h1 'a 2 0x80000 0 ( @F o8 ) 1 h2 'b 2 0x80000 0 ( @F o12 ) 0 1",
 	    NULL },
