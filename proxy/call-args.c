@@ -54,6 +54,7 @@
 #define OP_LAYOUTCOMMIT			49
 #define OP_LAYOUTRETURN			51
 #define OP_WANT_DELEGATION		56
+#define OP_COPY_NOTIFY			61
 #define OP_GETXATTR			72
 #define OP_SETXATTR			73
 #define OP_LISTXATTRS			74
@@ -270,19 +271,30 @@ call_is_dotname(const struct xdrbuf *b, const struct nfs4_mark *m)
 	return name[0] == '.' && (m->len == 1 || name[1] == '.');
 }
 
-/* Does the owner string at mark m name root ("0", "root", "root@...")? */
+/*
+ * Does the owner string at mark m name root: "root", a number that is 0
+ * ("0", "000"), either optionally followed by "@domain"?
+ */
 static int
 call_is_root_owner(const struct xdrbuf *b, const struct nfs4_mark *m)
 {
-	char s[8];
-	size_t n = m->len < sizeof s ? m->len : sizeof s;
+	char s[64];
+	size_t n, i;
 
-	if (m->len == 0 || xdrbuf_copy_at(b, m->off, s, n) != 0)
+	if (m->len == 0 || m->len >= sizeof s ||
+	    xdrbuf_copy_at(b, m->off, s, m->len) != 0)
 		return 0;
-	if (m->len == 1 && s[0] == '0')
+	s[m->len] = '\0';
+	n = strcspn(s, "@");
+	if (n == 4 && memcmp(s, "root", 4) == 0)
 		return 1;
-	return m->len >= 4 && memcmp(s, "root", 4) == 0 &&
-	    (m->len == 4 || s[4] == '@');
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] != '0')
+			return 0;
+	}
+	return 1;
 }
 
 /* Read the u32 at off. */
@@ -309,6 +321,8 @@ call_op_unsupported(uint32_t op)
 	case OP_LAYOUTRETURN:
 	case OP_WANT_DELEGATION:
 	case OP_GET_DIR_DELEGATION:
+	case OP_COPY_NOTIFY:		/* inter-server copy: the server would
+					 * reach other servers around the gateway */
 	case OP_OPENATTR:
 	case OP_GETXATTR:
 	case OP_SETXATTR:
@@ -458,11 +472,16 @@ call_args_plan(struct conn *c, const struct xdrbuf *b, const struct rpc_msg *m,
 		c->expired_logged = 1;
 		grants = 0;
 	}
-	/* Calls that need an access point root wait for it. */
+	/*
+	 * Calls that need the access point's root wait for it: PUTROOTFH,
+	 * and LOOKUPP, whose guard compares with the root (a handle the
+	 * client kept from an earlier connection may be the root itself).
+	 */
 	if (c->root == CONN_ROOT_UNRESOLVED || c->root == CONN_ROOT_PENDING) {
 		for (i = 0; i < nops; i++) {
 			if (cmp->ops[i].opcode == OP_PUTROOTFH ||
-			    cmp->ops[i].opcode == OP_PUTPUBFH)
+			    cmp->ops[i].opcode == OP_PUTPUBFH ||
+			    cmp->ops[i].opcode == OP_LOOKUPP)
 				return 1;
 		}
 	}
@@ -536,12 +555,15 @@ call_args_plan(struct conn *c, const struct xdrbuf *b, const struct rpc_msg *m,
 				call_plan_fail(plan, i, op, NFS4ERR_NOENT);
 				break;
 			}
-			if (cur == FH_UNKNOWN) {
+			{
 				/*
-				 * Not known statically (after LOOKUP, LOOKUPP,
-				 * OPEN...): let the server check. A PUTFH'd handle
-				 * other than the root was sealed for this scope,
-				 * so its parent is still inside it.
+				 * Unless the current handle is known to be the
+				 * root, the server checks: a guard NVERIFY of the
+				 * root's fsid and fileid stops the COMPOUND there.
+				 * Byte-comparing a PUTFH'd handle with the root is
+				 * not enough: a server may give one directory
+				 * several handles, and the root may not be known
+				 * yet on a new connection.
 				 */
 				if ((root = call_root(c, &st)) == NULL) {
 					call_plan_fail(plan, i, op, st);

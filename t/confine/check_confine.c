@@ -546,6 +546,31 @@ START_TEST(test_lookupp_escape)
 }
 END_TEST
 
+/*
+ * A root handle kept from another connection: on a new connection, whose
+ * root is not resolved yet, PUTFH(root) LOOKUPP must still stop at the
+ * root (found by a review of the guard).
+ */
+START_TEST(test_lookupp_fresh_conn)
+{
+	struct tconn t = tconnect("EFSGW_APA");
+	struct tfh root = tlookup(&t, "/", 0);
+	struct tconn t2 = tconnect("EFSGW_APA");
+	struct tcmp c = tcmp();
+	struct tres r;
+
+	op_putfh(&c, &root);
+	op0(&c, OP_LOOKUPP);
+	op0(&c, OP_GETFH);
+	tcall(&t2, &c, 0, 0, &r);
+	ck_assert_msg(r.status == NFS4ERR_NOENT, "LOOKUPP above the access "
+	    "point root on a fresh connection gave %s",
+	    nfs4_status_name(r.status));
+	close(t.fd);
+	close(t2.fd);
+}
+END_TEST
+
 /* READDIR at an access point root: every handle is sealed and usable. */
 START_TEST(test_readdir_handles)
 {
@@ -845,6 +870,7 @@ confine_suite(void)
 		tcase_add_test(tc, test_cross_fs_handle);
 		tcase_add_test(tc, test_cross_ap_handle);
 		tcase_add_test(tc, test_lookupp_escape);
+		tcase_add_test(tc, test_lookupp_fresh_conn);
 		tcase_add_test(tc, test_readdir_handles);
 		tcase_add_test(tc, test_root_squash);
 		tcase_add_test(tc, test_read_only);
