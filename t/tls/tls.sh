@@ -56,7 +56,8 @@ write_policy() {
 	  "Action": "elasticfilesystem:ClientMount",
 	  "Condition": {"Bool": {"aws:SecureTransport": "true"}}},
 	 {"Sid": "AppWrites", "Effect": "Allow",
-	  "Principal": {"AWS": ["$PRINCIPAL", "arn:aws:iam::111122223333:role/writer"]},
+	  "Principal": {"AWS": ["$PRINCIPAL", "arn:aws:iam::111122223333:role/writer",
+    "arn:aws:iam::111122223333:role/efs-utils"]},
 	  "Action": "elasticfilesystem:ClientWrite"},
 	 {"Sid": "NoPlain", "Effect": "Deny", "Principal": {"AWS": "*"},
 	  "Action": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
@@ -73,6 +74,7 @@ harness_efsgw_conf() {
 	handshake-timeout 2
 	identity-jwt-keys $T/jwt.pub
 	identity-client-ca $T/clientca.pem
+	identity-credentials $T/credentials.json
 	filesystem $FS {
 	backend         127.0.0.1:$BACKEND_PORT
 	export          /export
@@ -108,6 +110,23 @@ WRONGAUD=$("$CTL" token mint --key "$T/jwt.key" --alg ES256 --sub app --principa
 FORGED=$("$CTL" token mint --key "$T/other.key" --alg ES256 --sub app --principal "$PRINCIPAL" --aud efsgw)
 mktokencert wrongaud "$WRONGAUD"
 mktokencert forged "$FORGED"
+# Stock efs-utils: a certificate carrying the SigV4 extension, as
+# `mount -t efs -o tls,iam` makes it, checked against this credentials file.
+printf '%s\n' '{"credentials": [{"access_key_id": "AKIDEFSGWTEST0000001",' \
+	'  "secret_access_key": "efsgw-test-secret-0123456789abcdefghij",' \
+	'  "principal": "arn:aws:iam::111122223333:role/efs-utils",' \
+	'  "actions": ["elasticfilesystem:ClientMount"]}]}' >"$T/credentials.json"
+chmod 0600 "$T/credentials.json"
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$T/efsutils.key" 2>/dev/null
+mint_efs() { # mint_efs OUT FS SECRET
+	"$CTL" cert mint-efs --key "$T/efsutils.key" --fs "$2" --region us-east-1 \
+		--access-key-id AKIDEFSGWTEST0000001 --secret-key "$3" \
+		--out "$T/$1.pem" >/dev/null || harness_bail "efsgwctl cert mint-efs failed"
+	cp "$T/efsutils.key" "$T/$1.key" 2>/dev/null || true
+}
+mint_efs efsutils $FS efsgw-test-secret-0123456789abcdefghij
+mint_efs badsig $FS wrong-secret-0123456789abcdefghijklm
+mint_efs otherfs fs-99999999 efsgw-test-secret-0123456789abcdefghij
 harness_start
 chmod 0777 "$EXPORT_DIR"
 
@@ -128,6 +147,10 @@ check_same "JWT principal's file is on the export" "$T/data" "$EXPORT_DIR/app-fi
 check "JWT principal reads it back" tlsc app get /app-file "$T/back"
 check_same "read back over TLS" "$T/data" "$T/back"
 check "client-CA certificate (SAN URI) writes" tlsc writer put "$T/data" /writer-file
+check "an efs-utils SigV4 certificate mounts and writes" tlsc efsutils put "$T/data" /efsutils-file
+check_same "the efs-utils client's file is on the export" "$T/data" "$EXPORT_DIR/efsutils-file"
+check_exit "a SigV4 certificate signed with the wrong secret is refused" 1 tlsc badsig ls /
+check_exit "a SigV4 certificate for another file system is refused" 1 tlsc otherfs ls /
 check_exit "a certificate from an untrusted CA gets no write" 1 tlsc rogue put "$T/data" /rogue-file
 check_exit "a token for another audience is a denied mount" 1 tlsc wrongaud ls /
 check_exit "a token signed by the wrong key is a denied mount" 1 tlsc forged ls /
@@ -172,6 +195,7 @@ sleep 4
 check "a fixed policy file is picked up without SIGHUP" tlsc app ls /
 
 check "audit: a connect line names the JWT principal" grep -q "\"principal\":\"$PRINCIPAL\".*\"identity\":\"jwt\"" "$T/audit.log"
+check "audit: the efs-utils client is identified by SigV4" grep -q '"identity":"sigv4"' "$T/audit.log"
 check "audit: denials are logged" grep -q '"event":"deny"' "$T/audit.log"
 check "audit: lines are JSON" /usr/bin/python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$T/audit.log"
 check "gateway still running" harness_gateway_alive
