@@ -133,6 +133,8 @@ static const struct config_item config_items[] = {
 	  "65534", 1, "uid that root and AUTH_NONE callers become when squashed" },
 	{ "anon-gid", CONFIG_UINT, SECTION_FS, F(anon_gid), 0, 4294967295u,
 	  "65534", 1, "gid that root and AUTH_NONE callers become when squashed" },
+	{ "qos", CONFIG_BOOL, SECTION_FS, F(qos_enabled), 0, 0, "yes", 1,
+	  "enforce the throughput and IOPS budgets below (no: meter nothing)" },
 	{ "throughput-mode", CONFIG_STRING, SECTION_FS, F(tp_mode), 0, 0,
 	  "elastic", 1, "bursting, provisioned or elastic (EFS throughput modes)" },
 	{ "provisioned-throughput", CONFIG_UINT, SECTION_FS, F(provisioned_mibps),

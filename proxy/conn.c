@@ -455,7 +455,8 @@ conn_authorize(struct conn *c)
 		    NULL, (struct sockaddr *)&c->peer_addr, &r);
 	conn_apply(c, &r, 1);
 	conn_audit(c, "connect", &r);
-	if ((c->qfs = gateway_qos(c->gw, c->fs_id)) != NULL &&
+	if (c->fs->qos_enabled &&
+	    (c->qfs = gateway_qos(c->gw, c->fs_id)) != NULL &&
 	    (c->qc = qos_client_new(c->qfs, c->peer, conn_qos_pause, c)) == NULL)
 		fatalx("out of memory");
 	if (!(r.grants & GRANT_MOUNT))

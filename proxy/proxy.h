@@ -55,6 +55,7 @@ struct config_fs {
 	struct seal_keys	 keys;		/* loaded by config_load */
 	int			 keys_pending;	/* default file not created yet (-t) */
 	struct access_points	*aps;		/* NULL when none */
+	int			 qos_enabled;
 	char			*tp_mode;	/* bursting, provisioned, elastic */
 	uint32_t		 provisioned_mibps;
 	char			*perf_mode;	/* generalPurpose, maxIO */

@@ -199,6 +199,7 @@ if echo "$r1 > 6" | bc -l | grep -q 1; then pass "a small file system bursts ($r
 if within "$r2" 4 25; then pass "it drops to its 4 MiB/s baseline when the credits run out ($r2)"; else fail "it drops to its 4 MiB/s baseline" "$r2 MiB/s"; fi
 if [ -n "$b0" ] && [ -n "$b1" ] && echo "$b1 < $b0" | bc -l | grep -q 1; then pass "metrics show the credit balance falling"; else fail "metrics show the credit balance falling" "$b0 -> $b1"; fi
 
+check "efsgwctl status summarizes the gateway" bash -c "\"$abs_top_builddir/ctl/efsgwctl\" status -a 127.0.0.1:$ADMIN1 >\"$T/status.out\" 2>&1 && grep -q fs-0123456789abcdef0 \"$T/status.out\""
 check "metrics parse as Prometheus text" bash -c "exec 9<>/dev/tcp/127.0.0.1/$ADMIN1; printf 'GET /metrics HTTP/1.0\r\n\r\n' >&9; timeout 5 cat <&9 | sed '1,/^\r\$/d' | grep -vE '^(# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .*|[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? -?[0-9.eE+-]+|)$' | grep -c . | grep -qx 0"
 
 kill "$GW2_PID" 2>/dev/null || true
