@@ -553,7 +553,8 @@ cmd_ls(struct cli *c, char **argv)
 	if ((r = nfsc_lookup_path(c->clnt, argv[0], &dir, NULL)) == 0)
 		r = nfsc_readdir(c->clnt, &dir, NFSC_ABIT(NFSC_A_TYPE), ls_add, &nm);
 	if (r == 0) {
-		qsort(nm.v, nm.n, sizeof *nm.v, cmp_str);
+		if (nm.n > 0)
+			qsort(nm.v, nm.n, sizeof *nm.v, cmp_str);
 		for (i = 0; i < nm.n; i++)
 			printf("%s\n", nm.v[i]);
 	}
