@@ -184,7 +184,7 @@ static const struct config_item config_items[] = {
 	{ "tls", CONFIG_BOOL, SECTION_LISTENER, L(tls), 0, 0, "no", 1,
 	  "terminate TLS 1.2/1.3 (clients present their identity certificate)" },
 	{ "tls-cert", CONFIG_PATH, SECTION_LISTENER, L(tls_cert), 0, 0, NULL, 1,
-	  "server certificate (chain) when no file system's matches the SNI name" },
+	  "server certificate (chain) of this listener; default: its file system's tls-cert" },
 	{ "tls-key", CONFIG_PATH, SECTION_LISTENER, L(tls_key), 0, 0, NULL, 1,
 	  "private key of the listener's tls-cert" },
 };

@@ -1,0 +1,199 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
+#
+# docs/config-keywords.py - regenerate the keyword tables of
+# docs/configuration.md from `efsgw --help-config`, which is the truth:
+# the daemon prints it from the same table its parser uses. The tables sit
+# between the BEGIN/END markers in configuration.md and are grouped by
+# purpose with the GROUPS list below; a keyword that no group names makes
+# this script fail, so a new keyword cannot be left out of the manual.
+#
+#   docs/config-keywords.py BUILD/proxy/efsgw [docs/configuration.md]
+#   docs/config-keywords.py --check BUILD/proxy/efsgw   (exit 1 if stale)
+import os
+import re
+import subprocess
+import sys
+
+SECTIONS = {
+    "top level:": "global",
+    "filesystem fs-ID { ... }:": "filesystem",
+    "listener NAME { ... }:": "listener",
+}
+
+# (title, [(section, keyword), ...]) in the order the manual presents them.
+GROUPS = [
+    ("Mount targets (listener blocks)", [
+        ("listener", "address"), ("listener", "filesystem"),
+        ("listener", "grants"), ("listener", "access-point"),
+        ("listener", "tls"), ("listener", "tls-cert"), ("listener", "tls-key"),
+    ]),
+    ("Backend: the NFS server behind a file system", [
+        ("filesystem", "backend"), ("filesystem", "export"),
+        ("filesystem", "reserved-port"), ("global", "connect-timeout"),
+        ("global", "probe-interval"),
+    ]),
+    ("TLS", [
+        ("filesystem", "tls-cert"), ("filesystem", "tls-key"),
+        ("global", "handshake-timeout"),
+    ]),
+    ("Identities and ARNs", [
+        ("global", "region"), ("global", "account"),
+        ("global", "identity-jwt-keys"), ("global", "identity-jwt-hs256-secret"),
+        ("global", "identity-audience"), ("global", "identity-credentials"),
+        ("global", "identity-client-ca"), ("global", "identity-clock-skew"),
+    ]),
+    ("Authorization and confinement", [
+        ("filesystem", "policy"), ("filesystem", "access-points"),
+        ("filesystem", "anon-uid"), ("filesystem", "anon-gid"),
+    ]),
+    ("Sealed handles and state", [
+        ("filesystem", "handle-keys"), ("global", "state-dir"),
+    ]),
+    ("QoS: throughput and performance modes", [
+        ("filesystem", "qos"), ("filesystem", "throughput-mode"),
+        ("filesystem", "provisioned-throughput"),
+        ("filesystem", "performance-mode"), ("filesystem", "storage-size"),
+        ("filesystem", "storage-refresh"), ("filesystem", "qos-baseline-min"),
+        ("filesystem", "qos-burst-min"), ("filesystem", "qos-credit-cap-min"),
+        ("filesystem", "qos-read-iops"), ("filesystem", "qos-write-iops"),
+        ("filesystem", "qos-client-max"), ("global", "redis"),
+        ("global", "gateway-id"),
+    ]),
+    ("Connection limits and timeouts", [
+        ("global", "max-connections"), ("global", "max-calls-in-flight"),
+        ("global", "max-record-size"), ("global", "max-record-size-preauth"),
+        ("global", "record-timeout"), ("global", "idle-timeout"),
+        ("global", "drain-timeout"),
+    ]),
+    ("Logging, audit and monitoring", [
+        ("global", "log-level"), ("global", "audit-log"),
+        ("global", "admin-address"), ("global", "capture-dir"),
+    ]),
+]
+
+# What SIGHUP does to a keyword beyond what --help-config says.
+RELOAD_NOTES = {
+    ("global", "redis"): "restart (a running file system keeps its Redis link)",
+    ("filesystem", "performance-mode"): "never (fixed once served)",
+    ("filesystem", "handle-keys"): "SIGHUP (new connections)",
+    ("listener", "tls"): "SIGHUP (new connections)",
+    ("listener", "tls-cert"): "SIGHUP (new connections)",
+    ("listener", "tls-key"): "SIGHUP (new connections)",
+    ("filesystem", "tls-cert"): "SIGHUP (new connections)",
+    ("filesystem", "tls-key"): "SIGHUP (new connections)",
+    ("filesystem", "access-points"): "SIGHUP (new connections)",
+    ("filesystem", "backend"): "SIGHUP (new connections)",
+    ("filesystem", "export"): "SIGHUP (new connections)",
+    ("filesystem", "policy"): "SIGHUP or file change (live connections too)",
+    ("listener", "grants"): "SIGHUP (live connections too)",
+    ("listener", "access-point"): "SIGHUP (live clients it no longer fits lose their grants)",
+    ("filesystem", "qos"): "SIGHUP (new connections)",
+    ("global", "gateway-id"): "restart",
+    ("filesystem", "qos-baseline-min"): "restart",
+    ("filesystem", "qos-burst-min"): "restart",
+    ("filesystem", "qos-credit-cap-min"): "restart",
+    ("filesystem", "qos-read-iops"): "restart",
+    ("filesystem", "qos-write-iops"): "restart",
+    ("filesystem", "qos-client-max"): "restart",
+    ("global", "max-record-size"): "SIGHUP (new connections)",
+    ("global", "max-record-size-preauth"): "SIGHUP (new connections)",
+    ("global", "record-timeout"): "SIGHUP (new connections)",
+    ("global", "idle-timeout"): "SIGHUP (new connections)",
+    ("global", "max-calls-in-flight"): "SIGHUP (new connections)",
+    ("global", "identity-jwt-keys"): "SIGHUP (new connections)",
+    ("global", "identity-jwt-hs256-secret"): "SIGHUP (new connections)",
+    ("global", "identity-audience"): "SIGHUP (new connections)",
+    ("global", "identity-credentials"): "SIGHUP (new connections)",
+    ("global", "identity-client-ca"): "SIGHUP (new connections)",
+    ("global", "identity-clock-skew"): "SIGHUP (new connections)",
+}
+
+ITEM = re.compile(r"^  (\S+)\s+(\S+)\s+(?:\[(\d+)\.\.(\d+)\]\s+)?"
+                  r"default (.*?)(, restart to change)?$")
+BEGIN = "<!-- BEGIN keywords: generated by docs/config-keywords.py from efsgw --help-config; do not edit -->"
+END = "<!-- END keywords -->"
+
+
+def parse(text):
+    items, section, last = {}, None, None
+    for line in text.splitlines():
+        if line in SECTIONS:
+            section = SECTIONS[line]
+            continue
+        m = ITEM.match(line)
+        if m:
+            name, typ, lo, hi, default, restart = m.groups()
+            last = (section, name)
+            items[last] = {"type": typ, "range": (lo, hi) if lo else None,
+                           "default": default, "restart": bool(restart),
+                           "help": ""}
+        elif line.startswith("      ") and last is not None:
+            items[last]["help"] += (" " if items[last]["help"] else "") + line.strip()
+        elif line.strip():
+            sys.exit("config-keywords: cannot read --help-config line: %r" % line)
+    return items
+
+
+def cell(s):
+    return s.replace("|", "\\|")
+
+
+def render(items):
+    seen, out = set(), []
+    for title, keys in GROUPS:
+        out += ["", "#### " + title, "",
+                "| keyword | in | value | default | reload | meaning |",
+                "| --- | --- | --- | --- | --- | --- |"]
+        for key in keys:
+            if key not in items:
+                sys.exit("config-keywords: %s %s is in GROUPS but efsgw does "
+                         "not know it" % key)
+            it = items[key]
+            seen.add(key)
+            value = it["type"]
+            if it["range"]:
+                value += " %s..%s" % it["range"]
+            reload = "restart" if it["restart"] else "SIGHUP"
+            reload = RELOAD_NOTES.get(key, reload)
+            out.append("| `%s` | %s | %s | %s | %s | %s |" % (
+                key[1], key[0], cell(value), cell(it["default"]), reload,
+                cell(it["help"])))
+    missing = sorted(set(items) - seen)
+    if missing:
+        sys.exit("config-keywords: add these keywords to GROUPS: %s" %
+                 ", ".join("%s %s" % k for k in missing))
+    return "\n".join(out[1:])
+
+
+def main(argv):
+    check = argv[:1] == ["--check"]
+    if check:
+        argv = argv[1:]
+    if not argv:
+        sys.exit(__doc__ if __doc__ else "usage: config-keywords.py [--check] EFSGW [DOC]")
+    efsgw = argv[0]
+    doc = argv[1] if len(argv) > 1 else os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "configuration.md")
+    text = subprocess.run([efsgw, "--help-config"], capture_output=True,
+                          text=True, check=True, timeout=30).stdout
+    table = render(parse(text))
+    with open(doc) as f:
+        old = f.read()
+    a, b = old.find(BEGIN), old.find(END)
+    if a < 0 or b < a:
+        sys.exit("config-keywords: %s has no BEGIN/END keyword markers" % doc)
+    new = old[:a] + BEGIN + "\n" + table + "\n" + old[b:]
+    if check:
+        if new != old:
+            sys.exit("config-keywords: %s is stale; run docs/config-keywords.py %s"
+                     % (doc, efsgw))
+        return 0
+    if new != old:
+        with open(doc, "w") as f:
+            f.write(new)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
