@@ -173,6 +173,7 @@ bench_seq(const struct bench_conf *conf, const struct bench_target *t,
 	}
 	res->n = 1;
 	res->v[0] = (double)done / (1024.0 * 1024.0) / el;
+	res->work = (double)done;
 	ret = 0;
 out_close:
 	if (!(r < 0))
@@ -249,6 +250,7 @@ bench_getattr_lat(const struct bench_conf *conf, const struct bench_target *t,
 	}
 	res->n = 3;
 	res->v[0] = (double)n / (bench_now() - start);
+	res->work = (double)n;
 	qsort(lat, n, sizeof *lat, bench_cmp_double);
 	res->v[1] = lat[n / 2];
 	res->v[2] = lat[(size_t)((double)(n - 1) * 0.99)];
@@ -361,6 +363,7 @@ bench_getattr_rate(const struct bench_conf *conf, const struct bench_target *t,
 	if (started == nw) {
 		res->n = 1;
 		res->v[0] = (double)ops / (bench_now() - t0);
+		res->work = (double)ops;
 		ret = 0;
 	}
 out:
@@ -370,11 +373,16 @@ out:
 	return ret;
 }
 
+#define BENCH_GIB	1073741824.0
+
 const struct bench_case bench_cases[] = {
-	{ "seqwrite", 1, { "MiB/s" }, { 1 }, bench_seqwrite },
-	{ "seqread", 1, { "MiB/s" }, { 1 }, bench_seqread },
+	{ "seqwrite", 1, { "MiB/s" }, { 1 }, "cpu s/GiB", BENCH_GIB,
+	    bench_seqwrite },
+	{ "seqread", 1, { "MiB/s" }, { 1 }, "cpu s/GiB", BENCH_GIB,
+	    bench_seqread },
 	{ "getattr-lat", 3, { "ops/s", "p50 us", "p99 us" }, { 1, 0, 0 },
-	    bench_getattr_lat },
-	{ "getattr-rate", 1, { "ops/s" }, { 1 }, bench_getattr_rate },
+	    "cpu us/op", 1e6, bench_getattr_lat },
+	{ "getattr-rate", 1, { "ops/s" }, { 1 }, "cpu us/op", 1e6,
+	    bench_getattr_rate },
 };
 const int bench_ncases = (int)nitems(bench_cases);

@@ -1,9 +1,12 @@
 /*
  * efsgw - efsgw-bench: runs the cases of bench-cases.c against one or
- * more targets in rounds, alternating the order of the targets every round
- * so that drift (page cache warming, thermal, other load) falls on each
- * target alike, then prints medians with their min-max spread and the
- * ratio of each target to the first, and writes the raw numbers as CSV or
+ * more targets in rounds, case by case with every target back to back and
+ * the order of the targets alternating every round, so that drift (page
+ * cache warming, thermal, other load) falls on each target alike. It
+ * prints medians with their min-max spread and the ratio of each target to
+ * the first, computed pair by pair within each round and then summarized,
+ * charges the CPU time of each path's processes (from /proc/PID/stat) to
+ * the bytes or calls it moved, and writes the raw numbers as CSV and/or
  * JSON. Benchmarks are never part of `make check`.
  *
  * SPDX-License-Identifier: Apache-2.0
@@ -14,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common.h"
 #include "bench.h"
@@ -22,7 +26,8 @@ static const char usage_text[] =
 "usage: efsgw-bench [-r ROUNDS] [-d SECONDS] [-b BYTES] [-c CASE,CASE..]\n"
 "                   [-p DIR] [-m MINOR] [-t TIMEOUT] [-o FILE.csv|FILE.json]\n"
 "                   [--cafile FILE] [--cert FILE [--key FILE]]\n"
-"                   [--servername NAME] NAME=HOST:PORT[:tls] ..\n"
+"                   [--servername NAME] [--cpu NAME=PID[,PID..]].. \n"
+"                   [--cpu-ref NAME] NAME=HOST:PORT[:tls] ..\n"
 "\n"
 "Measures NFSv4.1 servers with the project's own client (t/nfsc). Each\n"
 "target is a name and a numeric IPv4 address; the first target is the\n"
@@ -36,6 +41,10 @@ static const char usage_text[] =
 "  getattr-lat   PUTFH+GETATTR one at a time: ops/s, p50 and p99 latency (us)\n"
 "  getattr-rate  PUTFH+GETATTR, 64 in flight over 16 connections: ops/s\n"
 "\n"
+"Rounds run case by case, every target back to back; the target order\n"
+"alternates each round. Ratios to the first target are computed within\n"
+"each round and then summarized (median [min-max]).\n"
+"\n"
 "Options:\n"
 "  -r ROUNDS     rounds (default 3); the target order alternates each round\n"
 "  -d SECONDS    duration of each case run (default 5)\n"
@@ -47,19 +56,28 @@ static const char usage_text[] =
 "  -m MINOR      NFSv4 minor version (default 1)\n"
 "  -t TIMEOUT    seconds every wait may take (default 30)\n"
 "  -o FILE       write every run's numbers to FILE, as JSON if it ends in\n"
-"                .json, else CSV\n"
+"                .json, else CSV (may be given up to 4 times)\n"
 "  --cafile FILE verify :tls targets against these CAs (else unverified)\n"
 "  --cert FILE   client certificate for :tls targets (PEM)\n"
 "  --key FILE    its key (default: the --cert file)\n"
 "  --servername NAME  SNI / verified name for :tls targets\n"
+"  --cpu NAME=PID[,PID..]  charge the user+sys CPU of these processes\n"
+"                (the gateway, stunnel...) to target NAME: each case adds\n"
+"                cpu s/GiB (seqwrite, seqread) or cpu us/op (getattr-*)\n"
+"  --cpu-ref NAME  the target CPU ratios are computed against (default:\n"
+"                the first target with --cpu)\n"
 "  -h, --help    this text\n"
 "\n"
 "Exit status: 0 when every run succeeded, 1 when some failed, 2 on usage.\n";
 
-/* values[target][case][metric][round]; NaN-free: ok[] says which ran. */
+/*
+ * values[target][case][metric][round]; ok[] says which ran. Metric index
+ * bc->nmetrics is the case's CPU metric, valid where cpu_ok[] is set.
+ */
 struct bench_data {
-	double		 v[BENCH_MAX_TARGETS][8][BENCH_MAX_METRICS][BENCH_MAX_ROUNDS];
+	double		 v[BENCH_MAX_TARGETS][8][BENCH_MAX_METRICS + 1][BENCH_MAX_ROUNDS];
 	int		 ok[BENCH_MAX_TARGETS][8][BENCH_MAX_ROUNDS];
+	int		 cpu_ok[BENCH_MAX_TARGETS][8][BENCH_MAX_ROUNDS];
 };
 
 /* Print usage and exit 2. */
@@ -137,7 +155,25 @@ cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Median, min and max of the successful rounds; 0 if none. */
+/* Median, min and max of s[0..n-1] (sorted in place); n > 0. */
+static void
+stats(double *s, int n, double *med, double *lo, double *hi)
+{
+	qsort(s, (size_t)n, sizeof *s, cmp_double);
+	*med = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+	*lo = s[0];
+	*hi = s[n - 1];
+}
+
+/* 1 if metric mi of target ti, case ci ran in round ri. */
+static int
+have(const struct bench_data *d, int ti, int ci, int mi, int ri)
+{
+	return mi == bench_cases[ci].nmetrics ? d->cpu_ok[ti][ci][ri] :
+	    d->ok[ti][ci][ri];
+}
+
+/* Median, min and max of the successful rounds; returns how many. */
 static int
 summarize(const struct bench_data *d, int ti, int ci, int mi, int rounds,
     double *med, double *lo, double *hi)
@@ -146,70 +182,136 @@ summarize(const struct bench_data *d, int ti, int ci, int mi, int rounds,
 	int i, n = 0;
 
 	for (i = 0; i < rounds; i++)
-		if (d->ok[ti][ci][i])
+		if (have(d, ti, ci, mi, i))
 			s[n++] = d->v[ti][ci][mi][i];
 	if (n == 0)
 		return 0;
-	qsort(s, (size_t)n, sizeof *s, cmp_double);
-	*med = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-	*lo = s[0];
-	*hi = s[n - 1];
+	stats(s, n, med, lo, hi);
 	return n;
 }
 
-/* Print the summary table. */
-static void
-print_table(const struct bench_data *d, const struct bench_target *tg, int nt,
-    const int *cases, int nc, int rounds)
+/*
+ * The ratio of target ti to target ref, computed round by round (each
+ * pair ran back to back in that round, in alternating order) and then
+ * summarized; returns how many rounds had both.
+ */
+static int
+summarize_ratio(const struct bench_data *d, int ti, int ref, int ci, int mi,
+    int rounds, double *med, double *lo, double *hi)
 {
-	const struct bench_case *bc;
-	double med, lo, hi, base = 0;
-	char cell[128];
-	int ci, mi, ti, n;
+	double s[BENCH_MAX_ROUNDS], b;
+	int i, n = 0;
 
-	printf("\n%-26s", "case / metric");
-	for (ti = 0; ti < nt; ti++)
-		printf(" %-34s", tg[ti].name);
-	printf("\n");
-	for (ci = 0; ci < nc; ci++) {
-		bc = &bench_cases[cases[ci]];
-		for (mi = 0; mi < bc->nmetrics; mi++) {
-			snprintf(cell, sizeof cell, "%s %s", bc->name, bc->metrics[mi]);
-			printf("%-26s", cell);
-			for (ti = 0; ti < nt; ti++) {
-				n = summarize(d, ti, cases[ci], mi, rounds, &med, &lo, &hi);
-				if (n == 0) {
-					printf(" %-34s", "failed");
-					continue;
-				}
-				if (ti == 0)
-					base = med;
-				if (ti == 0 || base == 0)
-					snprintf(cell, sizeof cell, "%.1f [%.1f-%.1f]",
-					    med, lo, hi);
-				else
-					snprintf(cell, sizeof cell, "%.1f [%.1f-%.1f] x%.2f",
-					    med, lo, hi, med / base);
-				printf(" %-34s", cell);
-			}
-			printf("\n");
-		}
-	}
-	printf("\nmedian [min-max] of %d round%s; xR = ratio to %s\n", rounds,
-	    rounds == 1 ? "" : "s", tg[0].name);
+	for (i = 0; i < rounds; i++)
+		if (have(d, ti, ci, mi, i) && have(d, ref, ci, mi, i) &&
+		    (b = d->v[ref][ci][mi][i]) != 0)
+			s[n++] = d->v[ti][ci][mi][i] / b;
+	if (n == 0)
+		return 0;
+	stats(s, n, med, lo, hi);
+	return n;
 }
 
-/* Write every run's numbers as CSV or JSON. */
+/* CPU seconds (user + system) used so far by the target's processes; -1 if gone. */
+static double
+cpu_seconds(const struct bench_target *t)
+{
+	static long hz;
+	char path[64], buf[1024], *p;
+	unsigned long ut, st;
+	double total = 0;
+	size_t n;
+	FILE *f;
+	int i;
+
+	if (hz == 0 && (hz = sysconf(_SC_CLK_TCK)) <= 0)
+		hz = 100;
+	for (i = 0; i < t->npids; i++) {
+		snprintf(path, sizeof path, "/proc/%d/stat", t->pids[i]);
+		if ((f = fopen(path, "r")) == NULL)
+			return -1;
+		n = fread(buf, 1, sizeof buf - 1, f);
+		fclose(f);
+		buf[n] = '\0';
+		/* proc(5): fields 14 and 15, counted after the ")" of comm. */
+		if ((p = strrchr(buf, ')')) == NULL ||
+		    sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
+		    "%lu %lu", &ut, &st) != 2)
+			return -1;
+		total += (double)(ut + st) / (double)hz;
+	}
+	return total;
+}
+
+/* Print "med [lo-hi]" and, when given, the ratio column. */
+static void
+print_cell(const char *name, double med, double lo, double hi, int nr,
+    double rmed, double rlo, double rhi)
+{
+	char cell[96];
+
+	/* Small values (CPU seconds per GiB) need their second digit. */
+	if (med < 10)
+		snprintf(cell, sizeof cell, "%.2f [%.2f-%.2f]", med, lo, hi);
+	else
+		snprintf(cell, sizeof cell, "%.1f [%.1f-%.1f]", med, lo, hi);
+	printf("  %-14s %-32s", name, cell);
+	if (nr > 0)
+		printf(" x%.2f [%.2f-%.2f]", rmed, rlo, rhi);
+	printf("\n");
+}
+
+/* Print the summary: one block per case and metric, one line per target. */
+static void
+print_table(const struct bench_data *d, const struct bench_target *tg, int nt,
+    const int *cases, int nc, int rounds, int cpu_ref)
+{
+	const struct bench_case *bc;
+	double med, lo, hi, rmed, rlo, rhi;
+	int ci, mi, ti, ref, nr;
+
+	printf("\nmedian [min-max] of %d round%s; xR [min-max] = ratio to %s "
+	    "computed in each round, then summarized\n", rounds,
+	    rounds == 1 ? "" : "s", tg[0].name);
+	if (cpu_ref >= 0)
+		printf("cpu rows: user+sys CPU of the processes on each path; "
+		    "ratio to %s\n", tg[cpu_ref].name);
+	for (ci = 0; ci < nc; ci++) {
+		bc = &bench_cases[cases[ci]];
+		for (mi = 0; mi <= bc->nmetrics; mi++) {
+			ref = mi == bc->nmetrics ? cpu_ref : 0;
+			if (ref < 0)
+				continue;
+			printf("%s %s\n", bc->name, mi == bc->nmetrics ?
+			    bc->cpu_metric : bc->metrics[mi]);
+			for (ti = 0; ti < nt; ti++) {
+				if (mi == bc->nmetrics && tg[ti].npids == 0)
+					continue;
+				if (summarize(d, ti, cases[ci], mi, rounds, &med, &lo,
+				    &hi) == 0) {
+					printf("  %-14s failed\n", tg[ti].name);
+					continue;
+				}
+				nr = ti == ref ? 0 : summarize_ratio(d, ti, ref,
+				    cases[ci], mi, rounds, &rmed, &rlo, &rhi);
+				print_cell(tg[ti].name, med, lo, hi, nr, rmed, rlo, rhi);
+			}
+		}
+	}
+}
+
+/* Write every run's numbers, summaries and ratios as CSV or JSON. */
 static int
 write_output(const char *path, const struct bench_data *d,
     const struct bench_target *tg, int nt, const int *cases, int nc,
-    int rounds, const struct bench_conf *conf)
+    int rounds, const struct bench_conf *conf, int cpu_ref)
 {
 	const struct bench_case *bc;
 	size_t len = strlen(path);
 	int json = len > 5 && strcmp(path + len - 5, ".json") == 0;
-	int ci, mi, ti, ri, first = 1, n;
+	int ci, mi, ti, ri, first = 1, n, ref;
 	double med, lo, hi;
+	const char *metric;
 	FILE *f;
 
 	if ((f = fopen(path, "w")) == NULL) {
@@ -217,37 +319,61 @@ write_output(const char *path, const struct bench_data *d,
 		return -1;
 	}
 	if (json)
-		fprintf(f, "{\n  \"seconds\": %g, \"rounds\": %d, \"dir\": \"%s\",\n"
-		    "  \"results\": [\n", conf->seconds, rounds, conf->dir);
+		fprintf(f, "{\n  \"seconds\": %g, \"rounds\": %d, \"dir\": \"%s\", "
+		    "\"baseline\": \"%s\", \"cpu_ref\": \"%s\",\n  \"results\": [\n",
+		    conf->seconds, rounds, conf->dir, tg[0].name,
+		    cpu_ref >= 0 ? tg[cpu_ref].name : "");
 	else
 		fprintf(f, "target,address,case,metric,round,value\n");
 	for (ti = 0; ti < nt; ti++)
 		for (ci = 0; ci < nc; ci++) {
 			bc = &bench_cases[cases[ci]];
-			for (mi = 0; mi < bc->nmetrics; mi++) {
+			for (mi = 0; mi <= bc->nmetrics; mi++) {
+				metric = mi == bc->nmetrics ? bc->cpu_metric :
+				    bc->metrics[mi];
+				ref = mi == bc->nmetrics ? cpu_ref : 0;
+				if (mi == bc->nmetrics && tg[ti].npids == 0)
+					continue;
 				if (!json) {
-					for (ri = 0; ri < rounds; ri++)
-						if (d->ok[ti][cases[ci]][ri])
-							fprintf(f, "%s,%s:%d%s,%s,%s,%d,%.3f\n",
+					for (ri = 0; ri < rounds; ri++) {
+						if (!have(d, ti, cases[ci], mi, ri))
+							continue;
+						fprintf(f, "%s,%s:%d%s,%s,%s,%d,%.3f\n",
+						    tg[ti].name, tg[ti].host, tg[ti].port,
+						    tg[ti].tls ? ":tls" : "", bc->name,
+						    metric, ri + 1,
+						    d->v[ti][cases[ci]][mi][ri]);
+						/* The round's ratio as its own metric. */
+						if (ref >= 0 && ref != ti &&
+						    have(d, ref, cases[ci], mi, ri) &&
+						    d->v[ref][cases[ci]][mi][ri] != 0)
+							fprintf(f, "%s,%s:%d%s,%s,ratio to %s: %s,%d,%.4f\n",
 							    tg[ti].name, tg[ti].host, tg[ti].port,
 							    tg[ti].tls ? ":tls" : "", bc->name,
-							    bc->metrics[mi], ri + 1,
-							    d->v[ti][cases[ci]][mi][ri]);
+							    tg[ref].name, metric, ri + 1,
+							    d->v[ti][cases[ci]][mi][ri] /
+							    d->v[ref][cases[ci]][mi][ri]);
+					}
 					continue;
 				}
 				fprintf(f, "%s    {\"target\": \"%s\", \"address\": \"%s:%d%s\", "
 				    "\"case\": \"%s\", \"metric\": \"%s\", \"runs\": [",
 				    first ? "" : ",\n", tg[ti].name, tg[ti].host, tg[ti].port,
-				    tg[ti].tls ? ":tls" : "", bc->name, bc->metrics[mi]);
+				    tg[ti].tls ? ":tls" : "", bc->name, metric);
 				first = 0;
 				for (ri = 0, n = 0; ri < rounds; ri++)
-					if (d->ok[ti][cases[ci]][ri])
+					if (have(d, ti, cases[ci], mi, ri))
 						fprintf(f, "%s%.3f", n++ ? ", " : "",
 						    d->v[ti][cases[ci]][mi][ri]);
 				fprintf(f, "]");
 				if (summarize(d, ti, cases[ci], mi, rounds, &med, &lo, &hi))
 					fprintf(f, ", \"median\": %.3f, \"min\": %.3f, "
 					    "\"max\": %.3f", med, lo, hi);
+				if (ref >= 0 && ref != ti && summarize_ratio(d, ti, ref,
+				    cases[ci], mi, rounds, &med, &lo, &hi))
+					fprintf(f, ", \"ratio_to\": \"%s\", \"ratio_median\": "
+					    "%.4f, \"ratio_min\": %.4f, \"ratio_max\": %.4f",
+					    tg[ref].name, med, lo, hi);
 				fprintf(f, "}");
 			}
 		}
@@ -260,6 +386,32 @@ write_output(const char *path, const struct bench_data *d,
 	return 0;
 }
 
+/* Attach "NAME=PID[,PID..]" to the target of that name. */
+static void
+parse_cpu(const char *s, struct bench_target *tg, int nt)
+{
+	const char *eq = strchr(s, '=');
+	char *end;
+	long pid;
+	int ti;
+
+	if (eq == NULL)
+		usage("--cpu NAME=PID[,PID..]");
+	for (ti = 0; ti < nt; ti++)
+		if (strlen(tg[ti].name) == (size_t)(eq - s) &&
+		    strncmp(tg[ti].name, s, (size_t)(eq - s)) == 0)
+			break;
+	if (ti == nt)
+		usage("--cpu names no target");
+	for (s = eq + 1; *s != '\0'; s = *end == ',' ? end + 1 : end) {
+		pid = strtol(s, &end, 10);
+		if (end == s || pid <= 0 || (*end != ',' && *end != '\0') ||
+		    tg[ti].npids == BENCH_MAX_PIDS)
+			usage("--cpu NAME=PID[,PID..] (at most 4 pids)");
+		tg[ti].pids[tg[ti].npids++] = (int)pid;
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -269,16 +421,19 @@ main(int argc, char **argv)
 		{ "cert", required_argument, NULL, 'E' },
 		{ "key", required_argument, NULL, 'K' },
 		{ "servername", required_argument, NULL, 'N' },
+		{ "cpu", required_argument, NULL, 'U' },
+		{ "cpu-ref", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 }
 	};
 	static struct bench_data data;
 	struct bench_target tg[BENCH_MAX_TARGETS];
 	struct bench_conf conf;
 	struct bench_result res;
-	const char *out = NULL;
+	const char *outs[4], *cpus[BENCH_MAX_TARGETS], *cpu_ref_name = NULL;
 	char *list, *tok, *save = NULL;
-	int cases[8], nc = 0, nt = 0, rounds = 3, ch, i, ri, k, ti, ci, failed = 0;
-	double v;
+	int cases[8], nc = 0, nt = 0, ncpus = 0, rounds = 3, ch, i, ri, k, ti, ci;
+	int failed = 0, cpu_ref = -1, nout = 0;
+	double v, c0, c1;
 
 	memset(&conf, 0, sizeof conf);
 	conf.seconds = 5;
@@ -334,7 +489,9 @@ main(int argc, char **argv)
 				usage("-t: 1..3600");
 			break;
 		case 'o':
-			out = optarg;
+			if (nout == (int)nitems(outs))
+				usage("-o: at most 4 files");
+			outs[nout++] = optarg;
 			break;
 		case 'C':
 			conf.cafile = optarg;
@@ -347,6 +504,14 @@ main(int argc, char **argv)
 			break;
 		case 'N':
 			conf.servername = optarg;
+			break;
+		case 'U':
+			if (ncpus == BENCH_MAX_TARGETS)
+				usage("too many --cpu");
+			cpus[ncpus++] = optarg;
+			break;
+		case 'R':
+			cpu_ref_name = optarg;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -362,24 +527,39 @@ main(int argc, char **argv)
 	}
 	if (nt == 0)
 		usage("no target given");
+	for (i = 0; i < ncpus; i++)
+		parse_cpu(cpus[i], tg, nt);
+	for (ti = 0; ti < nt; ti++)
+		if (tg[ti].npids > 0 && (cpu_ref_name == NULL ?
+		    cpu_ref < 0 : strcmp(tg[ti].name, cpu_ref_name) == 0))
+			cpu_ref = ti;
+	if (cpu_ref_name != NULL && cpu_ref < 0)
+		usage("--cpu-ref names no target with --cpu");
 	if (nc == 0)
 		for (nc = 0; nc < bench_ncases; nc++)
 			cases[nc] = nc;
 
+	/*
+	 * Case by case, every target back to back, so each ratio compares
+	 * runs minutes apart at most; even rounds visit the targets forward,
+	 * odd rounds backward, so drift within a case falls on both sides of
+	 * every pair alike.
+	 */
 	for (ri = 0; ri < rounds; ri++) {
-		for (k = 0; k < nt; k++) {
-			/* Even rounds go forward, odd rounds backward. */
-			ti = ri % 2 == 0 ? k : nt - 1 - k;
-			for (ci = 0; ci < nc; ci++) {
-				const struct bench_case *bc = &bench_cases[cases[ci]];
+		for (ci = 0; ci < nc; ci++) {
+			const struct bench_case *bc = &bench_cases[cases[ci]];
 
+			for (k = 0; k < nt; k++) {
+				ti = ri % 2 == 0 ? k : nt - 1 - k;
 				memset(&res, 0, sizeof res);
+				c0 = cpu_seconds(&tg[ti]);
 				if (bc->run(&conf, &tg[ti], &res) != 0) {
 					failed++;
 					fprintf(stderr, "round %d %s %s: FAILED\n",
 					    ri + 1, tg[ti].name, bc->name);
 					continue;
 				}
+				c1 = cpu_seconds(&tg[ti]);
 				data.ok[ti][cases[ci]][ri] = 1;
 				for (i = 0; i < bc->nmetrics && i < res.n; i++)
 					data.v[ti][cases[ci]][i][ri] = res.v[i];
@@ -388,13 +568,21 @@ main(int argc, char **argv)
 				for (i = 0; i < bc->nmetrics && i < res.n; i++)
 					fprintf(stderr, " %.1f %s", res.v[i],
 					    bc->metrics[i]);
+				if (tg[ti].npids > 0 && c0 >= 0 && c1 >= 0 &&
+				    res.work > 0) {
+					data.cpu_ok[ti][cases[ci]][ri] = 1;
+					v = (c1 - c0) * bc->cpu_scale / res.work;
+					data.v[ti][cases[ci]][bc->nmetrics][ri] = v;
+					fprintf(stderr, " %.3g %s", v, bc->cpu_metric);
+				}
 				fprintf(stderr, "\n");
 			}
 		}
 	}
-	print_table(&data, tg, nt, cases, nc, rounds);
-	if (out != NULL && write_output(out, &data, tg, nt, cases, nc, rounds,
-	    &conf) != 0)
-		failed++;
+	print_table(&data, tg, nt, cases, nc, rounds, cpu_ref);
+	for (i = 0; i < nout; i++)
+		if (write_output(outs[i], &data, tg, nt, cases, nc, rounds, &conf,
+		    cpu_ref) != 0)
+			failed++;
 	return failed ? 1 : 0;
 }

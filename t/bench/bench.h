@@ -12,9 +12,11 @@
 
 #include "nfsc.h"
 
-#define BENCH_MAX_TARGETS	8
+#define BENCH_MAX_TARGETS	12
 #define BENCH_MAX_ROUNDS	100
 #define BENCH_MAX_METRICS	8
+
+#define BENCH_MAX_PIDS		4
 
 /* Where to connect; tls targets use the TLS settings of bench_conf. */
 struct bench_target {
@@ -22,6 +24,9 @@ struct bench_target {
 	char		 host[64];
 	int		 port;
 	int		 tls;
+	/* Processes on the path (gateway, stunnel..) whose CPU is charged. */
+	int		 pids[BENCH_MAX_PIDS];
+	int		 npids;
 };
 
 /* Settings shared by every case. */
@@ -41,10 +46,15 @@ struct bench_conf {
 	const char	*servername;
 };
 
-/* One case's results: metric values in the order of the case's names. */
+/*
+ * One case's results: metric values in the order of the case's names,
+ * and the work done (bytes moved or calls answered) that the CPU used by
+ * the target's processes is divided by.
+ */
 struct bench_result {
 	int		 n;
 	double		 v[BENCH_MAX_METRICS];
+	double		 work;
 };
 
 struct bench_case {
@@ -52,6 +62,9 @@ struct bench_case {
 	int		 nmetrics;
 	const char	*metrics[BENCH_MAX_METRICS];	/* "MiB/s", "p50 us" ... */
 	int		 higher_better[BENCH_MAX_METRICS];
+	/* CPU metric: CPU seconds * cpu_scale / work ("cpu s/GiB"...). */
+	const char	*cpu_metric;
+	double		 cpu_scale;
 	/* Run once against t; 0 or -1 with a message on stderr. */
 	int		 (*run)(const struct bench_conf *, const struct bench_target *,
 			     struct bench_result *);
