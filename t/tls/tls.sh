@@ -160,6 +160,28 @@ check_exit "an expired token is a denied mount" 1 tlsc old ls /
 check_exit "a wrong server name fails verification" 2 timeout 30 "$EFSGW_NFSC" -s "127.0.0.1:$TLS_PORT" \
 	--tls --cafile "$T/serverca.pem" --servername fs-99999999.efs.us-east-1.amazonaws.com ls /
 
+# Session resumption (RFC 8446 §2.2): a second handshake reuses the first.
+sclient() { # sclient ARGS..: one handshake with openssl s_client, no I/O
+	timeout 10 openssl s_client -connect "127.0.0.1:$TLS_PORT" -servername "$NAME" \
+		-CAfile "$T/serverca.pem" "$@" </dev/null 2>&1
+}
+sclient -tls1_2 -sess_out "$T/sess" >/dev/null
+check "a TLS 1.2 session is resumed" bash -c "$(declare -f sclient); T=$T TLS_PORT=$TLS_PORT NAME=$NAME; sclient -tls1_2 -sess_in '$T/sess' | grep -q '^Reused'"
+
+# Certificate rotation: SIGHUP, new connections get the new certificate,
+# a connection open across the reload keeps working.
+tlsc app open-hold /app-file 6 >"$T/rot-hold.out" 2>&1 &
+RHOLD=$!
+sleep 1
+old_serial=$(sclient | openssl x509 -noout -serial 2>/dev/null)
+mkcert serverca server "DNS:$NAME"
+kill -HUP "$HARNESS_EFSGW_PID"
+sleep 1
+new_serial=$(sclient | openssl x509 -noout -serial 2>/dev/null)
+check "new connections get the reloaded certificate" test -n "$new_serial" -a "$new_serial" != "$old_serial"
+rc=0; wait "$RHOLD" || rc=$?
+check_eq "a connection open across the certificate reload kept working" 0 "$rc"
+
 # Garbage and a stalled handshake must not block another client.
 printf 'GET / HTTP/1.0\r\n\r\n' | timeout 5 bash -c "cat >/dev/tcp/127.0.0.1/$TLS_PORT" || true
 exec 7<>"/dev/tcp/127.0.0.1/$TLS_PORT"
