@@ -146,11 +146,15 @@ if [ "$direct" = 1 ]; then
 	say "--direct: no efsgw; the client talks to Ganesha on 127.0.0.1:$GPORT"
 else
 	GPORT=$(free_port 2049)
+	APORT=$(free_port 9649)
 	ROOT=
 	cat >"$dir/efsgw.conf" <<-EOF
 	# efsgw demo: one file system (the Ganesha export), one mount target on loopback.
 	# Embedded defaults: no Redis, no TLS, no policy (EFS's default: anyone may mount).
 	log-level       info
+	state-dir       $dir/state
+	audit-log       $dir/audit.log
+	admin-address   127.0.0.1:$APORT
 	filesystem fs-0123456789abcdef0 {
 	backend         127.0.0.1:$BPORT
 	export          /export
@@ -193,6 +197,10 @@ if cmp -s "$dir/random.bin" "$dir/export/demo/random.bin" && cmp -s "$dir/random
 else
 	die "data mismatch between the client, the gateway and the disk"
 fi
+if [ "$direct" = 0 ]; then
+	say "The gateway's view: efsgwctl status (from /metrics on 127.0.0.1:$APORT)"
+	run "$BUILD/ctl/efsgwctl" status -a "127.0.0.1:$APORT" -i 1 || true
+fi
 
 # ------------------------------------------------------------------ stop or keep
 {
@@ -207,6 +215,7 @@ if [ "$keep" = 1 ]; then
 	[ "$direct" = 1 ] || echo "  efsgw    pid ${PIDS[1]}  127.0.0.1:$GPORT   config $dir/efsgw.conf  log $dir/efsgw.log"
 	echo "  Ganesha  pid ${PIDS[0]}  127.0.0.1:$BPORT   config $dir/ganesha.conf  log $dir/ganesha.log"
 	echo "  try:     $NFSC -s 127.0.0.1:$GPORT ls $ROOT/demo"
+	[ "$direct" = 1 ] || echo "  metrics: curl http://127.0.0.1:$APORT/metrics   (or: $BUILD/ctl/efsgwctl status -a 127.0.0.1:$APORT)"
 	echo "  kernel:  mount -t nfs4 -o vers=4.1,port=$GPORT 127.0.0.1:${ROOT:-/} /mnt"
 	echo "  stop:    $dir/stop.sh     (or: kill ${PIDS[*]})"
 else

@@ -43,6 +43,8 @@ harness_efsgw_conf() {
 	cat >"$T/efsgw.conf" <<-EOF
 	log-level       debug
 	state-dir       $T/state
+	admin-address   none
+	audit-log       $T/audit.log
 	filesystem $fs0 {
 	backend         127.0.0.1:$BACKEND_PORT
 	export          /export

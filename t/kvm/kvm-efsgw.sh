@@ -192,6 +192,9 @@ if [ "$direct" = 0 ]; then
 	cat >"$T/efsgw.conf" <<-EOF
 	# written by t/kvm/kvm-efsgw.sh
 	log-level       ${EFSGW_KVM_LOG_LEVEL:-info}
+	state-dir       $T/state
+	audit-log       $T/audit.log
+	admin-address   none
 	filesystem fs-0123456789abcdef0 {
 	backend         127.0.0.1:$g_port
 	export          /export
