@@ -142,15 +142,7 @@ aproot_create(struct aproot *ar, uint32_t missing)
 	if (ops == NULL || (r = aproot_put_root(ar, ops)) != 0)
 		goto fail;
 	nops++;
-	while (*s != '\0' && r == 0) {
-		while (*s == '/')
-			s++;
-		if (*s == '\0')
-			break;
-		comp = s;
-		while (*s != '\0' && *s != '/')
-			s++;
-		n = (size_t)(s - comp);
+	while (r == 0 && backcall_next_level(&s, &comp, &n)) {
 		if (level < missing) {
 			if ((r = xdrbuf_put_u32(ops, OP_LOOKUP)) == 0)
 				r = xdrbuf_put_opaque(ops, comp, n);

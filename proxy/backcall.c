@@ -278,6 +278,26 @@ backcall_cancel(struct backcall *bc)
 	backcall_free(bc);
 }
 
+/* Step *sp to the next level of a '/'-separated path; 0 at the end. */
+int
+backcall_next_level(const char **sp, const char **compp, size_t *lenp)
+{
+	const char *s = *sp;
+
+	while (*s == '/')
+		s++;
+	if (*s == '\0') {
+		*sp = s;
+		return 0;
+	}
+	*compp = s;
+	while (*s != '\0' && *s != '/')
+		s++;
+	*lenp = (size_t)(s - *compp);
+	*sp = s;
+	return 1;
+}
+
 /* Append LOOKUP ops for each component of path; returns how many. */
 int
 backcall_put_lookups(struct evbuffer *ops, const char *path, uint32_t *nops)
@@ -286,15 +306,7 @@ backcall_put_lookups(struct evbuffer *ops, const char *path, uint32_t *nops)
 	size_t n;
 	int r;
 
-	while (*s != '\0') {
-		while (*s == '/')
-			s++;
-		if (*s == '\0')
-			break;
-		comp = s;
-		while (*s != '\0' && *s != '/')
-			s++;
-		n = (size_t)(s - comp);
+	while (backcall_next_level(&s, &comp, &n)) {
 		if (n > 255)
 			return EFSGW_ERR_TOO_LONG;
 		if ((r = xdrbuf_put_u32(ops, OP_LOOKUP)) != 0 ||

@@ -328,6 +328,11 @@ struct backcall *backcall_start(struct event_base *, const struct sockaddr *sa,
 	     uint32_t timeout, backcall_cb cb, void *arg);
 /* Abandon a call; its callback will not run. */
 void	 backcall_cancel(struct backcall *);
+/*
+ * Step through a '/'-separated path: 1 with the next level (pointer into
+ * the path and its length), or 0 at its end.
+ */
+int	 backcall_next_level(const char **sp, const char **compp, size_t *lenp);
 /* Append one LOOKUP per component of path, counting them in *nops. */
 int	 backcall_put_lookups(struct evbuffer *, const char *path, uint32_t *nops);
 /* Append GETFH and GETATTR(fsid, fileid), counting them in *nops. */
