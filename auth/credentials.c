@@ -230,46 +230,15 @@ out:
 int
 credentials_load(const char *path, struct credentials **credsp, char **cause)
 {
-	struct stat st;
-	char *text = NULL;
-	ssize_t got;
-	size_t have = 0;
-	int fd, r;
+	char *text;
+	size_t have;
+	int r;
 
 	*credsp = NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 || fstat(fd, &st) == -1) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		if (fd != -1)
-			close(fd);
-		return EFSGW_ERR_SYSTEM;
-	}
 	/* It holds secret access keys: refuse what others can read. */
-	if ((st.st_mode & 077) != 0) {
-		xasprintf(cause, "%s: readable by group or others (mode %04o); "
-		    "chmod 600 it", path, (unsigned)(st.st_mode & 07777));
-		close(fd);
-		return EFSGW_ERR_BAD_VALUE;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size > CREDENTIALS_MAX_FILE) {
-		xasprintf(cause, "%s: not a regular file of at most %d bytes",
-		    path, CREDENTIALS_MAX_FILE);
-		close(fd);
-		return EFSGW_ERR_TOO_LONG;
-	}
-	text = xmalloc((size_t)st.st_size + 1);
-	while (have < (size_t)st.st_size) {
-		got = read(fd, text + have, (size_t)st.st_size - have);
-		if (got <= 0) {
-			xasprintf(cause, "%s: %s", path,
-			    got == 0 ? "file shrank" : strerror(errno));
-			close(fd);
-			free(text);
-			return EFSGW_ERR_SYSTEM;
-		}
-		have += (size_t)got;
-	}
-	close(fd);
-	text[have] = '\0';
+	if ((r = file_read_small(path, CREDENTIALS_MAX_FILE, 1, &text, &have,
+	    cause)) != 0)
+		return r;
 	r = credentials_parse(path, text, credsp, cause);
 	OPENSSL_cleanse(text, have);
 	free(text);

@@ -284,54 +284,6 @@ jwt_verifier_add_pem_text(struct jwt_verifier *v, const char *name,
 	return r;
 }
 
-/* Read a whole small file into a NUL-terminated buffer. */
-static int
-jwt_read_file(const char *path, size_t max, int private, char **textp,
-    size_t *lenp, char **cause)
-{
-	struct stat st;
-	char *text;
-	ssize_t got;
-	size_t have = 0;
-	int fd;
-
-	*textp = NULL;
-	*lenp = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 || fstat(fd, &st) == -1) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		if (fd != -1)
-			close(fd);
-		return EFSGW_ERR_SYSTEM;
-	}
-	if (private && (st.st_mode & 077) != 0) {
-		xasprintf(cause, "%s: readable by group or others (mode %04o); "
-		    "chmod 600 it", path, (unsigned)(st.st_mode & 07777));
-		close(fd);
-		return EFSGW_ERR_BAD_VALUE;
-	}
-	if (!S_ISREG(st.st_mode) || (size_t)st.st_size > max) {
-		xasprintf(cause, "%s: not a regular file of at most %zu bytes",
-		    path, max);
-		close(fd);
-		return EFSGW_ERR_TOO_LONG;
-	}
-	text = xmalloc((size_t)st.st_size + 1);
-	while (have < (size_t)st.st_size) {
-		if ((got = read(fd, text + have, (size_t)st.st_size - have)) <= 0) {
-			xasprintf(cause, "%s: %s", path,
-			    got == 0 ? "file shrank" : strerror(errno));
-			close(fd);
-			free(text);
-			return EFSGW_ERR_SYSTEM;
-		}
-		have += (size_t)got;
-	}
-	close(fd);
-	text[have] = '\0';
-	*textp = text;
-	*lenp = have;
-	return 0;
-}
 
 int
 jwt_verifier_add_pem(struct jwt_verifier *v, const char *path, char **cause)
@@ -340,7 +292,7 @@ jwt_verifier_add_pem(struct jwt_verifier *v, const char *path, char **cause)
 	size_t len;
 	int r;
 
-	if ((r = jwt_read_file(path, JWT_MAX_KEYFILE, 0, &text, &len, cause)) != 0)
+	if ((r = file_read_small(path, JWT_MAX_KEYFILE, 0, &text, &len, cause)) != 0)
 		return r;
 	r = jwt_verifier_add_pem_text(v, path, text, len, cause);
 	free(text);
@@ -503,7 +455,7 @@ jwt_verifier_add_jwks(struct jwt_verifier *v, const char *path, char **cause)
 	size_t len;
 	int r;
 
-	if ((r = jwt_read_file(path, JWT_MAX_KEYFILE, 0, &text, &len, cause)) != 0)
+	if ((r = file_read_small(path, JWT_MAX_KEYFILE, 0, &text, &len, cause)) != 0)
 		return r;
 	r = jwt_verifier_add_jwks_text(v, path, text, cause);
 	free(text);
@@ -539,7 +491,7 @@ jwt_read_secret(const char *path, unsigned char **keyp, size_t *lenp,
 
 	*keyp = NULL;
 	*lenp = 0;
-	if ((r = jwt_read_file(path, 4097, 1, &text, &len, cause)) != 0)
+	if ((r = file_read_small(path, 4097, 1, &text, &len, cause)) != 0)
 		return r;
 	if (len > 0 && text[len - 1] == '\n')
 		len--;

@@ -69,6 +69,15 @@ char	*log_escape(char *dst, size_t dstlen, const void *src, size_t srclen);
 void	 log_debug_fr(int r, const char *func, const char *fmt, ...)
 	     __attribute__((format(printf, 3, 4)));
 
+/* file.c */
+/*
+ * Read the regular file path (at most max bytes) into a new NUL-terminated
+ * buffer (*textp, caller frees; *lenp its length). With private set, a
+ * file group or others may read is refused. 0, or a code with *cause.
+ */
+int	 file_read_small(const char *path, size_t max, int private,
+	     char **textp, size_t *lenp, char **cause);
+
 /* xmalloc.c: daemon glue only; these call fatal() when memory runs out. */
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);
