@@ -129,20 +129,16 @@ call_reply_growth(const struct nfs4_compound *cmp, uint32_t a)
 
 /* Rewrite a walked reply or callback for the client. */
 int
-call_reply_rewrite(struct conn *c, struct evbuffer *rec,
+call_reply_rewrite(struct conn *c, struct evbuffer *rec, const struct xdrbuf *b,
     const struct rpc_msg *m, const struct pending *p, struct evbuffer *out)
 {
 	const struct nfs4_compound *cmp = call_compound_scratch();
 	struct call_reply_edits *e = &call_reply_scratch;
-	struct xdrbuf b;
 	uint32_t j, k = 0, status, count, st, v;
 	uint8_t *w;
 	size_t need;
-	int n, r;
+	int r;
 
-	if ((n = conn_peek(c, rec)) < 0)
-		return EFSGW_ERR_NOMEM;
-	xdrbuf_init(&b, c->vec, n);
 	need = 64 + (size_t)cmp->nops * 16 +
 	    (size_t)cmp->nmarks * (8 + call_reply_wire(NFS4_FHSIZE));
 	if (e->cap < need) {
@@ -197,7 +193,7 @@ call_reply_rewrite(struct conn *c, struct evbuffer *rec,
 
 			switch (mk->kind) {
 			case NFS4_MARK_FH:
-				if ((r = call_reply_seal(c, e, &b, mk)) != 0)
+				if ((r = call_reply_seal(c, e, b, mk)) != 0)
 					return r;
 				break;
 			case NFS4_MARK_ATTRLIST:
@@ -205,7 +201,7 @@ call_reply_rewrite(struct conn *c, struct evbuffer *rec,
 				    mk->len + (uint32_t)call_reply_growth(cmp, k));
 				break;
 			case NFS4_MARK_EXCHGID_FLAGS:
-				v = call_reply_load(&b, mk->off);
+				v = call_reply_load(b, mk->off);
 				v &= ~(uint32_t)(EXCHGID4_FLAG_USE_PNFS_MDS |
 				    EXCHGID4_FLAG_USE_PNFS_DS);
 				call_reply_word(e, mk->off,

@@ -396,7 +396,7 @@ call_cb_call(struct conn *c, struct evbuffer *rec, struct xdrbuf *b,
 		    bufferevent_get_output(c->cbev));
 	}
 	/* Handles in recalls and notifications are sealed like any other. */
-	return call_reply_rewrite(c, rec, m, NULL,
+	return call_reply_rewrite(c, rec, b, m, NULL,
 	    bufferevent_get_output(c->cbev));
 }
 
@@ -434,7 +434,7 @@ call_from_backend(struct conn *c, struct evbuffer *rec)
 	    m.accept_stat == RPC_SUCCESS) {
 		r = nfs4_walk_compound_res(&b, p->minor, call_compound_scratch());
 		if (r == 0)
-			r = call_reply_rewrite(c, rec, &m, p,
+			r = call_reply_rewrite(c, rec, &b, &m, p,
 			    bufferevent_get_output(c->cbev));
 		if (r == 0)
 			call_qos_account(c, p, reply_len, 1);

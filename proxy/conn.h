@@ -153,10 +153,12 @@ int	 call_plan_failed(const struct call_plan *, uint32_t *opcode,
  * Rewrite a walked COMPOUND reply (or a server callback) for the client:
  * seal every handle, put back opcodes, drop or turn guards into LOOKUPP
  * results, append the gateway's failed op, hide pNFS. p is NULL for
- * callbacks. Writes the record to out; rec is drained.
+ * callbacks; b is the caller's cursor over rec (read by offset only).
+ * Writes the record to out; rec is drained.
  */
 int	 call_reply_rewrite(struct conn *, struct evbuffer *rec,
-	     const struct rpc_msg *, const struct pending *, struct evbuffer *out);
+	     const struct xdrbuf *, const struct rpc_msg *,
+	     const struct pending *, struct evbuffer *out);
 
 /* conn.c (used by call.c) */
 /* Queue a complete record (body in msg, drained) to the client. */
