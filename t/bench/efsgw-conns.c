@@ -1,5 +1,5 @@
 /*
- * efsgw - efsgw-conns: the connection-count test of issue 6. From one
+ * efsgw - efsgw-conns: the connection-count test of the performance targets. From one
  * process it opens N (default 10,000) TCP or TLS connections to a target,
  * sends one RPC NULL on each (so the server has really set the connection
  * up) and holds them; meanwhile it reads the resident memory (VmRSS) of

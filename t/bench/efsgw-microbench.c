@@ -9,7 +9,7 @@
  *
  * Each measure runs a fixed number of calls per repeat and reports the
  * median over the repeats in nanoseconds per call, with the min-max; the
- * issue 6 target is < 1 us each for seal+unseal, policy and QoS. Run by
+ * performance target is < 1 us each for seal+unseal, policy and QoS. Run by
  * t/bench/run-bench.sh; never part of `make check`.
  *
  * SPDX-License-Identifier: Apache-2.0
@@ -523,7 +523,7 @@ main(int argc, char **argv)
 		snprintf(cell, sizeof cell, "%.1f [%.1f-%.1f]", med, lo, hi);
 		printf("%-20s %-28s %s\n", mb[k].name, cell, mb[k].what);
 	}
-	printf("%d repeats of %ld calls each; target (issue 6): < 1000 ns for "
+	printf("%d repeats of %ld calls each; target: < 1000 ns for "
 	    "seal+unseal, policy, qos-admit\n", reps, calls);
 
 	if (out != NULL) {

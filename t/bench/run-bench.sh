@@ -358,7 +358,7 @@ else
 fi
 
 # --------------------------------------------------------------- main run
-# The CPU ratios are against the stunnel pair (issue 6: the TLS gateway
+# The CPU ratios are against the stunnel pair (the target: the TLS gateway
 # should use less CPU per GiB than stunnel client + server).
 CPU_REF=
 case "$CPUS" in *"--cpu stunnel="*) CPU_REF="--cpu-ref stunnel" ;; esac
