@@ -65,12 +65,7 @@ enum call_fh { FH_UNKNOWN, FH_ROOT, FH_OTHER, FH_NONE };
 
 /* The plan for one COMPOUND. */
 struct call_plan {
-	struct rpc_edit	*edits;
-	size_t		 nedits;
-	size_t		 maxedits;
-	uint8_t		*arena;		/* inserted bytes */
-	size_t		 used;
-	size_t		 cap;
+	struct rpc_edits ed;		/* rewrites of the call */
 	int		 fail_at;	/* client op index, -1: none */
 	uint32_t	 fail_opcode;
 	uint32_t	 fail_status;
@@ -90,50 +85,12 @@ call_compound_scratch(void)
 	return call_cmp;
 }
 
-/* Bytes from the plan's arena; sized up front so pointers stay valid. */
-static uint8_t *
-call_plan_alloc(struct call_plan *plan, size_t n)
-{
-	uint8_t *p;
-
-	if (plan->cap - plan->used < n)
-		fatalx("plan arena overflow (%zu + %zu > %zu)", plan->used, n,
-		    plan->cap);
-	p = plan->arena + plan->used;
-	plan->used += (n + 3) & ~(size_t)3;
-	return p;
-}
-
-/* Add an edit. */
-static void
-call_plan_edit(struct call_plan *plan, size_t off, size_t del,
-    const void *ins, size_t inslen)
-{
-	if (plan->nedits == plan->maxedits)
-		fatalx("plan edit overflow");
-	plan->edits[plan->nedits].off = off;
-	plan->edits[plan->nedits].del = del;
-	plan->edits[plan->nedits].ins = ins;
-	plan->edits[plan->nedits].inslen = inslen;
-	plan->nedits++;
-}
-
-/* Replace the 4-byte word at off with v. */
-static void
-call_plan_word(struct call_plan *plan, size_t off, uint32_t v)
-{
-	uint8_t *w = call_plan_alloc(plan, 4);
-
-	xdrbuf_store_u32(w, v);
-	call_plan_edit(plan, off, 4, w, 4);
-}
-
 /* Encode opaque<> body p into the arena; returns its length. */
 static size_t
 call_plan_opaque(struct call_plan *plan, const void *p, size_t n, uint8_t **out)
 {
 	size_t total = 4 + ((n + 3) & ~(size_t)3);
-	uint8_t *b = call_plan_alloc(plan, total);
+	uint8_t *b = rpc_edits_alloc(&plan->ed, total);
 
 	memset(b, 0, total);
 	xdrbuf_store_u32(b, (uint32_t)n);
@@ -206,7 +163,7 @@ call_plan_cred(struct conn *c, struct call_plan *plan, const struct rpc_msg *m)
 	}
 	squash_apply(&c->squash, m->cred_flavor == AUTH_SYS ? &in : NULL, &out);
 	body = 4 + 4 + ((mlen + 3) & ~(size_t)3) + 4 + 4 + 4 + 4 * out.ngids;
-	b = call_plan_alloc(plan, 8 + body);
+	b = rpc_edits_alloc(&plan->ed, 8 + body);
 	memset(b, 0, 8 + body);
 	xdrbuf_store_u32(b + n, AUTH_SYS); n += 4;
 	xdrbuf_store_u32(b + n, (uint32_t)body); n += 4;
@@ -220,7 +177,7 @@ call_plan_cred(struct conn *c, struct call_plan *plan, const struct rpc_msg *m)
 	xdrbuf_store_u32(b + n, out.ngids); n += 4;
 	for (i = 0; i < out.ngids; i++, n += 4)
 		xdrbuf_store_u32(b + n, out.gids[i]);
-	call_plan_edit(plan, m->cred_off, m->cred_end - m->cred_off, b, n);
+	rpc_edits_add(&plan->ed, m->cred_off, m->cred_end - m->cred_off, b, n);
 }
 
 /* Replace the op at i (4-byte opcode, no args) by PUTFH of root. */
@@ -232,10 +189,10 @@ call_plan_putroot(struct call_plan *plan, const struct nfs4_op_ref *op,
 	size_t n;
 
 	n = call_plan_opaque(plan, root->fh, root->fhlen, &o);
-	b = call_plan_alloc(plan, 4 + n);
+	b = rpc_edits_alloc(&plan->ed, 4 + n);
 	xdrbuf_store_u32(b, OP_PUTFH);
 	memcpy(b + 4, o, n);
-	call_plan_edit(plan, op->start, 4, b, 4 + n);
+	rpc_edits_add(&plan->ed, op->start, 4, b, 4 + n);
 }
 
 /* Insert before op start: NVERIFY {fsid, fileid} == root (RFC 7530 §16.18). */
@@ -243,7 +200,7 @@ static void
 call_plan_guard(struct call_plan *plan, size_t start,
     const struct fsroot_info *root)
 {
-	uint8_t *b = call_plan_alloc(plan, 44);
+	uint8_t *b = rpc_edits_alloc(&plan->ed, 44);
 
 	xdrbuf_store_u32(b, OP_NVERIFY);
 	xdrbuf_store_u32(b + 4, 1);			/* bitmap4 words */
@@ -255,7 +212,7 @@ call_plan_guard(struct call_plan *plan, size_t start,
 	xdrbuf_store_u32(b + 28, (uint32_t)root->fsid_minor);
 	xdrbuf_store_u32(b + 32, (uint32_t)(root->fileid >> 32));
 	xdrbuf_store_u32(b + 36, (uint32_t)root->fileid);
-	call_plan_edit(plan, start, 0, b, 40);
+	rpc_edits_add(&plan->ed, start, 0, b, 40);
 }
 
 /* Is the name at mark m "." or ".."? */
@@ -295,17 +252,6 @@ call_is_root_owner(const struct xdrbuf *b, const struct nfs4_mark *m)
 			return 0;
 	}
 	return 1;
-}
-
-/* Read the u32 at off. */
-static uint32_t
-call_word_at(const struct xdrbuf *b, size_t off)
-{
-	uint8_t w[4];
-
-	if (xdrbuf_copy_at(b, off, w, 4) != 0)
-		return 0;
-	return xdrbuf_load_u32(w);
 }
 
 /* Refuse ops efsgw does not offer, as EFS does (EFS-FACTS §4.6). */
@@ -365,7 +311,7 @@ call_plan_marks(struct conn *c, const struct xdrbuf *b, struct call_plan *plan,
 			*putfh_root = root != NULL && root->fhlen == fhlen &&
 			    memcmp(root->fh, fh, fhlen) == 0;
 			n = call_plan_opaque(plan, fh, fhlen, &o);
-			call_plan_edit(plan, m->off - 4, 4 + ((m->len + 3) & ~3u),
+			rpc_edits_add(&plan->ed, m->off - 4, 4 + ((m->len + 3) & ~3u),
 			    o, n);
 			break;
 		case NFS4_MARK_NAME:
@@ -382,31 +328,31 @@ call_plan_marks(struct conn *c, const struct xdrbuf *b, struct call_plan *plan,
 			}
 			break;
 		case NFS4_MARK_OPEN_SHARE_ACCESS:
-			v = call_word_at(b, m->off);
+			v = xdrbuf_word_at(b, m->off);
 			if ((v & OPEN4_SHARE_ACCESS_WRITE) &&
 			    !(c->grants & GRANT_WRITE)) {
 				*kp = k;
 				return NFS4ERR_ROFS;
 			}
 			/* EFS: a share deny other than NONE is NOTSUPP. */
-			if (call_word_at(b, m->off + 4) != 0) {
+			if (xdrbuf_word_at(b, m->off + 4) != 0) {
 				*kp = k;
 				return NFS4ERR_NOTSUPP;
 			}
 			/* 4.1+: no delegations (RFC 8881 §18.16.3 WANT bits). */
 			if (minor >= 1)
-				call_plan_word(plan, m->off, (v & 0xff) |
+				rpc_edits_word(&plan->ed, m->off, (v & 0xff) |
 				    OPEN4_SHARE_ACCESS_WANT_NO_DELEG);
 			break;
 		case NFS4_MARK_OPEN_CREATE:
-			if (call_word_at(b, m->off) == OPEN4_CREATE &&
+			if (xdrbuf_word_at(b, m->off) == OPEN4_CREATE &&
 			    !(c->grants & GRANT_WRITE)) {
 				*kp = k;
 				return NFS4ERR_ROFS;
 			}
 			break;
 		case NFS4_MARK_OPEN_CLAIM:
-			v = call_word_at(b, m->off);
+			v = xdrbuf_word_at(b, m->off);
 			if (v != CLAIM_NULL && v != CLAIM_PREVIOUS && v != CLAIM_FH) {
 				*kp = k;
 				return NFS4ERR_NOTSUPP;	/* delegation claims */
@@ -421,22 +367,22 @@ call_plan_marks(struct conn *c, const struct xdrbuf *b, struct call_plan *plan,
 			 * grants no delegation.
 			 */
 			static const char netid[] = "tcp", addr[] = "127.0.0.1.0.0";
-			uint8_t *p = call_plan_alloc(plan, 32);
+			uint8_t *p = rpc_edits_alloc(&plan->ed, 32);
 
-			xdrbuf_store_u32(p, call_word_at(b, m->off));
+			xdrbuf_store_u32(p, xdrbuf_word_at(b, m->off));
 			xdrbuf_store_u32(p + 4, 3);
 			memcpy(p + 8, netid, 3);
 			p[11] = 0;
 			xdrbuf_store_u32(p + 12, 13);
 			memcpy(p + 16, addr, 13);
 			p[29] = p[30] = p[31] = 0;
-			call_plan_edit(plan, m->off, m->len, p, 32);
+			rpc_edits_add(&plan->ed, m->off, m->len, p, 32);
 			break;
 		}
 		case NFS4_MARK_READDIR_MAXCOUNT:
 			/* Leave room for the sealed handles in the reply. */
-			v = call_word_at(b, m->off);
-			call_plan_word(plan, m->off, v - v / READDIR_SEAL_SHARE);
+			v = xdrbuf_word_at(b, m->off);
+			rpc_edits_word(&plan->ed, m->off, v - v / READDIR_SEAL_SHARE);
 			break;
 		default:
 			break;
@@ -487,28 +433,16 @@ call_args_plan(struct conn *c, const struct xdrbuf *b, const struct rpc_msg *m,
 	}
 	need = 1024 + (size_t)nops * (48 + 2 * (8 + NFS4_FHSIZE)) +
 	    (size_t)cmp->nmarks * (8 + NFS4_FHSIZE);
-	if (plan->cap < need) {
-		free(plan->arena);
-		plan->arena = xmalloc(need);
-		plan->cap = need;
-	}
-	need = 8 + (size_t)nops * 3 + cmp->nmarks;
-	if (plan->maxedits < need) {
-		free(plan->edits);
-		plan->edits = xreallocarray(NULL, need, sizeof *plan->edits);
-		plan->maxedits = need;
-	}
-	plan->nedits = 0;
-	plan->used = 0;
+	rpc_edits_reset(&plan->ed, 8 + (size_t)nops * 3 + cmp->nmarks, need);
 	plan->fail_at = -1;
 	plan->nguards = 0;
 
 	call_plan_cred(c, plan, m);
 	/* Slot for the op count word, filled in call_args_forward. */
-	call_plan_edit(plan, cmp->count_off, 4, plan->count, 4);
+	rpc_edits_add(&plan->ed, cmp->count_off, 4, plan->count, 4);
 
 	for (i = 0; i < nops; i++) {
-		size_t mark_edits = plan->nedits;
+		size_t mark_edits = plan->ed.n;
 
 		op = cmp->ops[i].opcode;
 		info = nfs4_op_lookup(cmp->minorversion, op);
@@ -528,7 +462,7 @@ call_args_plan(struct conn *c, const struct xdrbuf *b, const struct rpc_msg *m,
 		putfh_root = 0;
 		if ((st = call_plan_marks(c, b, plan, i, &k, cmp->minorversion,
 		    &putfh_root)) != NFS4_OK) {
-			plan->nedits = mark_edits;
+			plan->ed.n = mark_edits;
 			call_plan_fail(plan, i, op, st);
 			break;
 		}
@@ -600,7 +534,7 @@ call_args_plan(struct conn *c, const struct xdrbuf *b, const struct rpc_msg *m,
 			break;
 		}
 		if (plan->fail_at >= 0) {
-			plan->nedits = mark_edits;
+			plan->ed.n = mark_edits;
 			break;
 		}
 		fwd++;
@@ -621,7 +555,7 @@ call_args_forward(struct conn *c, struct evbuffer *rec, struct call_plan *plan,
 	if (plan->fail_at >= 0) {
 		count = (uint32_t)plan->fail_at;
 		/* Send only the ops before the refused one. */
-		call_plan_edit(plan, cmp->ops[plan->fail_at].start,
+		rpc_edits_add(&plan->ed, cmp->ops[plan->fail_at].start,
 		    evbuffer_get_length(rec) - cmp->ops[plan->fail_at].start,
 		    NULL, 0);
 		p->has_fail = 1;
@@ -631,6 +565,6 @@ call_args_forward(struct conn *c, struct evbuffer *rec, struct call_plan *plan,
 		count = cmp->count;
 	p->fwd_count = count + plan->nguards;
 	xdrbuf_store_u32(plan->count, p->fwd_count);
-	return rpc_edit_apply(rec, plan->edits, plan->nedits,
+	return rpc_edit_apply(rec, plan->ed.v, plan->ed.n,
 	    bufferevent_get_output(c->bbev));
 }

@@ -146,7 +146,6 @@ call_qos_estimate(struct conn *c, const struct xdrbuf *b, uint32_t nops,
 	const struct nfs4_op_info *info;
 	uint64_t data = 0;
 	uint32_t i, cls = QOS_CLASS_NONE;
-	uint8_t w[4];
 
 	for (i = 0; i < nops; i++) {
 		info = nfs4_op_lookup(cmp->minorversion, cmp->ops[i].opcode);
@@ -158,9 +157,8 @@ call_qos_estimate(struct conn *c, const struct xdrbuf *b, uint32_t nops,
 			break;
 		if (cmp->marks[i].kind == NFS4_MARK_WRITE_DATA)
 			data += cmp->marks[i].len;
-		else if (cmp->marks[i].kind == NFS4_MARK_READ_COUNT &&
-		    xdrbuf_copy_at(b, cmp->marks[i].off, w, 4) == 0)
-			data += xdrbuf_load_u32(w);
+		else if (cmp->marks[i].kind == NFS4_MARK_READ_COUNT)
+			data += xdrbuf_word_at(b, cmp->marks[i].off);
 	}
 	p->qos_cls = (uint8_t)cls;
 	p->qos_est = (cls == QOS_CLASS_DATA_READ || cls == QOS_CLASS_DATA_WRITE) ?
@@ -198,7 +196,6 @@ call_compound(struct conn *c, struct evbuffer *rec, struct xdrbuf *b,
 	struct call_plan *plan;
 	struct pending *p;
 	uint32_t op0 = OP_ILLEGAL, opc, st;
-	uint8_t word[4];
 	int r, wr, at, admitted = c->qos_admitted;
 
 	c->qos_admitted = 0;
@@ -217,8 +214,8 @@ call_compound(struct conn *c, struct evbuffer *rec, struct xdrbuf *b,
 	if (wr == EFSGW_ERR_TOO_MANY && cmp->nops == 0 &&
 	    cmp->count > EFSGW_MAX_OPS) {
 		/* RFC 8881 §2.10.6.4 (4.1+), RFC 7530 §15.2 (4.0: RESOURCE). */
-		if (xdrbuf_copy_at(b, cmp->count_off + 4, word, 4) == 0)
-			op0 = xdrbuf_load_u32(word);
+		if (xdrbuf_len(b) >= (size_t)cmp->count_off + 8)
+			op0 = xdrbuf_word_at(b, cmp->count_off + 4);
 		conn_log_bad(c, "xid %08x: COMPOUND of %u ops", m->xid, cmp->count);
 		return call_reply_compound(c, b, m->xid, op0,
 		    cmp->minorversion == 0 ? NFS4ERR_RESOURCE :

@@ -292,6 +292,28 @@ struct rpc_edit {
 int	 rpc_edit_apply(struct evbuffer *rec, struct rpc_edit *edits,
 	     size_t nedits, struct evbuffer *out);
 
+/*
+ * A growing list of edits with an arena for the bytes they insert; one
+ * per kind of rewrite, reused call after call (no per-call allocation).
+ */
+struct rpc_edits {
+	struct rpc_edit	*v;
+	size_t		 n;
+	size_t		 max;
+	uint8_t		*arena;
+	size_t		 used;
+	size_t		 cap;
+};
+
+/* Clear e, with room for nedits edits and bytes inserted bytes. */
+void	 rpc_edits_reset(struct rpc_edits *, size_t nedits, size_t bytes);
+/* Bytes for an insertion; valid until the next reset. */
+uint8_t	*rpc_edits_alloc(struct rpc_edits *, size_t n);
+void	 rpc_edits_add(struct rpc_edits *, size_t off, size_t del,
+	     const void *ins, size_t inslen);
+/* Replace the 4-byte word at off with v. */
+void	 rpc_edits_word(struct rpc_edits *, size_t off, uint32_t v);
+
 /* ------------------------------------------------------------ backcall.c */
 
 /* What the gateway learns from one of its own COMPOUNDs. */

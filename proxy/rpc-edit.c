@@ -6,6 +6,8 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
+#include <stdlib.h>
+
 #include <event2/buffer.h>
 
 #include "proxy.h"
@@ -42,4 +44,55 @@ rpc_edit_apply(struct evbuffer *rec, struct rpc_edit *edits, size_t nedits,
 	if (evbuffer_add_buffer(out, rec) != 0)
 		return EFSGW_ERR_NOMEM;
 	return 0;
+}
+
+/* Clear the list and make room for nedits edits and bytes inserted bytes. */
+void
+rpc_edits_reset(struct rpc_edits *e, size_t nedits, size_t bytes)
+{
+	if (e->cap < bytes) {
+		free(e->arena);
+		e->arena = xmalloc(bytes);
+		e->cap = bytes;
+	}
+	if (e->max < nedits) {
+		free(e->v);
+		e->v = xreallocarray(NULL, nedits, sizeof *e->v);
+		e->max = nedits;
+	}
+	e->n = 0;
+	e->used = 0;
+}
+
+/* Bytes from the arena, sized by rpc_edits_reset so pointers stay valid. */
+uint8_t *
+rpc_edits_alloc(struct rpc_edits *e, size_t n)
+{
+	uint8_t *p;
+
+	if (e->cap - e->used < n)
+		fatalx("edit arena overflow (%zu + %zu > %zu)", e->used, n, e->cap);
+	p = e->arena + e->used;
+	e->used += (n + 3) & ~(size_t)3;
+	return p;
+}
+
+/* Add an edit (callers add them in offset order). */
+void
+rpc_edits_add(struct rpc_edits *e, size_t off, size_t del, const void *ins,
+    size_t inslen)
+{
+	if (e->n == e->max)
+		fatalx("edit list overflow (%zu)", e->max);
+	e->v[e->n++] = (struct rpc_edit){ off, del, ins, inslen };
+}
+
+/* Replace the 4-byte word at off with v. */
+void
+rpc_edits_word(struct rpc_edits *e, size_t off, uint32_t v)
+{
+	uint8_t *w = rpc_edits_alloc(e, 4);
+
+	xdrbuf_store_u32(w, v);
+	rpc_edits_add(e, off, 4, w, 4);
 }

@@ -300,6 +300,17 @@ xdrbuf_copy_at(const struct xdrbuf *b, size_t off, void *dst, size_t n)
 	return 0;
 }
 
+/* The big-endian word at absolute offset off, or 0 past the end. */
+uint32_t
+xdrbuf_word_at(const struct xdrbuf *b, size_t off)
+{
+	uint8_t w[4];
+
+	if (xdrbuf_copy_at(b, off, w, 4) != 0)
+		return 0;
+	return xdrbuf_load_u32(w);
+}
+
 /* Move the cursor to absolute offset off. */
 int
 xdrbuf_seek(struct xdrbuf *b, size_t off)

@@ -63,6 +63,8 @@ int	 xdrbuf_get_opaque(struct xdrbuf *, size_t max, void *dst,
 	     size_t dstlen, size_t *lenp);
 /* Copy n bytes at absolute offset off, without moving the cursor. */
 int	 xdrbuf_copy_at(const struct xdrbuf *, size_t off, void *dst, size_t n);
+/* The word at absolute offset off (0 when it is past the end). */
+uint32_t xdrbuf_word_at(const struct xdrbuf *, size_t off);
 /* Move to absolute offset off (backwards too). */
 int	 xdrbuf_seek(struct xdrbuf *, size_t off);
 
