@@ -90,11 +90,13 @@ GANESHA_PID= EFSGW_PID= NETNS_UP=0 RC=0
 
 # ------------------------------------------------------------------ cleanup
 # True when PID runs (not a zombie) and its command line contains MARKER.
+# A ptrace-stopped process (state t, e.g. in LeakSanitizer's exit check) runs.
 ours() {
 	local st
 	[ -n "$1" ] && [ -e "/proc/$1" ] || return 1
-	st=$(sed -n 's/^[0-9]* (.*) \([A-Z]\) .*/\1/p' "/proc/$1/stat" 2>/dev/null || true)
-	[ "$st" != Z ] && [ -n "$st" ] || return 1
+	st=$(sed -n 's/^[0-9]* (.*) \([A-Za-z]\) .*/\1/p' "/proc/$1/stat" 2>/dev/null || true)
+	case $st in Z | X | x) return 1 ;; esac
+	[ -n "$st" ] || [ -e "/proc/$1" ] || return 1
 	tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF -- "$2"
 }
 

@@ -140,11 +140,17 @@ harness_done() {
 harness_track() { HARNESS_PIDS+=("$1:${2:-}"); }
 
 # True when PID no longer runs (gone or a zombie).
+# The state letter may be lower case: a process that LeakSanitizer's exit-time
+# check (or a debugger) has stopped with ptrace is in state t, alive.
 harness_gone() {
 	local st
 	[ -e "/proc/$1" ] || return 0
-	st=$(sed -n 's/^[0-9]* (.*) \([A-Z]\) .*/\1/p' "/proc/$1/stat" 2>/dev/null || true)
-	[ -z "$st" ] || [ "$st" = Z ] || [ "$st" = X ]
+	st=$(sed -n 's/^[0-9]* (.*) \([A-Za-z]\) .*/\1/p' "/proc/$1/stat" 2>/dev/null || true)
+	if [ -z "$st" ]; then
+		[ -e "/proc/$1" ] && return 1	# unreadable for an instant: alive
+		return 0
+	fi
+	[ "$st" = Z ] || [ "$st" = X ] || [ "$st" = x ]
 }
 
 # True when PID runs and its command line contains MARKER (guards against pid reuse).
@@ -172,21 +178,33 @@ harness_kill() {
 	wait "$pid" 2>/dev/null || true # reap our own children
 }
 
+# Print where a stuck process is (every thread's stack), when gdb is there.
+harness_backtrace() {
+	local pid=$1 t
+	note "stuck pid $pid ($(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-80)):"
+	for t in /proc/"$pid"/task/*; do
+		note "  task ${t##*/}: $(cut -d' ' -f3 "$t/stat" 2>/dev/null) wchan=$(cat "$t/wchan" 2>/dev/null)"
+	done
+	command -v gdb >/dev/null 2>&1 || return 0
+	timeout 30 gdb -p "$pid" -batch -nx -ex 'set pagination off' -ex 'thread apply all bt 30' \
+		</dev/null 2>&1 | grep -E '^(#|Thread )' | head -80 | sed 's/^/#   /' || true
+}
+
 # harness_wait_pid PID SECONDS: wait for a child of ours; returns its exit status,
 # or 124 (after killing it) when it is still running after SECONDS.
 harness_wait_pid() {
-	local pid=$1 secs=$2 i
+	local pid=$1 secs=$2 i rc=0
+	# One observation decides: a second look could see a different state.
 	for ((i = 0; i < secs * 10; i++)); do
-		harness_gone "$pid" && break
+		if harness_gone "$pid"; then
+			wait "$pid" 2>/dev/null || rc=$?
+			return $rc
+		fi
 		sleep 0.1
 	done
-	if ! harness_gone "$pid"; then
-		harness_kill "$pid" "" KILL 5
-		return 124
-	fi
-	local rc=0
-	wait "$pid" 2>/dev/null || rc=$?
-	return $rc
+	harness_backtrace "$pid"
+	harness_kill "$pid" "" KILL 5
+	return 124
 }
 
 # Wait up to SECONDS until HOST:PORT accepts a TCP connection.
