@@ -37,6 +37,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include "bev-read.h"
 #include "common.h"
 #include "client.h"
 
@@ -250,11 +251,22 @@ mount_tunnel_readcb(struct bufferevent *bev, void *arg)
 	struct mount_tunnel_conn *c = arg;
 	struct bufferevent *partner = mount_tunnel_partner(c, bev);
 	struct evbuffer *src = bufferevent_get_input(bev), *dst;
+	const char *why;
 
 	if (partner == NULL) {
 		evbuffer_drain(src, evbuffer_get_length(src));
 		return;
 	}
+	/*
+	 * libevent 2.1 read 4 KiB (one TLS record on the gateway's side):
+	 * take the rest the socket holds now. An end of the TLS stream met
+	 * here shows again on the bufferevent's next read (its socket stays
+	 * readable), which runs the event callback as usual.
+	 */
+	if (bev == c->local)
+		bev_read_more(bev, TUNNEL_SINGLE_IO);
+	else
+		(void)bev_tls_read_more(bev, TUNNEL_SINGLE_IO, &why);
 	dst = bufferevent_get_output(partner);
 	evbuffer_add_buffer(dst, src);
 	if (evbuffer_get_length(dst) >= TUNNEL_HIGH_WATER) {
@@ -413,7 +425,12 @@ mount_tunnel_accept(struct evconnlistener *lev, evutil_socket_t fd,
 		free(c);
 		return;
 	}
-	/* libevent's 16 KiB per callback would cut 1 MiB WRITEs into 64 turns. */
+	/*
+	 * libevent's 16 KiB per callback would cut 1 MiB WRITEs into 64 turns;
+	 * and the local side's reads make the chains that each become TLS
+	 * records, so they should be far above 16 KiB.
+	 */
+	bev_read_setup(c->local, TUNNEL_SINGLE_IO);
 	bufferevent_set_max_single_read(c->local, TUNNEL_SINGLE_IO);
 	bufferevent_set_max_single_write(c->local, TUNNEL_SINGLE_IO);
 	bufferevent_set_max_single_read(c->remote, TUNNEL_SINGLE_IO);

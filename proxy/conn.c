@@ -24,6 +24,7 @@
 
 #include <openssl/ssl.h>
 
+#include "bev-read.h"
 #include "conn.h"
 #include "qos.h"
 
@@ -32,6 +33,7 @@
 #define CONN_LOW_WATER		(1 * 1024 * 1024)
 #define CONN_RESERVED_PORT_LOW	600
 #define CONN_MAX_SINGLE_IO	(1024 * 1024)
+#define CONN_TLS_RECORD		(16 * 1024)	/* TLS plaintext record limit */
 
 static uint64_t conn_next_id = 1;
 
@@ -97,15 +99,30 @@ conn_peek(struct conn *c, struct evbuffer *rec)
 	return n;
 }
 
-/* Write a framed record to bev's output. */
+/*
+ * Write a framed record to bev's output. Over TLS, bufferevent_openssl
+ * makes one SSL_write, so at least one TLS record and one send(2), of
+ * every evbuffer chain: the 4-byte mark and a reply's rewritten header
+ * would each travel in a record of their own. They are gathered with the
+ * start of the body into one chain of up to a full record first.
+ */
 static int
-conn_send(struct bufferevent *bev, struct evbuffer *msg)
+conn_send(struct bufferevent *bev, struct evbuffer *msg, int tls)
 {
 	struct evbuffer *out = bufferevent_get_output(bev);
+	size_t len = evbuffer_get_length(msg);
 	int r;
 
-	if ((r = rpc_record_put_mark(out, evbuffer_get_length(msg))) != 0)
-		return r;
+	if (!tls) {
+		if ((r = rpc_record_put_mark(out, len)) != 0)
+			return r;
+	} else {
+		if ((r = rpc_record_prepend_mark(msg, len)) != 0)
+			return r;
+		if (evbuffer_pullup(msg, len + 4 < CONN_TLS_RECORD ? len + 4 :
+		    CONN_TLS_RECORD) == NULL)
+			return EFSGW_ERR_NOMEM;
+	}
 	if (evbuffer_add_buffer(out, msg) != 0)
 		return EFSGW_ERR_NOMEM;
 	return 0;
@@ -116,14 +133,14 @@ int
 conn_send_client(struct conn *c, struct evbuffer *msg)
 {
 	c->bytes_out += evbuffer_get_length(msg) + 4;
-	return conn_send(c->cbev, msg);
+	return conn_send(c->cbev, msg, c->tls);
 }
 
 /* Queue a record to the server. */
 int
 conn_send_backend(struct conn *c, struct evbuffer *msg)
 {
-	return conn_send(c->bbev, msg);
+	return conn_send(c->bbev, msg, 0);
 }
 
 /* Decide which sides may be read, and arm the client's timeout. */
@@ -164,7 +181,9 @@ conn_client_read_cb(struct bufferevent *bev, void *arg)
 {
 	struct conn *c = arg;
 	struct evbuffer *in = bufferevent_get_input(bev), *rec;
-	size_t before;
+	size_t before, got, more = CONN_MAX_SINGLE_IO;
+	const char *why;
+	long tr;
 	int r;
 
 	if (c->in_read)
@@ -187,8 +206,28 @@ conn_client_read_cb(struct bufferevent *bev, void *arg)
 			    "too many fragments in one record", 0);
 			return;
 		}
-		if (r == 0)
-			break;
+		if (r == 0) {
+			/* Needs more bytes: take what the socket holds now. */
+			if (more == 0)
+				break;
+			if (!c->tls)
+				got = bev_read_more(bev, more);
+			else if ((tr = bev_tls_read_more(bev, more, &why)) >= 0)
+				got = (size_t)tr;
+			else if (strcmp(why, "TLS error") == 0) {
+				conn_abort(c, "TLS error in the client's stream", 0);
+				return;
+			} else {
+				log_debug("conn %llu (%s): client closed (%s)",
+				    (unsigned long long)c->id, c->peer, why);
+				conn_free(c);
+				return;
+			}
+			if (got == 0)
+				break;
+			more -= got < more ? got : more;
+			continue;
+		}
 		c->calls++;
 		r = call_from_client(c, rec);
 		if (r < 0)
@@ -207,6 +246,7 @@ conn_backend_read_cb(struct bufferevent *bev, void *arg)
 {
 	struct conn *c = arg;
 	struct evbuffer *in = bufferevent_get_input(bev), *rec;
+	size_t more = CONN_MAX_SINGLE_IO, got;
 	int r;
 
 	for (;;) {
@@ -220,8 +260,13 @@ conn_backend_read_cb(struct bufferevent *bev, void *arg)
 			conn_free(c);
 			return;
 		}
-		if (r == 0)
+		if (r == 0) {
+			if (more > 0 && (got = bev_read_more(bev, more)) > 0) {
+				more -= got < more ? got : more;
+				continue;
+			}
 			break;
+		}
 		r = call_from_backend(c, rec);
 		evbuffer_free(rec);
 		if (r < 0)
@@ -342,14 +387,17 @@ conn_backend_event_cb(struct bufferevent *bev, short what, void *arg)
 
 /*
  * Let one event-loop pass move a whole 1 MiB READ or WRITE: libevent
- * reads at most 16 KiB per pass by default, so a 1 MiB record cost about
- * 64 wakeups (readv, epoll_ctl, epoll_wait) per direction.
+ * writes at most 16 KiB per pass by default, and 2.1 reads 4 KiB per
+ * pass whatever the maximum says, so the read callbacks top their input
+ * up with bev_read_more (plain sockets; TLS reads a record per pass).
  */
 static void
-conn_tune(struct bufferevent *bev)
+conn_tune(struct bufferevent *bev, int plain)
 {
 	bufferevent_set_max_single_read(bev, CONN_MAX_SINGLE_IO);
 	bufferevent_set_max_single_write(bev, CONN_MAX_SINGLE_IO);
+	if (plain)
+		bev_read_setup(bev, CONN_MAX_SINGLE_IO);
 }
 
 /* Open the backend socket, from a reserved port when asked. */
@@ -671,7 +719,7 @@ conn_new(struct gateway *gw, int fd, const struct sockaddr *sa,
 	}
 	bufferevent_setcb(c->cbev, conn_client_read_cb, conn_client_write_cb,
 	    conn_client_event_cb, c);
-	conn_tune(c->cbev);
+	conn_tune(c->cbev, !c->tls);
 	bufferevent_setwatermark(c->cbev, EV_WRITE, CONN_LOW_WATER, 0);
 
 	if ((bfd = conn_backend_socket(cl->fs)) < 0) {
@@ -685,7 +733,7 @@ conn_new(struct gateway *gw, int fd, const struct sockaddr *sa,
 		fatalx("bufferevent_socket_new");
 	bufferevent_setcb(c->bbev, conn_backend_read_cb, conn_backend_write_cb,
 	    conn_backend_event_cb, c);
-	conn_tune(c->bbev);
+	conn_tune(c->bbev, 1);
 	bufferevent_setwatermark(c->bbev, EV_WRITE, CONN_LOW_WATER, 0);
 	bufferevent_set_timeouts(c->bbev, NULL, &tv);
 	if (bufferevent_socket_connect(c->bbev,

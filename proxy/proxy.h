@@ -201,6 +201,8 @@ int	 rpc_record_read(struct rpc_record *, struct evbuffer *in,
 size_t	 rpc_record_pending(const struct rpc_record *);
 /* Append len as one last-fragment record mark to out. */
 int	 rpc_record_put_mark(struct evbuffer *out, size_t len);
+/* Put the mark of a len-byte single-fragment record in front of rec. */
+int	 rpc_record_prepend_mark(struct evbuffer *rec, size_t len);
 
 /* ------------------------------------------------------------ rpc-msg.c */
 

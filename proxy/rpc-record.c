@@ -10,6 +10,7 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
+#include <arpa/inet.h>
 #include <stdlib.h>
 
 #include <event2/buffer.h>
@@ -122,4 +123,16 @@ rpc_record_put_mark(struct evbuffer *out, size_t len)
 	if (len > 0x7fffffff)
 		return EFSGW_ERR_TOO_LONG;
 	return xdrbuf_put_u32(out, (uint32_t)len | RPC_RECORD_LAST);
+}
+
+int
+rpc_record_prepend_mark(struct evbuffer *rec, size_t len)
+{
+	uint32_t mark;
+
+	if (len > 0x7fffffff)
+		return EFSGW_ERR_TOO_LONG;
+	mark = htonl((uint32_t)len | RPC_RECORD_LAST);
+	return evbuffer_prepend(rec, &mark, sizeof mark) == 0 ? 0 :
+	    EFSGW_ERR_NOMEM;
 }

@@ -35,6 +35,10 @@
 # up, e.g. `target efsgw 127.0.0.1:$EFSGW_PORT` (`:tls` at the end makes
 # efsgw-bench itself speak TLS), and a foreground daemon is started with
 # `start_bg NAME CMD..` (its pid is recorded and killed on exit).
+# ONLY="ganesha stunnel efsgw-tls" benchmarks just the targets named (the
+# first named is the baseline; every daemon is still started). BEFORE=DIR
+# (an older build directory) adds its efsgw as before-efsgw and
+# before-tls, so a change is measured against its parent in one run.
 # Arguments ("$@") go to efsgw-bench, e.g. -r 5 -d 10 -o bench.json.
 # Prints the exact efsgw-bench command before running it.
 set -u
@@ -92,8 +96,16 @@ wait_port() {
 	done
 }
 
+# wanted NAME: true unless $ONLY (a list of target names) leaves NAME out.
+wanted() {
+	[ -z "${ONLY:-}" ] && return 0
+	case " $ONLY " in *" $1 "*) return 0 ;; esac
+	return 1
+}
+
 # target NAME HOST:PORT[:tls]: benchmark this address too (first = baseline).
 target() {
+	wanted "$1" || return 0
 	TARGETS="$TARGETS $1=$2"
 }
 
@@ -116,6 +128,7 @@ pid_of() {
 # cpu TARGET NAME..: charge the CPU of these daemons to TARGET.
 cpu() {
 	t=$1; shift
+	wanted "$t" || return 0
 	l=
 	for n in "$@"; do
 		p=$(pid_of "$n") || continue
@@ -199,15 +212,15 @@ start_efsgw() {
 		done
 		echo "}"
 	} > "$D/$name.conf"
-	"$EFSGW" -t -c "$D/$name.conf" > "$D/$name.check" 2>&1 || {
+	"${GW_BIN:-$EFSGW}" -t -c "$D/$name.conf" > "$D/$name.check" 2>&1 || {
 		note "$name: efsgw -t rejects $D/$name.conf: $(head -3 "$D/$name.check")"; return 1; }
-	start_bg "$name" "$EFSGW" -f -c "$D/$name.conf"
+	start_bg "$name" "${GW_BIN:-$EFSGW}" -f -c "$D/$name.conf"
 	wait_port 127.0.0.1:$port
 }
 
 # start_tunnel NAME TLSPORT: efsgw-mount -T to 127.0.0.1:TLSPORT; sets TUNNEL_PORT.
 start_tunnel() {
-	start_bg "$1" "$MOUNT" -T -o "tls,mounttargetip=127.0.0.1,mounttargetport=$2,cafile=$D/ca.pem,verifyname=$TLS_NAME,statedir=$D/mount-state" "$FS"
+	start_bg "$1" "${MOUNT_BIN:-$MOUNT}" -T -o "tls,mounttargetip=127.0.0.1,mounttargetport=$2,cafile=$D/ca.pem,verifyname=$TLS_NAME,statedir=$D/mount-state" "$FS"
 	i=0 TUNNEL_PORT=
 	while [ $i -lt 100 ]; do
 		TUNNEL_PORT=$(sed -n 's/^port \([0-9]*\)$/\1/p' "$D/$1.log" 2>/dev/null)
@@ -347,6 +360,26 @@ if [ $TLS_OK = 1 ] && [ -x "$EFSGW" ] && [ -x "$MOUNT" ] &&
 else
 	ETLS_PORT=
 	note "efsgw-tls: skipped (efsgw has no tls-cert listener option yet, or efsgw/efsgw-mount/openssl missing)"
+fi
+
+# Before and after in one run: BEFORE=DIR (a build directory of an older
+# efsgw) adds before-efsgw (plain) and before-tls (its efsgw-mount -> its
+# TLS listener), measured in the same rounds as the current build.
+if [ -n "${BEFORE:-}" ] && [ -x "$BEFORE/proxy/efsgw" ]; then
+	GW_BIN=$BEFORE/proxy/efsgw MOUNT_BIN=$BEFORE/client/efsgw-mount
+	BPORT=$(free_port)
+	start_efsgw before-efsgw "$BPORT" && target before-efsgw 127.0.0.1:$BPORT &&
+	    cpu before-efsgw before-efsgw
+	if [ $TLS_OK = 1 ] && [ -x "$MOUNT_BIN" ]; then
+		BTLS_PORT=$(free_port)
+		start_efsgw before-tlsgw "$BTLS_PORT" "tls yes" "tls-cert $D/srv.pem" "tls-key $D/srv.key" &&
+		    start_tunnel before-tunnel "$BTLS_PORT" &&
+		    target before-tls 127.0.0.1:$TUNNEL_PORT &&
+		    cpu before-tls before-tunnel before-tlsgw
+	fi
+	GW_BIN= MOUNT_BIN=
+elif [ -n "${BEFORE:-}" ]; then
+	note "before: $BEFORE/proxy/efsgw not built; skipped"
 fi
 
 # --------------------------------------------------------------- cost per call

@@ -187,6 +187,36 @@ START_TEST(test_edit_apply)
 }
 END_TEST
 
+/* put_mark and prepend_mark frame the same way, and the parser reads both. */
+START_TEST(test_marks)
+{
+	struct evbuffer *a = evbuffer_new(), *b = evbuffer_new(), *rec;
+	struct rpc_record *rr = rpc_record_new(4096);
+	uint8_t x[8], y[8];
+
+	ck_assert_int_eq(rpc_record_put_mark(a, 3), 0);
+	evbuffer_add(a, "xyz", 3);
+	evbuffer_add(b, "xyz", 3);
+	ck_assert_int_eq(rpc_record_prepend_mark(b, 3), 0);
+	ck_assert_uint_eq(evbuffer_get_length(a), 7);
+	ck_assert_uint_eq(evbuffer_get_length(b), 7);
+	evbuffer_copyout(a, x, 7);
+	evbuffer_copyout(b, y, 7);
+	ck_assert_mem_eq(x, y, 7);
+	ck_assert_uint_eq(xdrbuf_load_u32(x), 0x80000003u);
+	ck_assert_int_eq(rpc_record_read(rr, b, &rec), 1);
+	ck_assert_uint_eq(evbuffer_get_length(rec), 3);
+	evbuffer_free(rec);
+	/* A length that does not fit in 31 bits is refused by both. */
+	ck_assert_int_eq(rpc_record_put_mark(a, 0x80000000u), EFSGW_ERR_TOO_LONG);
+	ck_assert_int_eq(rpc_record_prepend_mark(a, 0x80000000u),
+	    EFSGW_ERR_TOO_LONG);
+	rpc_record_free(rr);
+	evbuffer_free(a);
+	evbuffer_free(b);
+}
+END_TEST
+
 static Suite *
 record_suite(void)
 {
@@ -200,6 +230,7 @@ record_suite(void)
 	tcase_add_test(tc, test_too_many_fragments);
 	tcase_add_test(tc, test_many_fragments);
 	tcase_add_test(tc, test_edit_apply);
+	tcase_add_test(tc, test_marks);
 	suite_add_tcase(s, tc);
 	return s;
 }

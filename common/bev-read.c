@@ -1,0 +1,161 @@
+/*
+ * efsgw - bev-read: big reads for plain-socket bufferevents.
+ *
+ * libevent 2.1's evbuffer_read takes at most EVBUFFER_MAX_READ (4 KiB) per
+ * call, and bufferevent_socket reads once per event-loop pass: a 1 MiB
+ * NFS WRITE or READ reply costs 256 passes of epoll_wait, FIONREAD, readv
+ * and callbacks, whatever bufferevent_set_max_single_read says. libevent
+ * 2.2 adds evbuffer_set_max_read for this; on 2.1 (Debian 12) a read
+ * callback tops its input up itself. A bufferevent_socket keeps its input
+ * frozen at the end so that nobody else appends to it; bev_read_more lifts
+ * that for the one readv and sets it again, all inside the callback.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <sys/ioctl.h>
+#include <sys/uio.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "bev-read.h"
+
+#define BEV_TLS_RESERVE	(256 * 1024)	/* reserved per round of SSL_reads */
+
+void
+bev_read_setup(struct bufferevent *bev, size_t max)
+{
+#ifdef HAVE_EVBUFFER_SET_MAX_READ
+	evbuffer_set_max_read(bufferevent_get_input(bev), max);
+#else
+	(void)bev;
+	(void)max;
+#endif
+}
+
+size_t
+bev_read_more(struct bufferevent *bev, size_t max)
+{
+#ifdef HAVE_EVBUFFER_SET_MAX_READ
+	(void)bev;
+	(void)max;
+	return 0;
+#else
+	struct evbuffer *in = bufferevent_get_input(bev);
+	struct evbuffer_iovec v[2];
+	struct iovec iov[2];
+	evutil_socket_t fd = bufferevent_getfd(bev);
+	ssize_t got;
+	size_t left;
+	int avail = 0, n, i, used = 0;
+
+	if (fd < 0 || ioctl(fd, FIONREAD, &avail) == -1 || avail <= 0)
+		return 0;
+	if ((size_t)avail > max)
+		avail = (int)max;
+	evbuffer_unfreeze(in, 0);
+	if ((n = evbuffer_reserve_space(in, avail, v, 2)) <= 0) {
+		evbuffer_freeze(in, 0);
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		iov[i].iov_base = v[i].iov_base;
+		iov[i].iov_len = v[i].iov_len;
+	}
+	do
+		got = readv(fd, iov, n);
+	while (got == -1 && errno == EINTR);
+	if (got > 0) {
+		for (left = (size_t)got; used < n && left > 0; used++) {
+			if (v[used].iov_len > left)
+				v[used].iov_len = left;
+			left -= v[used].iov_len;
+		}
+		evbuffer_commit_space(in, v, used);
+	}
+	evbuffer_freeze(in, 0);
+	return got > 0 ? (size_t)got : 0;
+#endif
+}
+
+/* Why SSL_read returned r <= 0: NULL when it only needs more bytes. */
+static const char *
+bev_tls_why(SSL *ssl, int r)
+{
+	const char *why;
+
+	switch (SSL_get_error(ssl, r)) {
+	case SSL_ERROR_WANT_READ:
+	case SSL_ERROR_WANT_WRITE:	/* the bufferevent's own I/O sorts it */
+		why = NULL;
+		break;
+	case SSL_ERROR_ZERO_RETURN:
+		why = "close_notify";
+		break;
+	case SSL_ERROR_SYSCALL:
+		why = r == 0 ? "end of stream" : "socket error";
+		break;
+	default:
+		why = "TLS error";
+		break;
+	}
+	ERR_clear_error();
+	return why;
+}
+
+/*
+ * bufferevent_openssl reads 4 KiB, then what is left of that TLS record,
+ * and stops at the record's end (libevent 2.1 and 2.2): 64 passes for a
+ * 1 MiB WRITE. SSL_read here takes record after record; the SSL object is
+ * the bufferevent's own, and OpenSSL keeps no data between the calls (no
+ * read-ahead), so the bufferevent's next read finds the stream as it left
+ * it: empty socket, next record unread.
+ */
+long
+bev_tls_read_more(struct bufferevent *bev, size_t max, const char **why)
+{
+	struct evbuffer *in = bufferevent_get_input(bev);
+	struct evbuffer_iovec v[2];
+	SSL *ssl = bufferevent_openssl_get_ssl(bev);
+	size_t total = 0, off, cap;
+	int n, i, r, used, stop = 0;
+
+	*why = NULL;
+	if (ssl == NULL || !SSL_is_init_finished(ssl))
+		return 0;	/* SSL_read would drive the handshake */
+	while (!stop && total < max) {
+		/* The last chain's free tail first, then one new chain. */
+		cap = max - total < BEV_TLS_RESERVE ? max - total : BEV_TLS_RESERVE;
+		if ((n = evbuffer_reserve_space(in, (ev_ssize_t)cap, v, 2)) <= 0)
+			break;
+		for (i = 0, used = 0; i < n && !stop; i++) {
+			for (off = 0; off < v[i].iov_len; off += (size_t)r) {
+				cap = v[i].iov_len - off;
+				ERR_clear_error();
+				r = SSL_read(ssl, (char *)v[i].iov_base + off,
+				    cap > INT_MAX ? INT_MAX : (int)cap);
+				if (r <= 0) {
+					*why = bev_tls_why(ssl, r);
+					stop = 1;
+					break;
+				}
+			}
+			if (off > 0)
+				used = i + 1;
+			total += off;
+			v[i].iov_len = off;	/* a short vector ends the list */
+		}
+		if (used > 0)
+			evbuffer_commit_space(in, v, used);
+	}
+	if (*why != NULL && total == 0)
+		return -1;
+	return (long)total;	/* an end after data shows on the next call */
+}
