@@ -486,6 +486,7 @@ mount_tunnel_run(const struct mount_opts *mo, int lfd, const char *certpath)
 	tn.certpath = certpath;
 	tn.verifyname = mount_opts_verify_name(mo);
 	signal(SIGPIPE, SIG_IGN);
+	bev_read_tune_malloc();
 	if (mount_tunnel_resolve(&tn, &cause) != 0 ||
 	    mount_cert_key(mo, &tn.key, &cause) != 0) {
 		log_error("%s", cause);

@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <malloc.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -28,6 +29,34 @@
 #include "bev-read.h"
 
 #define BEV_TLS_RESERVE	(256 * 1024)	/* reserved per round of SSL_reads */
+#define BEV_MMAP_THRESHOLD	(2 * 1024 * 1024)
+#define BEV_TRIM_THRESHOLD	(32 * 1024 * 1024)
+
+/* Trim n reserved vectors to want bytes in all (reservations may be larger). */
+static int
+bev_clamp(struct evbuffer_iovec *v, int n, size_t want)
+{
+	int i;
+
+	for (i = 0; i < n && want > 0; i++) {
+		if (v[i].iov_len > want)
+			v[i].iov_len = want;
+		want -= v[i].iov_len;
+	}
+	return i;
+}
+
+void
+bev_read_tune_malloc(void)
+{
+	/*
+	 * Served from the heap up to BEV_MMAP_THRESHOLD, and the heap's free
+	 * top kept up to BEV_TRIM_THRESHOLD: after a burst of 1 MiB records
+	 * the process keeps that much for the next one, no more.
+	 */
+	mallopt(M_MMAP_THRESHOLD, BEV_MMAP_THRESHOLD);
+	mallopt(M_TRIM_THRESHOLD, BEV_TRIM_THRESHOLD);
+}
 
 void
 bev_read_setup(struct bufferevent *bev, size_t max)
@@ -56,7 +85,8 @@ bev_read_more(struct bufferevent *bev, size_t max)
 	size_t left;
 	int avail = 0, n, i, used = 0;
 
-	if (fd < 0 || ioctl(fd, FIONREAD, &avail) == -1 || avail <= 0)
+	if (max == 0 || fd < 0 || ioctl(fd, FIONREAD, &avail) == -1 ||
+	    avail <= 0)
 		return 0;
 	if ((size_t)avail > max)
 		avail = (int)max;
@@ -65,6 +95,7 @@ bev_read_more(struct bufferevent *bev, size_t max)
 		evbuffer_freeze(in, 0);
 		return 0;
 	}
+	n = bev_clamp(v, n, (size_t)avail);
 	for (i = 0; i < n; i++) {
 		iov[i].iov_base = v[i].iov_base;
 		iov[i].iov_len = v[i].iov_len;
@@ -130,11 +161,19 @@ bev_tls_read_more(struct bufferevent *bev, size_t max, const char **why)
 	*why = NULL;
 	if (ssl == NULL || !SSL_is_init_finished(ssl))
 		return 0;	/* SSL_read would drive the handshake */
-	while (!stop && total < max) {
+	/*
+	 * Up to max bytes, then on to the end of the TLS record being read:
+	 * plaintext left inside OpenSSL would wait for the socket to turn
+	 * readable, which it may never do.
+	 */
+	while (!stop && (total < max || SSL_pending(ssl) > 0)) {
 		/* The last chain's free tail first, then one new chain. */
-		cap = max - total < BEV_TLS_RESERVE ? max - total : BEV_TLS_RESERVE;
+		cap = total < max ? max - total : (size_t)SSL_pending(ssl);
+		if (cap > BEV_TLS_RESERVE)
+			cap = BEV_TLS_RESERVE;
 		if ((n = evbuffer_reserve_space(in, (ev_ssize_t)cap, v, 2)) <= 0)
 			break;
+		n = bev_clamp(v, n, cap);
 		for (i = 0, used = 0; i < n && !stop; i++) {
 			for (off = 0; off < v[i].iov_len; off += (size_t)r) {
 				cap = v[i].iov_len - off;

@@ -12,6 +12,13 @@
 struct bufferevent;
 
 /*
+ * Keep the buffers of big reads in the process: chains of up to 1 MiB are
+ * allocated and freed for every big record, and glibc would map and unmap
+ * each (a page fault per 4 KiB touched). Call once at start-up.
+ */
+void	bev_read_tune_malloc(void);
+
+/*
  * Set bev (a bufferevent_socket, never a TLS one) up for reads of up to max
  * bytes per pass: with libevent >= 2.2 through evbuffer_set_max_read, and
  * otherwise by remembering nothing (bev_read_more does the work).

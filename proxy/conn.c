@@ -34,6 +34,7 @@
 #define CONN_RESERVED_PORT_LOW	600
 #define CONN_MAX_SINGLE_IO	(1024 * 1024)
 #define CONN_TLS_RECORD		(16 * 1024)	/* TLS plaintext record limit */
+#define CONN_SMALL_READ		(64 * 1024)	/* top-up outside big bodies */
 
 static uint64_t conn_next_id = 1;
 
@@ -143,6 +144,31 @@ conn_send_backend(struct conn *c, struct evbuffer *msg)
 	return conn_send(c->bbev, msg, 0);
 }
 
+/*
+ * How much to top a read up by: inside a big fragment body exactly its
+ * rest, so that the reassembler takes whole chains (evbuffer_remove_buffer
+ * copies the part of a chain it takes only partly, up to 1 MiB a record);
+ * otherwise up to CONN_SMALL_READ, several small records in one readv.
+ */
+static size_t
+conn_read_size(const struct rpc_record *rr, const struct evbuffer *in,
+    size_t budget)
+{
+	size_t n = rpc_record_wanted(rr);
+
+	/*
+	 * Between records with nothing left over, the bufferevent's own read
+	 * most likely emptied the socket: a small call costs no extra
+	 * FIONREAD. (If it did not, the socket stays readable: one more pass.)
+	 */
+	if (n == 4 && evbuffer_get_length(in) == 0)
+		return 0;
+
+	if (n < CONN_SMALL_READ)
+		n = CONN_SMALL_READ;
+	return n < budget ? n : budget;
+}
+
 /* Decide which sides may be read, and arm the client's timeout. */
 static void
 conn_update(struct conn *c)
@@ -211,8 +237,10 @@ conn_client_read_cb(struct bufferevent *bev, void *arg)
 			if (more == 0)
 				break;
 			if (!c->tls)
-				got = bev_read_more(bev, more);
-			else if ((tr = bev_tls_read_more(bev, more, &why)) >= 0)
+				got = bev_read_more(bev, conn_read_size(c->crec,
+				    in, more));
+			else if ((tr = bev_tls_read_more(bev,
+			    conn_read_size(c->crec, in, more), &why)) >= 0)
 				got = (size_t)tr;
 			else if (strcmp(why, "TLS error") == 0) {
 				conn_abort(c, "TLS error in the client's stream", 0);
@@ -261,7 +289,8 @@ conn_backend_read_cb(struct bufferevent *bev, void *arg)
 			return;
 		}
 		if (r == 0) {
-			if (more > 0 && (got = bev_read_more(bev, more)) > 0) {
+			if (more > 0 && (got = bev_read_more(bev,
+			    conn_read_size(c->brec, in, more))) > 0) {
 				more -= got < more ? got : more;
 				continue;
 			}

@@ -17,6 +17,7 @@
 #include <event2/event.h>
 
 #include "config.h"
+#include "bev-read.h"
 #include "proxy.h"
 
 #define EFSGW_DEFAULT_CONFIG	"/etc/efsgw/efsgw.conf"
@@ -217,6 +218,7 @@ main(int argc, char **argv)
 	/* A proxy writes to peers that may have gone: EPIPE, not a signal. */
 	signal(SIGPIPE, SIG_IGN);
 	efsgw_raise_nofile();
+	bev_read_tune_malloc();
 
 	if (!foreground && daemon(0, 0) != 0)
 		fatal("daemon");

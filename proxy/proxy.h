@@ -199,6 +199,11 @@ int	 rpc_record_read(struct rpc_record *, struct evbuffer *in,
 	     struct evbuffer **recp);
 /* Bytes of the record under construction (for stall detection). */
 size_t	 rpc_record_pending(const struct rpc_record *);
+/*
+ * Bytes the reassembler wants next once rpc_record_read returned 0: the
+ * rest of the fragment body it is in, else 4 (a mark). A read-size hint.
+ */
+size_t	 rpc_record_wanted(const struct rpc_record *);
 /* Append len as one last-fragment record mark to out. */
 int	 rpc_record_put_mark(struct evbuffer *out, size_t len);
 /* Put the mark of a len-byte single-fragment record in front of rec. */

@@ -65,6 +65,12 @@ rpc_record_pending(const struct rpc_record *rr)
 	return evbuffer_get_length(rr->rec) + (rr->in_frag ? 4 : 0);
 }
 
+size_t
+rpc_record_wanted(const struct rpc_record *rr)
+{
+	return rr->in_frag && rr->frag_left > 0 ? rr->frag_left : 4;
+}
+
 /* Move bytes from in into the record being built. */
 int
 rpc_record_read(struct rpc_record *rr, struct evbuffer *in,
