@@ -43,6 +43,8 @@
 
 #define TUNNEL_HIGH_WATER	(4 * 1024 * 1024)	/* bytes queued to one peer */
 #define TUNNEL_SINGLE_IO	(256 * 1024)	/* bytes per read/write callback */
+#define TUNNEL_LIBEVENT_READ	4096	/* libevent 2.1's read per pass */
+#define TUNNEL_TLS_RECORD	(16 * 1024)	/* a full TLS record's plaintext */
 #define TUNNEL_HANDSHAKE_S	30	/* TCP connect + TLS handshake limit */
 #define TUNNEL_CHECK_S		60	/* renewal timer period, at most */
 #define TUNNEL_RETRY_S		60	/* next try after a failed renewal */
@@ -258,14 +260,17 @@ mount_tunnel_readcb(struct bufferevent *bev, void *arg)
 		return;
 	}
 	/*
-	 * libevent 2.1 read 4 KiB (one TLS record on the gateway's side):
-	 * take the rest the socket holds now. An end of the TLS stream met
-	 * here shows again on the bufferevent's next read (its socket stays
-	 * readable), which runs the event callback as usual.
+	 * libevent 2.1 reads 4 KiB (one TLS record on the gateway's side):
+	 * when it read that much, take the rest the socket holds now; less
+	 * means the socket was empty, and a small call costs no extra system
+	 * call. An end of the TLS stream met here shows again on the
+	 * bufferevent's next read (its socket stays readable), which runs the
+	 * event callback as usual.
 	 */
-	if (bev == c->local)
-		bev_read_more(bev, TUNNEL_SINGLE_IO);
-	else
+	if (bev == c->local) {
+		if (evbuffer_get_length(src) >= TUNNEL_LIBEVENT_READ)
+			bev_read_more(bev, TUNNEL_SINGLE_IO);
+	} else if (evbuffer_get_length(src) >= TUNNEL_TLS_RECORD)
 		(void)bev_tls_read_more(bev, TUNNEL_SINGLE_IO, &why);
 	dst = bufferevent_get_output(partner);
 	evbuffer_add_buffer(dst, src);

@@ -166,6 +166,9 @@ sclient() { # sclient ARGS..: one handshake with openssl s_client, no I/O
 		-CAfile "$T/serverca.pem" "$@" </dev/null 2>&1
 }
 sclient -tls1_2 -sess_out "$T/sess" >/dev/null
+# The gateway's TLS 1.3 preference: AES-128-GCM, even when the client
+# lists AES-256-GCM first (OpenSSL's own default order does).
+check "TLS 1.3 settles on the gateway's first suite, AES-128-GCM" bash -c "$(declare -f sclient); T=$T TLS_PORT=$TLS_PORT NAME=$NAME; sclient -tls1_3 -ciphersuites TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256 | grep -q 'Cipher is TLS_AES_128_GCM_SHA256'"
 check "a TLS 1.2 session is resumed" bash -c "$(declare -f sclient); T=$T TLS_PORT=$TLS_PORT NAME=$NAME; sclient -tls1_2 -sess_in '$T/sess' | grep -q '^Reused'"
 
 # Certificate rotation: SIGHUP, new connections get the new certificate,
