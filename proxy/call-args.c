@@ -565,6 +565,6 @@ call_args_forward(struct conn *c, struct evbuffer *rec, struct call_plan *plan,
 		count = cmp->count;
 	p->fwd_count = count + plan->nguards;
 	xdrbuf_store_u32(plan->count, p->fwd_count);
-	return rpc_edit_apply(rec, plan->ed.v, plan->ed.n,
-	    bufferevent_get_output(c->bbev));
+	return conn_to_backend(c, rpc_edit_apply(rec, plan->ed.v, plan->ed.n,
+	    conn_stage(c)));
 }

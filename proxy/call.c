@@ -304,7 +304,7 @@ call_cb_reply(struct conn *c, struct evbuffer *rec, struct xdrbuf *b,
 		return 0;	/* the server's callback times out instead */
 	}
 	gateway_capture(c->gw, "cbreply", rec);
-	return rpc_edit_apply(rec, NULL, 0, bufferevent_get_output(c->bbev));
+	return conn_to_backend(c, rpc_edit_apply(rec, NULL, 0, conn_stage(c)));
 }
 
 /* Handle one record from the client. */
@@ -344,8 +344,8 @@ call_from_client(struct conn *c, struct evbuffer *rec)
 			p->xid = m.xid;
 			p->proc = NFSPROC4_NULL;
 			pending_insert(&c->fore, p);
-			r = rpc_edit_apply(rec, NULL, 0,
-			    bufferevent_get_output(c->bbev));
+			r = conn_to_backend(c, rpc_edit_apply(rec, NULL, 0,
+			    conn_stage(c)));
 		}
 	} else if (m.proc != NFSPROC4_COMPOUND)
 		r = call_reply_rpc(c, m.xid, RPC_PROC_UNAVAIL);
@@ -389,12 +389,12 @@ call_cb_call(struct conn *c, struct evbuffer *rec, struct xdrbuf *b,
 	gateway_capture(c->gw, "cbcall", rec);
 	if (m->proc != CB_PROC_COMPOUND) {
 		c->bytes_out += evbuffer_get_length(rec) + 4;
-		return rpc_edit_apply(rec, NULL, 0,
-		    bufferevent_get_output(c->cbev));
+		return conn_to_client(c, rpc_edit_apply(rec, NULL, 0,
+		    conn_stage(c)));
 	}
 	/* Handles in recalls and notifications are sealed like any other. */
-	return call_reply_rewrite(c, rec, b, m, NULL,
-	    bufferevent_get_output(c->cbev));
+	return conn_to_client(c, call_reply_rewrite(c, rec, b, m, NULL,
+	    conn_stage(c)));
 }
 
 /* Handle one record from the server. */
@@ -431,8 +431,8 @@ call_from_backend(struct conn *c, struct evbuffer *rec)
 	    m.accept_stat == RPC_SUCCESS) {
 		r = nfs4_walk_compound_res(&b, p->minor, call_compound_scratch());
 		if (r == 0)
-			r = call_reply_rewrite(c, rec, &b, &m, p,
-			    bufferevent_get_output(c->cbev));
+			r = conn_to_client(c, call_reply_rewrite(c, rec, &b, &m,
+			    p, conn_stage(c)));
 		if (r == 0)
 			call_qos_account(c, p, reply_len, 1);
 		if (r != 0) {
@@ -450,7 +450,8 @@ call_from_backend(struct conn *c, struct evbuffer *rec)
 		r = call_reply_rpc(c, m.xid, RPC_SYSTEM_ERR);
 	} else {
 		c->bytes_out += evbuffer_get_length(rec) + 4;
-		r = rpc_edit_apply(rec, NULL, 0, bufferevent_get_output(c->cbev));
+		r = conn_to_client(c, rpc_edit_apply(rec, NULL, 0,
+		    conn_stage(c)));
 	}
 	pending_put(c, p);
 	if (r != 0)

@@ -101,32 +101,67 @@ conn_peek(struct conn *c, struct evbuffer *rec)
 }
 
 /*
- * Write a framed record to bev's output. Over TLS, bufferevent_openssl
- * makes one SSL_write, so at least one TLS record and one send(2), of
- * every evbuffer chain: the 4-byte mark and a reply's rewritten header
- * would each travel in a record of their own. They are gathered with the
- * start of the body into one chain of up to a full record first.
+ * Hand a framed record (mark included) to bev. When nothing is queued on
+ * a plain socket it is written at once: queueing it would arm EPOLLOUT
+ * (epoll_ctl), wait a loop pass for it and disarm it again, three system
+ * calls and a pass per message; what the socket does not take, and any
+ * error, is left to the bufferevent, which writes or reports it.
+ * Over TLS, bufferevent_openssl makes one SSL_write, so at least one TLS
+ * record and one send(2), of every evbuffer chain: the 4-byte mark and a
+ * rewritten header would each travel in a record of their own, so the
+ * start of the record is gathered into one chain of up to a full TLS
+ * record first.
  */
 static int
-conn_send(struct bufferevent *bev, struct evbuffer *msg, int tls)
+conn_push(struct bufferevent *bev, struct evbuffer *rec, int tls, int direct)
 {
 	struct evbuffer *out = bufferevent_get_output(bev);
-	size_t len = evbuffer_get_length(msg);
-	int r;
+	size_t len = evbuffer_get_length(rec);
 
-	if (!tls) {
-		if ((r = rpc_record_put_mark(out, len)) != 0)
-			return r;
-	} else {
-		if ((r = rpc_record_prepend_mark(msg, len)) != 0)
-			return r;
-		if (evbuffer_pullup(msg, len + 4 < CONN_TLS_RECORD ? len + 4 :
+	if (tls) {
+		if (evbuffer_pullup(rec, len < CONN_TLS_RECORD ? len :
 		    CONN_TLS_RECORD) == NULL)
 			return EFSGW_ERR_NOMEM;
-	}
-	if (evbuffer_add_buffer(out, msg) != 0)
+	} else if (direct && evbuffer_get_length(out) == 0)
+		(void)evbuffer_write(rec, bufferevent_getfd(bev));
+	if (evbuffer_get_length(rec) > 0 && evbuffer_add_buffer(out, rec) != 0)
 		return EFSGW_ERR_NOMEM;
 	return 0;
+}
+
+/* Frame msg as one record and hand it to bev. */
+static int
+conn_send(struct bufferevent *bev, struct evbuffer *msg, int tls, int direct)
+{
+	int r;
+
+	if ((r = rpc_record_prepend_mark(msg, evbuffer_get_length(msg))) != 0)
+		return r;
+	return conn_push(bev, msg, tls, direct);
+}
+
+struct evbuffer *
+conn_stage(struct conn *c)
+{
+	return c->stage;
+}
+
+int
+conn_to_client(struct conn *c, int r)
+{
+	if (r == 0)
+		r = conn_push(c->cbev, c->stage, c->tls, 1);
+	evbuffer_drain(c->stage, evbuffer_get_length(c->stage));
+	return r;
+}
+
+int
+conn_to_backend(struct conn *c, int r)
+{
+	if (r == 0)
+		r = conn_push(c->bbev, c->stage, 0, c->backend_up);
+	evbuffer_drain(c->stage, evbuffer_get_length(c->stage));
+	return r;
 }
 
 /* Queue a record to the client. */
@@ -134,14 +169,14 @@ int
 conn_send_client(struct conn *c, struct evbuffer *msg)
 {
 	c->bytes_out += evbuffer_get_length(msg) + 4;
-	return conn_send(c->cbev, msg, c->tls);
+	return conn_send(c->cbev, msg, c->tls, 1);
 }
 
 /* Queue a record to the server. */
 int
 conn_send_backend(struct conn *c, struct evbuffer *msg)
 {
-	return conn_send(c->bbev, msg, 0);
+	return conn_send(c->bbev, msg, 0, c->backend_up);
 }
 
 /*
@@ -723,7 +758,8 @@ conn_new(struct gateway *gw, int fd, const struct sockaddr *sa,
 	addr_format(sa, c->peer, sizeof c->peer);
 	c->crec = rpc_record_new(conf->max_record_preauth);
 	c->brec = rpc_record_new(conf->max_record + 64 * 1024);
-	if (c->crec == NULL || c->brec == NULL)
+	c->stage = evbuffer_new();
+	if (c->crec == NULL || c->brec == NULL || c->stage == NULL)
 		fatalx("out of memory");
 	memcpy(&c->peer_addr, sa, salen < sizeof c->peer_addr ? salen :
 	    sizeof c->peer_addr);
@@ -794,6 +830,7 @@ fail:
 	bufferevent_free(c->cbev);
 	rpc_record_free(c->crec);
 	rpc_record_free(c->brec);
+	evbuffer_free(c->stage);
 	config_release(c->conf);
 	free(c);
 	return NULL;
@@ -834,6 +871,7 @@ conn_free(struct conn *c)
 	pending_free_list(c);
 	config_release(c->conf);
 	free(c->vec);
+	evbuffer_free(c->stage);
 	aproot_cancel(c->aproot);
 	qos_client_free(c->qc);
 	if (c->held != NULL)

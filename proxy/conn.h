@@ -68,6 +68,7 @@ struct conn {
 	struct pending_table	 back;		/* server callbacks awaiting replies */
 	struct pending		*free_pending;
 	struct evbuffer_iovec	*vec;		/* scratch for peeking records */
+	struct evbuffer		*stage;		/* a record being assembled */
 	int			 vecmax;
 	/* Who the client is and what it may do (conn_authorize). */
 	struct sockaddr_storage	 peer_addr;
@@ -164,6 +165,15 @@ int	 call_reply_rewrite(struct conn *, struct evbuffer *rec,
 /* Queue a complete record (body in msg, drained) to the client. */
 int	 conn_send_client(struct conn *, struct evbuffer *msg);
 int	 conn_send_backend(struct conn *, struct evbuffer *msg);
+/*
+ * Records rewritten on the way through are assembled, mark included, in
+ * conn_stage(c) and then handed on: conn_to_client(c, r) and
+ * conn_to_backend(c, r) send the stage when r (the assembler's result)
+ * is 0, empty it either way, and return r or their own error.
+ */
+struct evbuffer *conn_stage(struct conn *);
+int	 conn_to_client(struct conn *, int r);
+int	 conn_to_backend(struct conn *, int r);
 /* Close because of bad input; logs at a bounded rate. Returns -1. */
 int	 conn_abort(struct conn *, const char *why, int r);
 /* Peek a record's chains into c->vec; returns the count or -1. */
