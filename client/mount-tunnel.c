@@ -38,6 +38,7 @@
 #include <openssl/x509v3.h>
 
 #include "bev-read.h"
+#include "bev-write.h"
 #include "common.h"
 #include "client.h"
 
@@ -273,7 +274,13 @@ mount_tunnel_readcb(struct bufferevent *bev, void *arg)
 	} else if (evbuffer_get_length(src) >= TUNNEL_TLS_RECORD)
 		(void)bev_tls_read_more(bev, TUNNEL_SINGLE_IO, &why);
 	dst = bufferevent_get_output(partner);
-	evbuffer_add_buffer(dst, src);
+	/*
+	 * With nothing queued, write now rather than arm EPOLLOUT, wait a
+	 * pass and disarm it (three system calls per small call); the rest,
+	 * and any error, are the bufferevent's to handle.
+	 */
+	if (bev_write_now(partner, src, partner == c->remote) != 0)
+		log_warn("conn %lu: out of memory", c->id);
 	if (evbuffer_get_length(dst) >= TUNNEL_HIGH_WATER) {
 		bufferevent_setcb(partner, mount_tunnel_readcb,
 		    mount_tunnel_drainedcb, mount_tunnel_eventcb, c);

@@ -25,6 +25,7 @@
 #include <openssl/ssl.h>
 
 #include "bev-read.h"
+#include "bev-write.h"
 #include "conn.h"
 #include "qos.h"
 
@@ -101,32 +102,27 @@ conn_peek(struct conn *c, struct evbuffer *rec)
 }
 
 /*
- * Hand a framed record (mark included) to bev. When nothing is queued on
- * a plain socket it is written at once: queueing it would arm EPOLLOUT
- * (epoll_ctl), wait a loop pass for it and disarm it again, three system
- * calls and a pass per message; what the socket does not take, and any
- * error, is left to the bufferevent, which writes or reports it.
- * Over TLS, bufferevent_openssl makes one SSL_write, so at least one TLS
- * record and one send(2), of every evbuffer chain: the 4-byte mark and a
- * rewritten header would each travel in a record of their own, so the
- * start of the record is gathered into one chain of up to a full TLS
- * record first.
+ * Hand a framed record (mark included) to bev: written at once when
+ * nothing is queued (bev_write_now), so a small reply costs no EPOLLOUT
+ * round. Over TLS, bufferevent_openssl makes one SSL_write, so at least
+ * one TLS record and one send(2), of every evbuffer chain: the 4-byte
+ * mark and a rewritten header would each travel in a record of their
+ * own, so the start of the record is gathered into one chain of up to a
+ * full TLS record first. direct is 0 while the socket is still
+ * connecting.
  */
 static int
 conn_push(struct bufferevent *bev, struct evbuffer *rec, int tls, int direct)
 {
-	struct evbuffer *out = bufferevent_get_output(bev);
 	size_t len = evbuffer_get_length(rec);
 
-	if (tls) {
-		if (evbuffer_pullup(rec, len < CONN_TLS_RECORD ? len :
-		    CONN_TLS_RECORD) == NULL)
-			return EFSGW_ERR_NOMEM;
-	} else if (direct && evbuffer_get_length(out) == 0)
-		(void)evbuffer_write(rec, bufferevent_getfd(bev));
-	if (evbuffer_get_length(rec) > 0 && evbuffer_add_buffer(out, rec) != 0)
+	if (tls && evbuffer_pullup(rec, len < CONN_TLS_RECORD ? len :
+	    CONN_TLS_RECORD) == NULL)
 		return EFSGW_ERR_NOMEM;
-	return 0;
+	if (!direct)
+		return evbuffer_add_buffer(bufferevent_get_output(bev), rec) == 0 ?
+		    0 : EFSGW_ERR_NOMEM;
+	return bev_write_now(bev, rec, tls) == 0 ? 0 : EFSGW_ERR_NOMEM;
 }
 
 /* Frame msg as one record and hand it to bev. */
