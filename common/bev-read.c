@@ -116,29 +116,33 @@ bev_read_more(struct bufferevent *bev, size_t max)
 #endif
 }
 
-/* Why SSL_read returned r <= 0: NULL when it only needs more bytes. */
-static const char *
-bev_tls_why(SSL *ssl, int r)
+/*
+ * Why SSL_read returned r <= 0: 0 when it only needs more bytes, else
+ * BEV_TLS_END or BEV_TLS_ERROR with the reason in *why.
+ */
+static int
+bev_tls_why(SSL *ssl, int r, const char **why)
 {
-	const char *why;
+	int end = BEV_TLS_END;
 
 	switch (SSL_get_error(ssl, r)) {
 	case SSL_ERROR_WANT_READ:
 	case SSL_ERROR_WANT_WRITE:	/* the bufferevent's own I/O sorts it */
-		why = NULL;
+		end = 0;
 		break;
 	case SSL_ERROR_ZERO_RETURN:
-		why = "close_notify";
+		*why = "close_notify";
 		break;
 	case SSL_ERROR_SYSCALL:
-		why = r == 0 ? "end of stream" : "socket error";
+		*why = r == 0 ? "end of stream" : "socket error";
 		break;
 	default:
-		why = "TLS error";
+		*why = "TLS error";
+		end = BEV_TLS_ERROR;
 		break;
 	}
 	ERR_clear_error();
-	return why;
+	return end;
 }
 
 /*
@@ -155,8 +159,8 @@ bev_tls_read_more(struct bufferevent *bev, size_t max, const char **why)
 	struct evbuffer *in = bufferevent_get_input(bev);
 	struct evbuffer_iovec v[2];
 	SSL *ssl = bufferevent_openssl_get_ssl(bev);
-	size_t total = 0, off, cap;
-	int n, i, r, used, stop = 0;
+	size_t total = 0, off, cap, room;
+	int n, i, r, used, stop = 0, end = 0;
 
 	*why = NULL;
 	if (ssl == NULL || !SSL_is_init_finished(ssl))
@@ -176,12 +180,12 @@ bev_tls_read_more(struct bufferevent *bev, size_t max, const char **why)
 		n = bev_clamp(v, n, cap);
 		for (i = 0, used = 0; i < n && !stop; i++) {
 			for (off = 0; off < v[i].iov_len; off += (size_t)r) {
-				cap = v[i].iov_len - off;
+				room = v[i].iov_len - off;
 				ERR_clear_error();
 				r = SSL_read(ssl, (char *)v[i].iov_base + off,
-				    cap > INT_MAX ? INT_MAX : (int)cap);
+				    room > INT_MAX ? INT_MAX : (int)room);
 				if (r <= 0) {
-					*why = bev_tls_why(ssl, r);
+					end = bev_tls_why(ssl, r, why);
 					stop = 1;
 					break;
 				}
@@ -194,7 +198,7 @@ bev_tls_read_more(struct bufferevent *bev, size_t max, const char **why)
 		if (used > 0)
 			evbuffer_commit_space(in, v, used);
 	}
-	if (*why != NULL && total == 0)
-		return -1;
+	if (end != 0 && total == 0)
+		return end;
 	return (long)total;	/* an end after data shows on the next call */
 }

@@ -38,9 +38,12 @@ size_t	bev_read_more(struct bufferevent *bev, size_t max);
  * The same for a bufferevent_openssl, which decrypts one TLS record per
  * event-loop pass: SSL_read whole records into bev's input until the
  * socket is drained or max bytes came. Returns the bytes added (0 when
- * nothing was ready), or -1 when the stream ended here (close_notify, a
- * TLS error or a reset), with a static reason in *why: the caller closes.
+ * nothing was ready), or, when the stream ended here, BEV_TLS_END (the
+ * peer closed: close_notify, end of stream, reset) or BEV_TLS_ERROR (bad
+ * TLS input), with a static reason in *why: the caller closes.
  */
+#define BEV_TLS_END	(-1)
+#define BEV_TLS_ERROR	(-2)
 long	bev_tls_read_more(struct bufferevent *bev, size_t max, const char **why);
 
 #endif

@@ -37,7 +37,7 @@ bev_tls_write_now(struct bufferevent *bev, struct evbuffer *msg)
 
 	if (ssl == NULL || !SSL_is_init_finished(ssl) || len == 0 ||
 	    len > BEV_TLS_RECORD || (p = evbuffer_pullup(msg, -1)) == NULL)
-		return 0;
+		return 0;	/* (one chain already: bev_write_now gathered it) */
 	ERR_clear_error();
 	r = SSL_write(ssl, p, (int)len);
 	ERR_clear_error();	/* an error shows again on the next write */
@@ -51,7 +51,17 @@ int
 bev_write_now(struct bufferevent *bev, struct evbuffer *msg, int tls)
 {
 	struct evbuffer *out = bufferevent_get_output(bev);
+	size_t len = evbuffer_get_length(msg);
 
+	/*
+	 * bufferevent_openssl makes one SSL_write, so at least one TLS record
+	 * and one send(2), of every chain: a message's small leading chains
+	 * (an RPC record mark, a rewritten header) would each travel in a
+	 * record of their own. Gather its start into one full record first.
+	 */
+	if (tls && evbuffer_pullup(msg, len < BEV_TLS_RECORD ? (ev_ssize_t)len :
+	    BEV_TLS_RECORD) == NULL && len > 0)
+		return -1;
 	if (evbuffer_get_length(out) == 0) {
 		if (tls)
 			(void)bev_tls_write_now(bev, msg);

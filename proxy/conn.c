@@ -34,7 +34,6 @@
 #define CONN_LOW_WATER		(1 * 1024 * 1024)
 #define CONN_RESERVED_PORT_LOW	600
 #define CONN_MAX_SINGLE_IO	(1024 * 1024)
-#define CONN_TLS_RECORD		(16 * 1024)	/* TLS plaintext record limit */
 #define CONN_SMALL_READ		(64 * 1024)	/* top-up outside big bodies */
 
 static uint64_t conn_next_id = 1;
@@ -104,21 +103,11 @@ conn_peek(struct conn *c, struct evbuffer *rec)
 /*
  * Hand a framed record (mark included) to bev: written at once when
  * nothing is queued (bev_write_now), so a small reply costs no EPOLLOUT
- * round. Over TLS, bufferevent_openssl makes one SSL_write, so at least
- * one TLS record and one send(2), of every evbuffer chain: the 4-byte
- * mark and a rewritten header would each travel in a record of their
- * own, so the start of the record is gathered into one chain of up to a
- * full TLS record first. direct is 0 while the socket is still
- * connecting.
+ * round; direct is 0 while the socket is still connecting.
  */
 static int
 conn_push(struct bufferevent *bev, struct evbuffer *rec, int tls, int direct)
 {
-	size_t len = evbuffer_get_length(rec);
-
-	if (tls && evbuffer_pullup(rec, len < CONN_TLS_RECORD ? len :
-	    CONN_TLS_RECORD) == NULL)
-		return EFSGW_ERR_NOMEM;
 	if (!direct)
 		return evbuffer_add_buffer(bufferevent_get_output(bev), rec) == 0 ?
 		    0 : EFSGW_ERR_NOMEM;
@@ -176,28 +165,35 @@ conn_send_backend(struct conn *c, struct evbuffer *msg)
 }
 
 /*
- * How much to top a read up by: inside a big fragment body exactly its
- * rest, so that the reassembler takes whole chains (evbuffer_remove_buffer
- * copies the part of a chain it takes only partly, up to 1 MiB a record);
- * otherwise up to CONN_SMALL_READ, several small records in one readv.
+ * The reassembler rr returned 0: top bev's input up from its socket,
+ * within what is left of this callback's budget *more. Inside a big
+ * fragment body it reads exactly the body's rest, so that the
+ * reassembler takes whole chains (evbuffer_remove_buffer copies the part
+ * of a chain it takes only partly, up to 1 MiB a record); otherwise up to
+ * CONN_SMALL_READ, several small records at once; and between records
+ * with nothing left over not at all: the bufferevent's own read most
+ * likely emptied the socket, and a small call then costs no extra system
+ * call (if it did not, the socket stays readable: one more pass).
+ * Returns the bytes added, or BEV_TLS_END / BEV_TLS_ERROR with *why.
  */
-static size_t
-conn_read_size(const struct rpc_record *rr, const struct evbuffer *in,
-    size_t budget)
+static long
+conn_top_up(struct bufferevent *bev, int tls, const struct rpc_record *rr,
+    size_t *more, const char **why)
 {
 	size_t n = rpc_record_wanted(rr);
+	long got;
 
-	/*
-	 * Between records with nothing left over, the bufferevent's own read
-	 * most likely emptied the socket: a small call costs no extra
-	 * FIONREAD. (If it did not, the socket stays readable: one more pass.)
-	 */
-	if (n == 4 && evbuffer_get_length(in) == 0)
+	if (*more == 0 || (n == 4 &&
+	    evbuffer_get_length(bufferevent_get_input(bev)) == 0))
 		return 0;
-
 	if (n < CONN_SMALL_READ)
 		n = CONN_SMALL_READ;
-	return n < budget ? n : budget;
+	if (n > *more)
+		n = *more;
+	got = tls ? bev_tls_read_more(bev, n, why) : (long)bev_read_more(bev, n);
+	if (got > 0)
+		*more -= (size_t)got < *more ? (size_t)got : *more;
+	return got;
 }
 
 /* Decide which sides may be read, and arm the client's timeout. */
@@ -238,9 +234,9 @@ conn_client_read_cb(struct bufferevent *bev, void *arg)
 {
 	struct conn *c = arg;
 	struct evbuffer *in = bufferevent_get_input(bev), *rec;
-	size_t before, got, more = CONN_MAX_SINGLE_IO;
+	size_t before, more = CONN_MAX_SINGLE_IO;
 	const char *why;
-	long tr;
+	long got;
 	int r;
 
 	if (c->in_read)
@@ -265,27 +261,19 @@ conn_client_read_cb(struct bufferevent *bev, void *arg)
 		}
 		if (r == 0) {
 			/* Needs more bytes: take what the socket holds now. */
-			if (more == 0)
+			if ((got = conn_top_up(bev, c->tls, c->crec, &more,
+			    &why)) > 0)
+				continue;
+			if (got == 0)
 				break;
-			if (!c->tls)
-				got = bev_read_more(bev, conn_read_size(c->crec,
-				    in, more));
-			else if ((tr = bev_tls_read_more(bev,
-			    conn_read_size(c->crec, in, more), &why)) >= 0)
-				got = (size_t)tr;
-			else if (strcmp(why, "TLS error") == 0) {
+			if (got == BEV_TLS_ERROR)
 				conn_abort(c, "TLS error in the client's stream", 0);
-				return;
-			} else {
+			else {
 				log_debug("conn %llu (%s): client closed (%s)",
 				    (unsigned long long)c->id, c->peer, why);
 				conn_free(c);
-				return;
 			}
-			if (got == 0)
-				break;
-			more -= got < more ? got : more;
-			continue;
+			return;
 		}
 		c->calls++;
 		r = call_from_client(c, rec);
@@ -305,7 +293,8 @@ conn_backend_read_cb(struct bufferevent *bev, void *arg)
 {
 	struct conn *c = arg;
 	struct evbuffer *in = bufferevent_get_input(bev), *rec;
-	size_t more = CONN_MAX_SINGLE_IO, got;
+	size_t more = CONN_MAX_SINGLE_IO;
+	const char *why;
 	int r;
 
 	for (;;) {
@@ -320,11 +309,8 @@ conn_backend_read_cb(struct bufferevent *bev, void *arg)
 			return;
 		}
 		if (r == 0) {
-			if (more > 0 && (got = bev_read_more(bev,
-			    conn_read_size(c->brec, in, more))) > 0) {
-				more -= got < more ? got : more;
+			if (conn_top_up(bev, 0, c->brec, &more, &why) > 0)
 				continue;
-			}
 			break;
 		}
 		r = call_from_backend(c, rec);
