@@ -31,6 +31,11 @@
 #define EFSGW_ERR_DEPTH		-14	/* nesting too deep */
 #define EFSGW_ERR_MAX		-14
 
+/* clock.c: CLOCK_MONOTONIC in nanoseconds, milliseconds, seconds. */
+uint64_t mono_ns(void);
+int64_t	 mono_ms(void);
+double	 mono_seconds(void);
+
 /* err.c */
 /* Return a static description of error code r (0 or EFSGW_ERR_*). */
 const char	*efsgw_err(int r);

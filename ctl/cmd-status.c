@@ -545,16 +545,6 @@ status_sleep(double s)
 		;
 }
 
-/* Monotonic seconds. */
-static double
-status_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* Run `efsgwctl status`: readiness, two scrapes, summary. */
 static int
 status_run(int argc, char **argv)
@@ -621,13 +611,13 @@ status_run(int argc, char **argv)
 	if (st.interval > 0) {
 		if (status_scrape(&st, 1, &first) != 0)
 			goto out;
-		t0 = status_now();
+		t0 = mono_seconds();
 		status_sleep(st.interval);
 	}
 	if (status_scrape(&st, 0, &doc) != 0)
 		goto out;
 	if (first != NULL) {
-		st.elapsed = status_now() - t0;
+		st.elapsed = mono_seconds() - t0;
 		status_collect(&st, first, 1);
 	}
 	status_collect(&st, doc, 0);

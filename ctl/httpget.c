@@ -25,21 +25,11 @@
 #include "common.h"
 #include "ctl.h"
 
-/* Monotonic milliseconds. */
-static int64_t
-httpget_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Milliseconds left until deadline, at least 0. */
 static int
 httpget_left(int64_t deadline)
 {
-	int64_t left = deadline - httpget_now_ms();
+	int64_t left = deadline - mono_ms();
 
 	return left < 0 ? 0 : (int)left;
 }
@@ -422,7 +412,7 @@ httpget(const char *addr, const char *path, int timeout_ms,
 	struct addrinfo hints, *res = NULL, *ai;
 	char host[256], port[8], *req = NULL, *buf = NULL;
 	const char *why;
-	int64_t deadline = httpget_now_ms() + timeout_ms;
+	int64_t deadline = mono_ms() + timeout_ms;
 	size_t len;
 	int fd = -1, rc, gai, err = 0;
 

@@ -18,16 +18,6 @@
 #include "common.h"
 #include "bench.h"
 
-/* Return a monotonic time in seconds. */
-static double
-bench_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* Connect to t and create a session. */
 struct nfsc *
 bench_connect(const struct bench_conf *conf, const struct bench_target *t)
@@ -141,9 +131,9 @@ bench_seq(const struct bench_conf *conf, const struct bench_target *t,
 		bench_fail(t, cs, clnt);
 		goto out;
 	}
-	t0 = bench_now();
+	t0 = mono_seconds();
 	for (;;) {
-		el = bench_now() - t0;
+		el = mono_seconds() - t0;
 		if (off >= limit || el >= conf->seconds)
 			break;
 		req = nfsc_req_new(clnt);
@@ -166,7 +156,7 @@ bench_seq(const struct bench_conf *conf, const struct bench_target *t,
 		r = bench_seq_collect(clnt, writing, buf, chunk, &done);
 	if (r == 0 && writing)
 		r = nfsc_commit(clnt, &f.fh);
-	el = bench_now() - t0;
+	el = mono_seconds() - t0;
 	if (r != 0) {
 		bench_fail(t, cs, clnt);
 		goto out_close;
@@ -233,11 +223,11 @@ bench_getattr_lat(const struct bench_conf *conf, const struct bench_target *t,
 		bench_fail(t, "getattr-lat", clnt);
 		goto out;
 	}
-	start = bench_now();
+	start = mono_seconds();
 	for (t0 = start; t0 - start < conf->seconds && n < 50000000; t0 = t1) {
 		if ((r = nfsc_getattr(clnt, &fh, &a)) != 0)
 			break;
-		t1 = bench_now();
+		t1 = mono_seconds();
 		if (n == cap) {
 			cap = cap ? cap * 2 : 65536;
 			lat = xreallocarray(lat, cap, sizeof *lat);
@@ -249,7 +239,7 @@ bench_getattr_lat(const struct bench_conf *conf, const struct bench_target *t,
 		goto out;
 	}
 	res->n = 3;
-	res->v[0] = (double)n / (bench_now() - start);
+	res->v[0] = (double)n / (mono_seconds() - start);
 	res->work = (double)n;
 	qsort(lat, n, sizeof *lat, bench_cmp_double);
 	res->v[1] = lat[n / 2];
@@ -300,7 +290,7 @@ bench_ga_worker(void *arg)
 	struct nfsc_req *req;
 	int r = 0;
 
-	while (r == 0 && bench_now() < w->until) {
+	while (r == 0 && mono_seconds() < w->until) {
 		req = nfsc_req_new(w->clnt);
 		nfsc_op_putfh(req, &w->fh);
 		nfsc_op_getattr(req, NFSC_A_STAT);
@@ -342,7 +332,7 @@ bench_getattr_rate(const struct bench_conf *conf, const struct bench_target *t,
 			goto out;
 		}
 	}
-	t0 = bench_now();
+	t0 = mono_seconds();
 	for (i = 0; i < nw; i++) {
 		w[i].until = t0 + conf->seconds;
 		if (pthread_create(&w[i].thr, NULL, bench_ga_worker, &w[i]) != 0) {
@@ -362,7 +352,7 @@ bench_getattr_rate(const struct bench_conf *conf, const struct bench_target *t,
 	}
 	if (started == nw) {
 		res->n = 1;
-		res->v[0] = (double)ops / (bench_now() - t0);
+		res->v[0] = (double)ops / (mono_seconds() - t0);
 		res->work = (double)ops;
 		ret = 0;
 	}

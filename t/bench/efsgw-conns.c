@@ -99,16 +99,6 @@ struct conns_lat {
 	double		 p50, p99, max;
 };
 
-/* Return monotonic seconds. */
-static double
-conns_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* Raise RLIMIT_NOFILE to the hard limit; return the soft limit now. */
 static long
 conns_rlimit(void)
@@ -338,14 +328,14 @@ conns_sample(struct conns_conf *cf, int idx_base, struct conns_lat *st)
 
 	memset(st, 0, sizeof *st);
 	lat = xcalloc((size_t)cf->samples, sizeof *lat);
-	for (i = 0; i < cf->samples && conns_now() < cf->deadline; i++) {
-		t0 = conns_now();
+	for (i = 0; i < cf->samples && mono_seconds() < cf->deadline; i++) {
+		t0 = mono_seconds();
 		if (conns_open(cf, idx_base + i, &c) != 0 || conns_null(cf, &c) != 0) {
 			conns_close(&c);
 			st->failed++;
 			continue;
 		}
-		lat[st->n++] = (conns_now() - t0) * 1e6;
+		lat[st->n++] = (mono_seconds() - t0) * 1e6;
 		conns_close(&c);
 	}
 	if (st->n > 0) {
@@ -496,7 +486,7 @@ main(int argc, char **argv)
 		goto usage;
 	/* A server that drops a connection must not kill the measurement. */
 	signal(SIGPIPE, SIG_IGN);
-	cf.deadline = conns_now() + secs;
+	cf.deadline = mono_seconds() + secs;
 	cf.xid = (uint32_t)getpid() << 12;
 	if (cf.tls && (cf.ctx = conns_tls_ctx(&cf)) == NULL) {
 		fprintf(stderr, "efsgw-conns: TLS context: %s\n",
@@ -516,9 +506,9 @@ main(int argc, char **argv)
 	conns_sample(&cf, 0, &idle);
 
 	/* Open and hold; new connections use sources after the samples'. */
-	t0 = conns_now();
+	t0 = mono_seconds();
 	step = cf.n >= 10 ? cf.n / 10 : 1;
-	for (i = 0; i < cf.n && conns_now() < cf.deadline; i++) {
+	for (i = 0; i < cf.n && mono_seconds() < cf.deadline; i++) {
 		if (conns_open(&cf, i, &held[i]) != 0 ||
 		    (cf.ping && conns_null(&cf, &held[i]) != 0)) {
 			conns_close(&held[i]);
@@ -534,13 +524,13 @@ main(int argc, char **argv)
 		opened++;
 		if ((i + 1) % step == 0)
 			fprintf(stderr, "efsgw-conns: %d held, %.1f s\n", opened,
-			    conns_now() - t0);
+			    mono_seconds() - t0);
 		if (i + 1 == cf.n / 2)
 			rss_mid = conns_rss_kb(&cf);
 	}
 	for (; i < cf.n; i++)
 		held[i].fd = -1;
-	topen = conns_now() - t0;
+	topen = mono_seconds() - t0;
 	/* Let the server finish its side (backend connects, buffers). */
 	usleep(500000);
 	rss1 = conns_rss_kb(&cf);
@@ -551,7 +541,7 @@ main(int argc, char **argv)
 		if (held[i].fd >= 0 && conns_alive(&held[i]))
 			alive++;
 	step = opened > 100 ? opened / 100 : 1;
-	for (i = 0; i < cf.n && conns_now() < cf.deadline; i += step) {
+	for (i = 0; i < cf.n && mono_seconds() < cf.deadline; i += step) {
 		if (held[i].fd < 0)
 			continue;
 		checked++;

@@ -50,16 +50,6 @@ struct microbench {
 	int		 nrep;
 };
 
-/* Return monotonic nanoseconds. */
-static uint64_t
-microbench_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* ------------------------------------------------------------ seal */
 
 struct mb_seal {
@@ -494,10 +484,10 @@ main(int argc, char **argv)
 			continue;
 		}
 		for (i = 0; i < reps; i++) {
-			t0 = microbench_now();
+			t0 = mono_ns();
 			if (mb[k].run(mb[k].arg, calls) != 0)
 				break;
-			mb[k].ns[mb[k].nrep++] = (double)(microbench_now() - t0) /
+			mb[k].ns[mb[k].nrep++] = (double)(mono_ns() - t0) /
 			    (double)calls;
 		}
 		if (mb[k].nrep != reps) {

@@ -31,16 +31,6 @@
 #define NFSC_DIRECT_READ	16384	/* read straight into the record past this */
 #define NFSC_READS_PER_PUMP	256	/* bound one pump's read loop */
 
-/* Return a monotonic clock in milliseconds. */
-int64_t
-nfsc_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* read(2) on the transport: the socket, or TLS over it. */
 static ssize_t
 nfsc_conn_recv(struct nfsc *clnt, void *buf, size_t len)
@@ -142,7 +132,7 @@ nfsc_connect(const struct nfsc_opts *opts, struct nfsc **clntp,
 		clnt->opts.ngids = NFSC_MAXGIDS;
 	host = clnt->opts.host != NULL ? clnt->opts.host : "127.0.0.1";
 	clnt->opts.host = NULL;	/* not kept: borrowed from the caller */
-	clnt->next_xid = (uint32_t)getpid() * 2654435761u ^ (uint32_t)nfsc_now_ms();
+	clnt->next_xid = (uint32_t)getpid() * 2654435761u ^ (uint32_t)mono_ms();
 
 	/*
 	 * The credential never changes, so it is encoded once: opaque_auth
@@ -218,7 +208,7 @@ nfsc_connect(const struct nfsc_opts *opts, struct nfsc **clntp,
 			goto fail;
 		}
 	}
-	if (clnt->opts.tls && (r = nfsc_tls_start(clnt, nfsc_now_ms() +
+	if (clnt->opts.tls && (r = nfsc_tls_start(clnt, mono_ms() +
 	    clnt->opts.timeout_ms, errbuf, errlen)) != 0)
 		goto fail;
 	/* Borrowed for this call only (see nfsc.h). */
@@ -362,7 +352,7 @@ nfsc_conn_pump(struct nfsc *clnt, int64_t deadline_ms, int *timedout)
 	if (clnt->dead)
 		return EFSGW_ERR_SYSTEM;
 	for (;;) {
-		left = deadline_ms - nfsc_now_ms();
+		left = deadline_ms - mono_ms();
 		if (left < 0)
 			left = 0;
 		pfd.fd = clnt->fd;
@@ -383,7 +373,7 @@ nfsc_conn_pump(struct nfsc *clnt, int64_t deadline_ms, int *timedout)
 			if (ndone > 0)
 				return 0;
 		}
-		if (nfsc_now_ms() >= deadline_ms) {
+		if (mono_ms() >= deadline_ms) {
 			*timedout = 1;
 			return 0;
 		}
@@ -398,7 +388,7 @@ nfsc_conn_send(struct nfsc *clnt, const void *hdr, size_t hdrlen,
 	uint8_t mark[4];
 	struct iovec iov[3];
 	struct pollfd pfd;
-	int64_t deadline = nfsc_now_ms() + clnt->opts.timeout_ms, left;
+	int64_t deadline = mono_ms() + clnt->opts.timeout_ms, left;
 	size_t total = hdrlen + bodylen, done = 0, skip;
 	ssize_t n;
 	int i, k, ndone = 0, r;
@@ -435,7 +425,7 @@ nfsc_conn_send(struct nfsc *clnt, const void *hdr, size_t hdrlen,
 		if (n == -1 && errno != EAGAIN && errno != EWOULDBLOCK)
 			return nfsc_conn_kill(clnt, nfsc_fail(clnt,
 			    EFSGW_ERR_SYSTEM, "write: %s", strerror(errno)));
-		left = deadline - nfsc_now_ms();
+		left = deadline - mono_ms();
 		if (left <= 0)
 			return nfsc_conn_kill(clnt, nfsc_fail(clnt,
 			    EFSGW_ERR_SYSTEM, "send timed out after %d s",

@@ -137,11 +137,10 @@ int	 nfsc_conn_send(struct nfsc *, const void *hdr, size_t hdrlen,
 	     const void *body, size_t bodylen);
 /*
  * Read and dispatch replies until at least one arrives or deadline_ms (a
- * monotonic time from nfsc_now_ms) passes; 0 on progress or deadline
+ * monotonic time from mono_ms) passes; 0 on progress or deadline
  * (*timedout set), < 0 on failure.
  */
 int	 nfsc_conn_pump(struct nfsc *, int64_t deadline_ms, int *timedout);
-int64_t	 nfsc_now_ms(void);
 
 /* nfsc-tls.c: the TLS transport under nfsc-conn.c (OpenSSL, non-blocking). */
 /*

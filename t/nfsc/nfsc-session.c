@@ -192,7 +192,7 @@ nfsc_submit(struct nfsc *clnt, struct nfsc_req *req)
 	nfsc_req_reset_reply(req);
 	req->slot = -1;
 	if (req->proc == NFSPROC4_COMPOUND && !req->noseq) {
-		deadline = nfsc_now_ms() + clnt->opts.timeout_ms;
+		deadline = mono_ms() + clnt->opts.timeout_ms;
 		while ((req->slot = nfsc_slot_get(clnt)) == -1) {
 			if ((r = nfsc_conn_pump(clnt, deadline, &timedout)) != 0)
 				return r;
@@ -255,7 +255,7 @@ nfsc_session_dispatch(struct nfsc *clnt, uint8_t *rec, size_t len)
 	if (req->err == 0 && (req->status == NFSC_NFS4ERR_DELAY ||
 	    req->status == NFSC_NFS4ERR_GRACE) &&
 	    req->tries < NFSC_DELAY_RETRIES) {
-		int64_t at = nfsc_now_ms() + nfsc_backoff_ms(req->tries);
+		int64_t at = mono_ms() + nfsc_backoff_ms(req->tries);
 
 		req->tries++;
 		req->retry_at.tv_sec = at / 1000;
@@ -274,7 +274,7 @@ static int
 nfsc_run_retries(struct nfsc *clnt, int64_t *nextp)
 {
 	struct nfsc_req *req, *nreq;
-	int64_t now = nfsc_now_ms(), at;
+	int64_t now = mono_ms(), at;
 	int r;
 
 	*nextp = INT64_MAX;
@@ -388,7 +388,7 @@ nfsc_req_describe(const struct nfsc_req *req, char *buf, size_t len)
 static int
 nfsc_wait_for(struct nfsc *clnt, struct nfsc_req *want, struct nfsc_req **gotp)
 {
-	int64_t deadline = nfsc_now_ms() + clnt->opts.timeout_ms, next, until;
+	int64_t deadline = mono_ms() + clnt->opts.timeout_ms, next, until;
 	char what[256];
 	int timedout, r;
 
@@ -413,7 +413,7 @@ nfsc_wait_for(struct nfsc *clnt, struct nfsc_req *want, struct nfsc_req **gotp)
 			    "no request in flight to wait for");
 		until = next < deadline ? next : deadline;
 		r = nfsc_conn_pump(clnt, until, &timedout);
-		if (r == 0 && timedout && nfsc_now_ms() >= deadline) {
+		if (r == 0 && timedout && mono_ms() >= deadline) {
 			nfsc_req_describe(want != NULL ? want : clnt->sent,
 			    what, sizeof what);
 			r = nfsc_conn_kill(clnt, nfsc_fail(clnt,
@@ -534,7 +534,7 @@ nfsc_exchange_id(struct nfsc *clnt)
 	if (gethostname(host, sizeof host - 1) != 0)
 		strcpy(host, "nfsc");
 	host[sizeof host - 1] = '\0';
-	t = (uint64_t)nfsc_now_ms();
+	t = (uint64_t)mono_ms();
 	snprintf(owner, sizeof owner, "efsgw-nfsc/%s/%d/%u/%llu", host,
 	    (int)getpid(), nfsc_owner_counter++, (unsigned long long)t);
 	xdrbuf_store_u32(verf, (uint32_t)time(NULL));

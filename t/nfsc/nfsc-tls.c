@@ -157,7 +157,7 @@ nfsc_tls_start(struct nfsc *clnt, int64_t deadline_ms, char *errbuf,
 			r = EFSGW_ERR_SYSTEM;
 			goto fail;
 		}
-		left = deadline_ms - nfsc_now_ms();
+		left = deadline_ms - mono_ms();
 		if (left <= 0) {
 			snprintf(errbuf, errlen, "TLS handshake timed out");
 			r = EFSGW_ERR_SYSTEM;
