@@ -316,7 +316,7 @@ static int
 nfs4_walk_fail(struct nfs4_compound *c, uint32_t opcode, size_t start, int r)
 {
 	c->bad_op = c->nops;
-	if (c->nops < EFSGW_MAX_OPS) {
+	if (c->nops < NFS4_WALK_MAX_OPS) {
 		c->ops[c->nops].opcode = opcode;
 		c->ops[c->nops].start = (uint32_t)start;
 		c->ops[c->nops].end = (uint32_t)start;
@@ -332,7 +332,7 @@ nfs4_walk_fail(struct nfs4_compound *c, uint32_t opcode, size_t start, int r)
  */
 static int
 nfs4_walk_compound(struct xdrbuf *b, enum nfs4_walk_dir dir, uint32_t minor,
-    struct nfs4_compound *c)
+    uint32_t maxops, struct nfs4_compound *c)
 {
 	const struct nfs4_op_info *info;
 	struct nfs4_walk w;
@@ -360,8 +360,6 @@ nfs4_walk_compound(struct xdrbuf *b, enum nfs4_walk_dir dir, uint32_t minor,
 		    1u << NFS4_MARK_ATTR_OWNER_GROUP | 1u << NFS4_MARK_ATTR_SIZE |
 		    1u << NFS4_MARK_ATTRS_UNDECODED | 1u << NFS4_MARK_NAME |
 		    1u << NFS4_MARK_READDIR_MAXCOUNT | 1u << NFS4_MARK_READ_COUNT);
-	else
-		w.markmask &= ~(1u << NFS4_MARK_ATTRLIST);
 
 	start = xdrbuf_pos(b);
 	if (!args && (r = xdrbuf_get_u32(b, &c->status)) != 0)
@@ -390,7 +388,7 @@ nfs4_walk_compound(struct xdrbuf *b, enum nfs4_walk_dir dir, uint32_t minor,
 	if ((r = xdrbuf_get_u32(b, &c->count)) != 0)
 		return nfs4_walk_fail(c, 0, xdrbuf_pos(b), r);
 	/* Style rule 11: refuse before decoding a single op. */
-	if (c->count > EFSGW_MAX_OPS)
+	if (c->count > maxops || maxops > NFS4_WALK_MAX_OPS)
 		return nfs4_walk_fail(c, 0, xdrbuf_pos(b), EFSGW_ERR_TOO_MANY);
 
 	for (i = 0; i < c->count; i++) {
@@ -438,7 +436,14 @@ nfs4_walk_compound(struct xdrbuf *b, enum nfs4_walk_dir dir, uint32_t minor,
 int
 nfs4_walk_compound_args(struct xdrbuf *b, struct nfs4_compound *c)
 {
-	return nfs4_walk_compound(b, NFS4_WALK_ARGS, 0, c);
+	return nfs4_walk_compound(b, NFS4_WALK_ARGS, 0, EFSGW_MAX_OPS, c);
+}
+
+/* Walk COMPOUND4args the gateway rewrote (guards added). */
+int
+nfs4_walk_forwarded_args(struct xdrbuf *b, struct nfs4_compound *c)
+{
+	return nfs4_walk_compound(b, NFS4_WALK_ARGS, 0, NFS4_WALK_MAX_OPS, c);
 }
 
 /* Walk COMPOUND4res (RFC 8881 §16.2.2) of a minorversion request. */
@@ -446,14 +451,15 @@ int
 nfs4_walk_compound_res(struct xdrbuf *b, uint32_t minorversion,
     struct nfs4_compound *c)
 {
-	return nfs4_walk_compound(b, NFS4_WALK_RES, minorversion, c);
+	return nfs4_walk_compound(b, NFS4_WALK_RES, minorversion,
+	    NFS4_WALK_MAX_OPS, c);
 }
 
 /* Walk CB_COMPOUND4args (RFC 8881 §20.1 ff., RFC 7530 §15.2). */
 int
 nfs4_walk_cb_compound_args(struct xdrbuf *b, struct nfs4_compound *c)
 {
-	return nfs4_walk_compound(b, NFS4_WALK_CB_ARGS, 0, c);
+	return nfs4_walk_compound(b, NFS4_WALK_CB_ARGS, 0, EFSGW_MAX_OPS, c);
 }
 
 /* Walk CB_COMPOUND4res of a minorversion callback. */
@@ -461,5 +467,6 @@ int
 nfs4_walk_cb_compound_res(struct xdrbuf *b, uint32_t minorversion,
     struct nfs4_compound *c)
 {
-	return nfs4_walk_compound(b, NFS4_WALK_CB_RES, minorversion, c);
+	return nfs4_walk_compound(b, NFS4_WALK_CB_RES, minorversion,
+	    EFSGW_MAX_OPS, c);
 }
