@@ -62,6 +62,19 @@ call_reply_seal(struct conn *c, struct rpc_edits *e,
 	return 0;
 }
 
+/*
+ * The most READ or WRITE data one record carries: max-record-size less
+ * room for the RPC and COMPOUND around it, in whole 4 KiB pages.
+ */
+static uint32_t
+call_reply_io_max(const struct conn *c)
+{
+	uint32_t max = c->conf->max_record;
+
+	max = max > 2 * CALL_IO_HEADROOM ? max - CALL_IO_HEADROOM : max / 2;
+	return max & ~4095u;
+}
+
 /* Growth of the attribute list at marks[a] from the handles inside it. */
 static size_t
 call_reply_growth(const struct nfs4_compound *cmp, uint32_t a)
@@ -124,6 +137,7 @@ call_reply_rewrite(struct conn *c, struct evbuffer *rec, const struct xdrbuf *b,
 	const struct nfs4_compound *cmp = call_compound_scratch();
 	struct rpc_edits *e = &call_reply_scratch;
 	uint32_t j, k = 0, status, count, st, v;
+	uint64_t v64;
 	uint8_t *w;
 	size_t need;
 	int r;
@@ -186,6 +200,26 @@ call_reply_rewrite(struct conn *c, struct evbuffer *rec, const struct xdrbuf *b,
 			case NFS4_MARK_ATTRLIST:
 				rpc_edits_word(e, mk->off - 4,
 				    mk->len + (uint32_t)call_reply_growth(cmp, k));
+				break;
+			case NFS4_MARK_ATTR_MAXIO:
+				/*
+				 * maxread / maxwrite (RFC 8881 §5.8.2.20-21):
+				 * no more than one record carries.
+				 */
+				v64 = (uint64_t)xdrbuf_word_at(b, mk->off) << 32 |
+				    xdrbuf_word_at(b, mk->off + 4);
+				if (v64 > call_reply_io_max(c)) {
+					w = rpc_edits_alloc(e, 8);
+					xdrbuf_store_u32(w, 0);
+					xdrbuf_store_u32(w + 4, call_reply_io_max(c));
+					rpc_edits_add(e, mk->off, 8, w, 8);
+				}
+				break;
+			case NFS4_MARK_CHAN_MAXSIZE:
+				/* RFC 8881 §18.36.3: the largest request/reply. */
+				v = xdrbuf_word_at(b, mk->off);
+				if (v > c->conf->max_record)
+					rpc_edits_word(e, mk->off, c->conf->max_record);
 				break;
 			case NFS4_MARK_EXCHGID_FLAGS:
 				v = xdrbuf_word_at(b, mk->off);

@@ -12,6 +12,9 @@
 
 #define PENDING_BUCKETS		256
 
+/* Bytes of a record kept for headers around READ/WRITE data (maxread). */
+#define CALL_IO_HEADROOM	(64 * 1024)
+
 /* Ops the gateway may forward for one COMPOUND (guards added). */
 #define CALL_MAX_FWD_OPS	PLAN_MAX_FWD_OPS
 

@@ -23,7 +23,7 @@
 
 /* Deepest nesting nfs4.x needs is about 12 (CB_NOTIFY rename entries). */
 #define NFS4_WALK_MAX_DEPTH	32
-/* bitmap4 words kept while walking a fattr4 (nfs4.x caps bitmap4 at 8). */
+/* bitmap4 words whose bits can name an attribute the table has (0-255). */
 #define NFS4_WALK_MAX_WORDS	8
 
 enum nfs4_walk_dir {
@@ -121,17 +121,30 @@ nfs4_walk_bitmapped(struct nfs4_walk *w, const struct nfs4_xdr_node *n,
 {
 	const struct nfs4_xdr_node *table = &nfs4_xdr_nodes[n->a];
 	const struct nfs4_xdr_arm *arm;
-	uint32_t words[NFS4_WALK_MAX_WORDS], nwords, i, bits, bit;
+	uint32_t words[NFS4_WALK_MAX_WORDS], nwords, i, bits, bit, v, extra;
 	size_t len, end;
 	int r;
 
 	if ((r = xdrbuf_get_u32(w->b, &nwords)) != 0)
 		return r;
-	if (nwords > n->b || nwords > NFS4_WALK_MAX_WORDS)
+	if (nwords > n->b)
 		return EFSGW_ERR_TOO_LONG;
-	for (i = 0; i < nwords; i++)
-		if ((r = xdrbuf_get_u32(w->b, &words[i])) != 0)
+	/*
+	 * A client may send a long bitmap (RFC 8881 §3.3.7: bitmap4 is
+	 * unbounded); only the first words name attributes the table has,
+	 * a bit further on is an unknown attribute like any other.
+	 */
+	extra = 0;
+	for (i = 0; i < nwords; i++) {
+		if ((r = xdrbuf_get_u32(w->b, &v)) != 0)
 			return r;
+		if (i < NFS4_WALK_MAX_WORDS)
+			words[i] = v;
+		else
+			extra |= v;
+	}
+	if (nwords > NFS4_WALK_MAX_WORDS)
+		nwords = NFS4_WALK_MAX_WORDS;
 	if ((r = xdrbuf_get_opaque_len(w->b, n->c, &len)) != 0)
 		return r;
 	/*
@@ -159,6 +172,14 @@ nfs4_walk_bitmapped(struct nfs4_walk *w, const struct nfs4_xdr_node *n,
 			if (xdrbuf_pos(w->b) > end)
 				return EFSGW_ERR_TRUNCATED;
 		}
+	}
+	if (extra != 0 && xdrbuf_pos(w->b) < end) {
+		/* Values of attributes past the table: not decoded. */
+		if ((r = nfs4_walk_mark(w, NFS4_MARK_ATTRS_UNDECODED,
+		    xdrbuf_pos(w->b), end - xdrbuf_pos(w->b))) != 0)
+			return r;
+		if ((r = xdrbuf_seek(w->b, end)) != 0)
+			return r;
 	}
 	if (xdrbuf_pos(w->b) != end)
 		return EFSGW_ERR_TRAILING;
@@ -360,6 +381,9 @@ nfs4_walk_compound(struct xdrbuf *b, enum nfs4_walk_dir dir, uint32_t minor,
 		    1u << NFS4_MARK_ATTR_OWNER_GROUP | 1u << NFS4_MARK_ATTR_SIZE |
 		    1u << NFS4_MARK_ATTRS_UNDECODED | 1u << NFS4_MARK_NAME |
 		    1u << NFS4_MARK_READDIR_MAXCOUNT | 1u << NFS4_MARK_READ_COUNT);
+	else
+		w.markmask &= ~(1u << NFS4_MARK_ATTR_MAXIO |
+		    1u << NFS4_MARK_CHAN_MAXSIZE);
 
 	start = xdrbuf_pos(b);
 	if (!args && (r = xdrbuf_get_u32(b, &c->status)) != 0)

@@ -156,6 +156,10 @@ enum nfs4_mark_kind {
 					 * body; replies and callbacks only, so that
 					 * a handle sealed inside it can fix its length */
 	NFS4_MARK_READ_COUNT,		/* READ4args.count (u32): the QoS estimate; args */
+	NFS4_MARK_ATTR_MAXIO,		/* maxread / maxwrite attr (u64) in a fattr4 of
+					 * replies: clamped to what the gateway carries */
+	NFS4_MARK_CHAN_MAXSIZE,		/* channel_attrs4 ca_maxrequestsize and
+					 * ca_maxresponsesize (u32); replies */
 	NFS4_MARK_KIND_MAX
 };
 

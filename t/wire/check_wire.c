@@ -770,6 +770,61 @@ START_TEST(test_fh_attr_smuggling)
 }
 END_TEST
 
+
+/*
+ * RFC 8881 §5.8.2.20-21: maxread and maxwrite through efsgw are at most
+ * what one record carries (max-record-size less headroom), even when the
+ * server behind says more (Ganesha: 64 MiB): a client that believed the
+ * server would send WRITEs the gateway must refuse.
+ */
+START_TEST(test_maxread_clamped)
+{
+	struct evbuffer_iovec one;
+	struct xdrbuf b;
+	struct rpc_msg m;
+	struct evbuffer *e;
+	uint8_t *buf;
+	size_t len;
+	uint32_t xid = next_xid++, v, n, w0;
+	uint64_t maxread, maxwrite;
+	int fd = wire_connect();
+
+	e = compound_start(xid, 0, 2);
+	xdrbuf_put_u32(e, OP_PUTROOTFH);
+	xdrbuf_put_u32(e, OP_GETATTR);
+	xdrbuf_put_u32(e, 1);
+	xdrbuf_put_u32(e, 1u << 30 | 1u << 31);
+	wire_send_record(fd, e);
+	evbuffer_free(e);
+	buf = wire_recv_record(fd, &len);
+	ck_assert_ptr_nonnull(buf);
+	xdrbuf_init_mem(&b, &one, buf, len);
+	ck_assert_int_eq(rpc_msg_parse(&b, &m), 0);
+	ck_assert_int_eq(xdrbuf_get_u32(&b, &v), 0);
+	ck_assert_uint_eq(v, 0);
+	ck_assert_int_eq(xdrbuf_skip_opaque(&b, 1024, NULL, NULL), 0);
+	ck_assert_int_eq(xdrbuf_get_u32(&b, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(xdrbuf_skip(&b, 8), 0);	/* PUTROOTFH OK */
+	ck_assert_int_eq(xdrbuf_skip(&b, 8), 0);	/* GETATTR OK */
+	ck_assert_int_eq(xdrbuf_get_u32(&b, &n), 0);	/* bitmap words */
+	ck_assert_uint_ge(n, 1);
+	ck_assert_int_eq(xdrbuf_get_u32(&b, &w0), 0);
+	ck_assert_int_eq(xdrbuf_skip(&b, (size_t)(n - 1) * 4), 0);
+	ck_assert_uint_eq(w0 & (1u << 30 | 1u << 31), 1u << 30 | 1u << 31);
+	ck_assert_int_eq(xdrbuf_get_u32(&b, &v), 0);	/* attr_vals length */
+	ck_assert_uint_eq(v, 16);
+	ck_assert_int_eq(xdrbuf_get_u64(&b, &maxread), 0);
+	ck_assert_int_eq(xdrbuf_get_u64(&b, &maxwrite), 0);
+	/* The harness runs the default max-record-size, 1 MiB + 64 KiB. */
+	ck_assert_uint_le(maxread, 1024 * 1024);
+	ck_assert_uint_le(maxwrite, 1024 * 1024);
+	ck_assert_uint_ge(maxread, 4096);
+	free(buf);
+	close(fd);
+}
+END_TEST
+
 static Suite *
 wire_suite(void)
 {
@@ -794,6 +849,7 @@ wire_suite(void)
 	tcase_add_test(tc, test_putrootfh_opcode);
 	tcase_add_test(tc, test_trailing_bytes);
 	tcase_add_test(tc, test_fh_attr_smuggling);
+	tcase_add_test(tc, test_maxread_clamped);
 	suite_add_tcase(s, tc);
 	return s;
 }
