@@ -24,6 +24,7 @@ command -v openssl >/dev/null || harness_skip_all "openssl CLI not installed"
 FS=fs-0123456789abcdef0
 NAME=$FS.efs.us-east-1.amazonaws.com
 PRINCIPAL=arn:aws:iam::111122223333:role/app
+ISS=https://issuer.test
 JWT_OID=$(sed -n 's/^#define EFSGW_OID_JWT[[:space:]]*"\(.*\)"/\1/p' "$abs_top_srcdir/auth/identity.h")
 [ -n "$JWT_OID" ] || harness_bail "cannot read EFSGW_OID_JWT from auth/identity.h"
 harness_free_port; TLS_PORT=$HARNESS_PORT
@@ -73,6 +74,7 @@ harness_efsgw_conf() {
 	admin-address   none
 	handshake-timeout 2
 	identity-jwt-keys $T/jwt.pub
+	identity-jwt-issuer $ISS
 	identity-client-ca $T/clientca.pem
 	identity-credentials $T/credentials.json
 	filesystem $FS {
@@ -103,11 +105,11 @@ openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$T/jwt.key"
 openssl pkey -in "$T/jwt.key" -pubout -out "$T/jwt.pub" 2>/dev/null
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$T/other.key" 2>/dev/null
 write_policy
-TOKEN=$("$CTL" token mint --key "$T/jwt.key" --alg ES256 --sub app --principal "$PRINCIPAL" --aud efsgw --fs $FS)
+TOKEN=$("$CTL" token mint --iss "$ISS" --key "$T/jwt.key" --alg ES256 --sub app --principal "$PRINCIPAL" --aud efsgw --fs $FS)
 mktokencert app "$TOKEN"
-OLD=$("$CTL" token mint --key "$T/jwt.key" --alg ES256 --sub app --principal "$PRINCIPAL" --aud efsgw --ttl 1)
-WRONGAUD=$("$CTL" token mint --key "$T/jwt.key" --alg ES256 --sub app --principal "$PRINCIPAL" --aud somebody-else)
-FORGED=$("$CTL" token mint --key "$T/other.key" --alg ES256 --sub app --principal "$PRINCIPAL" --aud efsgw)
+OLD=$("$CTL" token mint --iss "$ISS" --key "$T/jwt.key" --alg ES256 --sub app --principal "$PRINCIPAL" --aud efsgw --ttl 1)
+WRONGAUD=$("$CTL" token mint --iss "$ISS" --key "$T/jwt.key" --alg ES256 --sub app --principal "$PRINCIPAL" --aud somebody-else)
+FORGED=$("$CTL" token mint --iss "$ISS" --key "$T/other.key" --alg ES256 --sub app --principal "$PRINCIPAL" --aud efsgw)
 mktokencert wrongaud "$WRONGAUD"
 mktokencert forged "$FORGED"
 # Stock efs-utils: a certificate carrying the SigV4 extension, as
