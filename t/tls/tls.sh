@@ -73,6 +73,9 @@ harness_efsgw_conf() {
 	audit-log       $T/audit.log
 	admin-address   none
 	handshake-timeout 2
+	# No skew, so that a token one second past exp is expired at connect
+	# and on every call alike (one rule: now >= exp + skew + 1).
+	identity-clock-skew 0
 	identity-jwt-keys $T/jwt.pub
 	identity-jwt-issuer $ISS
 	identity-client-ca $T/clientca.pem
@@ -172,6 +175,48 @@ sclient -tls1_2 -sess_out "$T/sess" >/dev/null
 # lists AES-256-GCM first (OpenSSL's own default order does).
 check "TLS 1.3 settles on the gateway's first suite, AES-128-GCM" bash -c "$(declare -f sclient); T=$T TLS_PORT=$TLS_PORT NAME=$NAME; sclient -tls1_3 -ciphersuites TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256 | grep -q 'Cipher is TLS_AES_128_GCM_SHA256'"
 check "a TLS 1.2 session is resumed" bash -c "$(declare -f sclient); T=$T TLS_PORT=$TLS_PORT NAME=$NAME; sclient -tls1_2 -sess_in '$T/sess' | grep -q '^Reused'"
+
+# A client-CA identity survives resumption: the verify callback does not
+# run on a resumed handshake, so the verdict must travel in the session
+# (TLS 1.2 session cache and tickets, TLS 1.3 tickets).
+connects() { grep -c '"event":"connect"' "$T/audit.log" || true; }
+# The audit line of connect number $1, waiting up to 5 s for it.
+connect_line() {
+	local i line
+	for i in $(seq 50); do
+		line=$(grep '"event":"connect"' "$T/audit.log" | sed -n "$1p")
+		[ -n "$line" ] && { printf '%s\n' "$line"; return 0; }
+		sleep 0.1
+	done
+	return 1
+}
+# resume_keeps VERSION: full handshake, then a resumed one, with writer's
+# client-CA certificate; both must be that principal via mtls.
+resume_keeps() {
+	local n full resumed
+	rm -f "$T/sess-ca"
+	n=$(connects)
+	# stdin open for a second: TLS 1.3 tickets come after the handshake.
+	sleep 1 | timeout 10 openssl s_client -connect "127.0.0.1:$TLS_PORT" \
+		-servername "$NAME" -CAfile "$T/serverca.pem" "-$1" \
+		-cert "$T/writer.pem" -key "$T/writer.key" -sess_out "$T/sess-ca" \
+		>/dev/null 2>&1
+	full=$(connect_line $((n + 1))) || return 1
+	sleep 1 | timeout 10 openssl s_client -connect "127.0.0.1:$TLS_PORT" \
+		-servername "$NAME" -CAfile "$T/serverca.pem" "-$1" \
+		-cert "$T/writer.pem" -key "$T/writer.key" -sess_in "$T/sess-ca" \
+		2>&1 | grep -q '^Reused' || { echo "# $1: not resumed"; return 1; }
+	resumed=$(connect_line $((n + 2))) || return 1
+	printf '# full:    %s\n# resumed: %s\n' "$full" "$resumed"
+	for l in "$full" "$resumed"; do
+		case $l in
+		*'"principal":"arn:aws:iam::111122223333:role/writer"'*'"identity":"mtls"'*) ;;
+		*) return 1 ;;
+		esac
+	done
+}
+check "a client-CA identity is kept across TLS 1.2 resumption" resume_keeps tls1_2
+check "a client-CA identity is kept across TLS 1.3 resumption" resume_keeps tls1_3
 
 # Certificate rotation: SIGHUP, new connections get the new certificate,
 # a connection open across the reload keeps working.
