@@ -190,33 +190,40 @@ connect_line() {
 	done
 	return 1
 }
-# resume_keeps VERSION: full handshake, then a resumed one, with writer's
-# client-CA certificate; both must be that principal via mtls.
+# resume_keeps VERSION [CERT PATTERN]: full handshake, then a resumed one,
+# with CERT (default writer's client-CA certificate); the audit lines of
+# both must match PATTERN (default: writer's principal, via mtls).
 resume_keeps() {
-	local n full resumed
+	local n full resumed cert=${2:-writer}
+	local want=${3:-'"principal":"arn:aws:iam::111122223333:role/writer"*"identity":"mtls"'}
 	rm -f "$T/sess-ca"
 	n=$(connects)
 	# stdin open for a second: TLS 1.3 tickets come after the handshake.
 	sleep 1 | timeout 10 openssl s_client -connect "127.0.0.1:$TLS_PORT" \
 		-servername "$NAME" -CAfile "$T/serverca.pem" "-$1" \
-		-cert "$T/writer.pem" -key "$T/writer.key" -sess_out "$T/sess-ca" \
+		-cert "$T/$cert.pem" -key "$T/$cert.key" -sess_out "$T/sess-ca" \
 		>/dev/null 2>&1
 	full=$(connect_line $((n + 1))) || return 1
 	sleep 1 | timeout 10 openssl s_client -connect "127.0.0.1:$TLS_PORT" \
 		-servername "$NAME" -CAfile "$T/serverca.pem" "-$1" \
-		-cert "$T/writer.pem" -key "$T/writer.key" -sess_in "$T/sess-ca" \
+		-cert "$T/$cert.pem" -key "$T/$cert.key" -sess_in "$T/sess-ca" \
 		2>&1 | grep -q '^Reused' || { echo "# $1: not resumed"; return 1; }
 	resumed=$(connect_line $((n + 2))) || return 1
 	printf '# full:    %s\n# resumed: %s\n' "$full" "$resumed"
 	for l in "$full" "$resumed"; do
+		# shellcheck disable=SC2254 # want is a pattern
 		case $l in
-		*'"principal":"arn:aws:iam::111122223333:role/writer"'*'"identity":"mtls"'*) ;;
+		*$want*) ;;
 		*) return 1 ;;
 		esac
 	done
 }
 check "a client-CA identity is kept across TLS 1.2 resumption" resume_keeps tls1_2
 check "a client-CA identity is kept across TLS 1.3 resumption" resume_keeps tls1_3
+check "an untrusted CA's certificate stays anonymous when resumed (1.2)" \
+	resume_keeps tls1_2 rogue '"principal":"anonymous"*"identity":"anonymous"'
+check "an untrusted CA's certificate stays anonymous when resumed (1.3)" \
+	resume_keeps tls1_3 rogue '"principal":"anonymous"*"identity":"anonymous"'
 
 # Certificate rotation: SIGHUP, new connections get the new certificate,
 # a connection open across the reload keeps working.
