@@ -709,7 +709,7 @@ jwt_verify_key(const struct jwt_verifier *v, const char *token,
 	jwt_t *jwt = NULL;
 	const char *dot2;
 	unsigned char *sig = NULL;
-	size_t i, tried = 0, siglen = 0;
+	size_t i, tried = 0, kidless = 0, siglen = 0;
 	int r, kid_known = 0;
 
 	if (claimsp != NULL)
@@ -773,11 +773,18 @@ jwt_verify_key(const struct jwt_verifier *v, const char *token,
 	 * A kid picks the key: only keys with that kid are tried, and a kid
 	 * naming none of ours is refused rather than tried against all of
 	 * them (a token of an issuer we do not know, or a rotated-out key).
+	 * Keys that have no kid (PEM files) cannot be named: a token with an
+	 * unknown kid is tried against those alone.
 	 */
-	for (i = 0; kid != NULL && i < v->nkeys; i++)
-		if (v->keys[i].kind == kind && strcmp(v->keys[i].kid, kid) == 0)
+	for (i = 0; kid != NULL && i < v->nkeys; i++) {
+		if (v->keys[i].kind != kind)
+			continue;
+		if (strcmp(v->keys[i].kid, kid) == 0)
 			kid_known = 1;
-	if (kid != NULL && !kid_known) {
+		else if (v->keys[i].kid[0] == '\0')
+			kidless++;
+	}
+	if (kid != NULL && !kid_known && kidless == 0) {
 		char esc[64];
 
 		log_escape(esc, sizeof esc, kid, strlen(kid));
@@ -791,7 +798,8 @@ jwt_verify_key(const struct jwt_verifier *v, const char *token,
 	for (i = 0; i < v->nkeys; i++) {
 		if (v->keys[i].kind != kind)
 			continue;
-		if (kid_known && strcmp(v->keys[i].kid, kid) != 0)
+		if (kid != NULL && strcmp(v->keys[i].kid, kid) != 0 &&
+		    (kid_known || v->keys[i].kid[0] != '\0'))
 			continue;
 		tried++;
 		if (!jwt_key_matches(&v->keys[i], token,

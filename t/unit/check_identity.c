@@ -1510,6 +1510,19 @@ START_TEST(test_jwt_kid_issuer)
 	REFUSED(cfg, tok, "jwt_issuer");
 	free(tok);
 	free(c);
+	/*
+	 * A PEM key has no kid to be named by: a token with a kid (as every
+	 * Kubernetes token has) is tried against the kid-less keys only.
+	 */
+	c = claims("\"efsgw\"", T0, T0 + 60, NULL);
+	tok = mint(JWT_ALG_RS256, rsa_a_priv, strlen(rsa_a_priv), c, "k8s-1");
+	ck_assert_msg(present(cfg, tok, NULL, NULL, &id, &cause) == 0, "%s",
+	    cause);
+	free(tok);
+	tok = mint(JWT_ALG_RS256, rsa_b_priv, strlen(rsa_b_priv), c, "k8s-1");
+	REFUSED(cfg, tok, "jwt_signature");
+	free(tok);
+	free(c);
 	/* An empty or control-character issuer is refused. */
 	ck_assert_int_ne(identity_config_set_jwt_issuer(cfg, "", &cause), 0);
 	free(cause);
