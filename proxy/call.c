@@ -231,10 +231,13 @@ call_compound(struct conn *c, struct evbuffer *rec, struct xdrbuf *b,
 	p->proc = NFSPROC4_COMPOUND;
 	p->minor = cmp->minorversion;
 	if (call_args_plan(c, b, m, p, &plan) == 1) {
-		/* Needs the access point's root: hold the call. */
+		/* Needs the access point's root or a proof: hold the call. */
 		pending_put(c, p);
-		conn_resolve_root(c);
-		if (c->root == CONN_ROOT_PENDING) {
+		if (c->anc_wantlen > 0)
+			conn_prove(c);		/* LOOKUPP: where is the handle? */
+		else
+			conn_resolve_root(c);
+		if (c->root == CONN_ROOT_PENDING || c->anc != NULL) {
 			c->held = rec;
 			c->qos_admitted = admitted;
 			return 1;
