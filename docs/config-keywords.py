@@ -46,6 +46,7 @@ GROUPS = [
     ("Authorization and confinement", [
         ("filesystem", "policy"), ("filesystem", "access-points"),
         ("filesystem", "anon-uid"), ("filesystem", "anon-gid"),
+        ("filesystem", "share-deny"),
     ]),
     ("Sealed handles and state", [
         ("filesystem", "handle-keys"), ("global", "state-dir"),

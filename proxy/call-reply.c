@@ -24,6 +24,11 @@
 #define EXCHGID4_FLAG_USE_PNFS_DS	0x00040000
 
 static struct rpc_edits call_reply_scratch;
+/* Indexes of the edits that put a sealed handle, in order. */
+static uint32_t *call_reply_seals;
+static uint32_t call_reply_nseals, call_reply_maxseals;
+/* Where those handles are in the rewritten record (call_reply_check). */
+static uint32_t *call_reply_fhoff;
 
 /* Bytes of an opaque<> of n bytes on the wire. */
 static size_t
@@ -50,9 +55,24 @@ call_reply_seal(struct conn *c, struct rpc_edits *e,
 	    &n)) != 0)
 		return r;
 	xdrbuf_store_u32(out, (uint32_t)n);
+	if (call_reply_nseals < call_reply_maxseals)
+		call_reply_seals[call_reply_nseals++] = (uint32_t)e->n;
 	rpc_edits_add(e, m->off - 4, call_reply_wire(m->len), out,
 	    call_reply_wire(n));
 	return 0;
+}
+
+/*
+ * The most READ or WRITE data one record carries: max-record-size less
+ * room for the RPC and COMPOUND around it, in whole 4 KiB pages.
+ */
+static uint32_t
+call_reply_io_max(const struct conn *c)
+{
+	uint32_t max = c->conf->max_record;
+
+	max = max > 2 * CALL_IO_HEADROOM ? max - CALL_IO_HEADROOM : max / 2;
+	return max & ~4095u;
 }
 
 /* Growth of the attribute list at marks[a] from the handles inside it. */
@@ -74,6 +94,41 @@ call_reply_growth(const struct nfs4_compound *cmp, uint32_t a)
 	return grow;
 }
 
+/*
+ * Walk the rewritten record in out (mark first) again: count results,
+ * and a handle exactly where each seal went. Returns 0 or
+ * EFSGW_ERR_MISMATCH (logged by the caller).
+ */
+static int
+call_reply_verify(const struct rpc_edits *e, struct evbuffer *out,
+    uint32_t minor, int cb, uint32_t count)
+{
+	struct xdrbuf b;
+	const char *why;
+	size_t i, s = 0;
+	long delta = 0;
+	int r;
+
+	for (i = 0; i < e->n; i++) {
+		if (s < call_reply_nseals && call_reply_seals[s] == i)
+			/* the mark, the opaque's length word, then the body */
+			call_reply_fhoff[s++] = (uint32_t)(4 + (long)e->v[i].off +
+			    delta + 4);
+		delta += (long)e->v[i].inslen - (long)e->v[i].del;
+	}
+	if ((r = call_stage_cursor(out, &b)) != 0)
+		return r;
+	r = call_reply_check(&b, minor, cb, count, call_reply_fhoff,
+	    call_reply_nseals, call_compound_scratch(), &why);
+	if (r != 0) {
+		log_warn("a rewritten reply differs from what was sealed (%s)",
+		    why != NULL ? why : efsgw_err(r));
+		call_check_refused_reply();
+		return EFSGW_ERR_MISMATCH;
+	}
+	return 0;
+}
+
 /* Rewrite a walked reply or callback for the client. */
 int
 call_reply_rewrite(struct conn *c, struct evbuffer *rec, const struct xdrbuf *b,
@@ -82,6 +137,7 @@ call_reply_rewrite(struct conn *c, struct evbuffer *rec, const struct xdrbuf *b,
 	const struct nfs4_compound *cmp = call_compound_scratch();
 	struct rpc_edits *e = &call_reply_scratch;
 	uint32_t j, k = 0, status, count, st, v;
+	uint64_t v64;
 	uint8_t *w;
 	size_t need;
 	int r;
@@ -89,6 +145,16 @@ call_reply_rewrite(struct conn *c, struct evbuffer *rec, const struct xdrbuf *b,
 	need = 64 + (size_t)cmp->nops * 16 +
 	    (size_t)cmp->nmarks * (8 + call_reply_wire(NFS4_FHSIZE));
 	rpc_edits_reset(e, 8 + (size_t)cmp->nops * 3 + (size_t)cmp->nmarks, need);
+	if (call_reply_maxseals < cmp->nmarks + 1) {
+		free(call_reply_seals);
+		free(call_reply_fhoff);
+		call_reply_maxseals = cmp->nmarks + 1;
+		call_reply_seals = xreallocarray(NULL, call_reply_maxseals,
+		    sizeof *call_reply_seals);
+		call_reply_fhoff = xreallocarray(NULL, call_reply_maxseals,
+		    sizeof *call_reply_fhoff);
+	}
+	call_reply_nseals = 0;
 	status = cmp->status;
 	count = cmp->count;
 	if (p != NULL) {
@@ -135,6 +201,26 @@ call_reply_rewrite(struct conn *c, struct evbuffer *rec, const struct xdrbuf *b,
 				rpc_edits_word(e, mk->off - 4,
 				    mk->len + (uint32_t)call_reply_growth(cmp, k));
 				break;
+			case NFS4_MARK_ATTR_MAXIO:
+				/*
+				 * maxread / maxwrite (RFC 8881 §5.8.2.20-21):
+				 * no more than one record carries.
+				 */
+				v64 = (uint64_t)xdrbuf_word_at(b, mk->off) << 32 |
+				    xdrbuf_word_at(b, mk->off + 4);
+				if (v64 > call_reply_io_max(c)) {
+					w = rpc_edits_alloc(e, 8);
+					xdrbuf_store_u32(w, 0);
+					xdrbuf_store_u32(w + 4, call_reply_io_max(c));
+					rpc_edits_add(e, mk->off, 8, w, 8);
+				}
+				break;
+			case NFS4_MARK_CHAN_MAXSIZE:
+				/* RFC 8881 §18.36.3: the largest request/reply. */
+				v = xdrbuf_word_at(b, mk->off);
+				if (v > c->conf->max_record)
+					rpc_edits_word(e, mk->off, c->conf->max_record);
+				break;
 			case NFS4_MARK_EXCHGID_FLAGS:
 				v = xdrbuf_word_at(b, mk->off);
 				v &= ~(uint32_t)(EXCHGID4_FLAG_USE_PNFS_MDS |
@@ -166,5 +252,10 @@ call_reply_rewrite(struct conn *c, struct evbuffer *rec, const struct xdrbuf *b,
 		e->v[1].ins = w + 4;
 	}
 	c->bytes_out += evbuffer_get_length(rec) + 4;
-	return rpc_edit_apply(rec, e->v, e->n, out);
+	if (e->overflow)
+		return EFSGW_ERR_INTERNAL;
+	if ((r = rpc_edit_apply(rec, e->v, e->n, out)) != 0)
+		return r;
+	return call_reply_verify(e, out, p != NULL ? p->minor : cmp->minorversion,
+	    p == NULL, p != NULL ? count : cmp->count);
 }

@@ -170,6 +170,9 @@ static const struct config_item config_items[] = {
 	  "private key of tls-cert" },
 	{ "reserved-port", CONFIG_BOOL, SECTION_FS, F(reserved_port), 0, 0,
 	  "no", 1, "connect from a source port below 1024 (knfsd 'secure')" },
+	{ "share-deny", CONFIG_STRING, SECTION_FS, F(share_deny), 0, 0,
+	  "pass", 1, "OPEN share deny modes: pass (to the server, which "
+	  "enforces them) or refuse (NFS4ERR_NOTSUPP, as EFS does)" },
 
 	{ "address", CONFIG_LISTENADDR, SECTION_LISTENER, L(address), 0, 0,
 	  NULL, 0, "address:port to accept clients on (required)" },
@@ -586,6 +589,13 @@ config_commit(struct config_parser *p)
 	}
 	TAILQ_FOREACH(fs, &c->filesystems, entry) {
 		p->line = fs->line;
+		if (strcmp(fs->share_deny, "pass") == 0)
+			fs->share_deny_refuse = 0;
+		else if (strcmp(fs->share_deny, "refuse") == 0)
+			fs->share_deny_refuse = 1;
+		else
+			return config_error(p, "%s: share-deny '%s' is not pass "
+			    "or refuse", fs->id, fs->share_deny);
 		if (qos_mode_parse_tp(fs->tp_mode) < 0)
 			return config_error(p, "%s: throughput-mode '%s' is not "
 			    "bursting, provisioned or elastic", fs->id, fs->tp_mode);

@@ -899,6 +899,7 @@ conn_free(struct conn *c)
 	qos_client_free(c->qc);
 	if (c->held != NULL)
 		evbuffer_free(c->held);
+	call_plan_free(c->held_plan);
 	free(c);
 }
 

@@ -738,8 +738,31 @@ START_TEST(test_oversize_opaque)
 	    &e), EFSGW_ERR_TOO_LONG);
 	ck_assert_int_eq(walk_str(D_ARGS, 0, "'t 0 1 | 39 h1 o1025", &e),
 	    EFSGW_ERR_TOO_LONG);
-	ck_assert_int_eq(walk_str(D_ARGS, 0, "'t 0 1 | 9 9 1 2 3 4 5 6 7 8 9",
-	    &e), EFSGW_ERR_TOO_LONG);			/* bitmap4 > 8 words */
+	{
+		/*
+		 * bitmap4 is unbounded in RFC 8881 §3.3.7: a GETATTR asking
+		 * for attribute 1000 in 32 words decodes (the server answers
+		 * with what it supports); over 1024 words is refused.
+		 */
+		char buf[16384];
+		size_t n;
+		int i;
+
+		ck_assert_int_eq(walk_str(D_ARGS, 0,
+		    "'t 0 1 | 9 9 1 2 3 4 5 6 7 8 9", &e), 0);
+		n = (size_t)snprintf(buf, sizeof buf, "'t 0 1 | 9 32");
+		for (i = 0; i < 32; i++)
+			n += (size_t)snprintf(buf + n, sizeof buf - n, " %s",
+			    i == 31 ? "0x100" : "0");
+		ck_assert_int_eq(walk_str(D_ARGS, 0, buf, &e), 0);
+		n = (size_t)snprintf(buf, sizeof buf, "'t 0 1 | 9 1025");
+		for (i = 0; i < 1025; i++)
+			n += (size_t)snprintf(buf + n, sizeof buf - n, " 0");
+		ck_assert_int_eq(walk_str(D_ARGS, 0, buf, &e), EFSGW_ERR_TOO_LONG);
+		/* A fattr4 with a bit past word 8: the rest is undecoded. */
+		ck_assert_int_eq(walk_str(D_ARGS, 0,
+		    "'t 0 1 | 17 9 0 0 0 0 0 0 0 0 1 4 7", &e), 0);
+	}
 	ck_assert_int_eq(walk_str(D_ARGS, 2, "'t 2 1 | 55 1025", &e),
 	    EFSGW_ERR_TOO_LONG);			/* stateids<> > 1024 */
 	/* A fattr4 whose attrlist length is huge. */
