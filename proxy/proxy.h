@@ -352,6 +352,7 @@ enum plan_action {
 	PLAN_ANSWER_EMPTY,	/* the gateway answers: status, no results */
 	PLAN_ANSWER_RPC,	/* an accepted RPC reply with rpc_stat */
 	PLAN_NEEDS_ROOT,	/* plan again once the access point's root is known */
+	PLAN_NEEDS_PROOF,	/* plan again once where prove[] lies is known */
 };
 
 /* Everything the planner may read about the connection. */
@@ -363,6 +364,8 @@ struct plan_ctx {
 	const struct fsroot_info *root;	/* the client's root, or NULL */
 	uint32_t	 root_status;	/* why root is NULL (NFS4ERR_DELAY, ...) */
 	int		 root_pending;	/* not resolved yet: PUTROOTFH waits */
+	int		 confined;	/* an access point: LOOKUPP needs a proof */
+	const struct ancestry_chain *proof; /* the proof made for this call */
 	int		 share_deny_refuse; /* OPEN deny other than NONE: NOTSUPP */
 	uint32_t	 max_data;	/* most one READ can return (QoS estimate) */
 };
@@ -394,6 +397,10 @@ struct call_plan {
 	uint8_t		 rootfix[PLAN_MAX_FWD_OPS / 8];	/* was PUTROOTFH */
 	uint8_t		 pubfix[PLAN_MAX_FWD_OPS / 8];	/* was PUTPUBFH */
 	uint8_t		 guard[PLAN_MAX_FWD_OPS / 8];	/* NVERIFY we added */
+	uint8_t		 guard_sni[PLAN_MAX_FWD_OPS / 8]; /* ...before SECINFO_NO_NAME */
+	uint8_t		 postguard[PLAN_MAX_FWD_OPS / 8]; /* VERIFY after LOOKUPP */
+	uint8_t		 prove[NFS4_FHSIZE];	/* PLAN_NEEDS_PROOF: this handle */
+	uint32_t	 provelen;
 	int		 nfix;
 	uint32_t	 nguards;
 	uint8_t		 count[4];	/* the new op count word */
