@@ -551,7 +551,7 @@ conn_authorize(struct conn *c)
 		snprintf(c->sni, sizeof c->sni, "%s", sni != NULL ? sni : "");
 		peer = SSL_get1_peer_certificate(ssl);
 	}
-	authz_identify(c->conf, c->tls, peer, ssl != NULL &&
+	authz_identify(c->conf, c->fs->id, c->tls, peer, ssl != NULL &&
 	    tls_peer_verified(ssl), &c->who);
 	X509_free(peer);
 	if (l == NULL) {

@@ -123,6 +123,8 @@ struct config {
 	char			*id_credentials;
 	char			*id_jwt_keys;
 	char			*id_jwt_hs256;
+	char			*id_jwt_issuer;
+	int			 id_jwt_require_cnf;
 	char			*id_audience;
 	char			*id_client_ca;
 	uint32_t		 id_skew;
@@ -628,9 +630,12 @@ struct authz_result {
 	char		 reason[320];	/* why mount is denied, or "" */
 };
 
-/* Identify the client from its TLS certificate (or as anonymous). */
-void	 authz_identify(const struct config *, int tls, struct x509_st *peer,
-	     int verified, struct authz_identity *who);
+/*
+ * Identify the client of a listener serving fs_id from its TLS certificate
+ * (or as anonymous); the identity is bound to fs_id or refused.
+ */
+void	 authz_identify(const struct config *, const char *fs_id, int tls,
+	     struct x509_st *peer, int verified, struct authz_identity *who);
 /* Decide the grants of who on listener l of conf. */
 void	 authz_decide(const struct config *, const struct config_listener *l,
 	     const struct authz_identity *who, const char *sni,

@@ -17,7 +17,8 @@
  * Mark letters: F FH, W WRITE_DATA, R READ_DATA, S OPEN_SHARE_ACCESS,
  * C OPEN_CREATE, L OPEN_CLAIM, B SETCLIENTID_CB, X EXCHGID_FLAGS,
  * P CSESS_CB_PROGRAM, A SETATTR_ATTRS, O ATTR_OWNER, G ATTR_OWNER_GROUP,
- * Z ATTR_SIZE, U ATTRS_UNDECODED.
+ * Z ATTR_SIZE, U ATTRS_UNDECODED, N NAME, M READDIR_MAXCOUNT, T ATTRLIST,
+ * K READ_COUNT, I ATTR_MAXIO, Q CHAN_MAXSIZE.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -115,7 +116,7 @@ put_opaque(struct enc *e, const void *p, size_t n)
 static int
 mark_kind(char k)
 {
-	static const char letters[] = "FWRSCLBXPAOGZUNMTK";
+	static const char letters[] = "FWRSCLBXPAOGZUNMTKIQ";
 	const char *p = strchr(letters, k);
 
 	ck_assert_msg(k != '\0' && p != NULL, "bad mark letter %c", k);
@@ -383,7 +384,8 @@ static const struct opvec ops[] = {
 	    "0 h1 1 @X 0x10001 1 1 0x3 1 0x1 h2 o8 o8 0", NULL },
 	{ 43, 1, 2, 0, "h1 1 0 0 1048576 1048576 4096 8 64 0 0 1048576 1048576 "
 	    "4096 8 64 0 @P 0x40000000 1 1 0 'm 0 0 0",			/* CREATE_SESSION */
-	    "0 sess 1 0 0 1048576 1048576 4096 8 64 0 0 1048576 1048576 4096 8 64 1 2",
+	    "0 sess 1 0 0 @Q 1048576 @Q 1048576 4096 8 64 0 0 @Q 1048576 @Q 1048576 "
+	    "4096 8 64 1 2",
 	    NULL },
 	{ 44, 1, 2, 0, "sess", "0", NULL },				/* DESTROY_SESSION */
 	{ 45, 1, 2, 0, "sid", "0", NULL },					/* FREE_STATEID */
