@@ -25,7 +25,14 @@
  * LOOKUPP at a known root is NFS4ERR_NOENT and, where the current handle
  * is not known statically, a guard NVERIFY of the root's fsid and fileid
  * is put before it so the server itself stops at the root (NFS4ERR_SAME,
- * which the reply turns into NOENT). "." and ".." as names are
+ * which the reply turns into NOENT). On an access point connection
+ * confinement is a subtree: a LOOKUPP goes out only when the planner can
+ * name the parent it leads to and that parent is inside the access point
+ * (the parent of PUTFH Y; LOOKUP n is Y; that of a handle the client
+ * put is proven by ancestry.c before the call is planned again), and a
+ * guard VERIFY {FILEHANDLE == parent} after it makes the server stop if a
+ * rename moved the handle since. SECINFO_NO_NAME of the parent (RFC 8881
+ * §18.45) follows the same rules. "." and ".." as names are
  * NFS4ERR_BADNAME. Delegations are never granted: 4.1 OPENs carry
  * WANT_NO_DELEG, a 4.0 client's callback address is replaced by an
  * unreachable one. pNFS is refused (LAYOUTGET: LAYOUTUNAVAILABLE).
@@ -73,8 +80,27 @@
 #define READDIR_MIN_ENTRY		40
 #define READDIR_FIXED			16
 
+#define OP_VERIFY			37
+#define SECINFO_STYLE4_PARENT		1
+#define PLAN_PROVE			0xffffffffu	/* not an nfsstat4 */
+
 /* Where the current filehandle is known to be while planning. */
-enum plan_cur { FH_UNKNOWN, FH_ROOT, FH_OTHER, FH_NONE };
+enum plan_cur {
+	FH_UNKNOWN,
+	FH_ROOT,	/* the connection's root */
+	FH_OTHER,	/* a handle the client put (fh) */
+	FH_NONE,	/* none yet */
+	FH_CHILD,	/* one LOOKUP below fh */
+	FH_ANC,		/* ancestor anc of the proven handle (ctx->proof) */
+};
+
+/* The current (or saved) filehandle as far as the planner knows it. */
+struct plan_pos {
+	enum plan_cur	 kind;
+	const uint8_t	*fh;		/* FH_ROOT, FH_OTHER: it; FH_CHILD: parent */
+	size_t		 len;
+	uint32_t	 anc;
+};
 
 /* State of one planning pass. */
 struct plan_pass {
@@ -222,6 +248,90 @@ plan_guard(struct call_plan *plan, size_t start, const struct fsroot_info *root)
 	xdrbuf_store_u32(b + 32, (uint32_t)(root->fileid >> 32));
 	xdrbuf_store_u32(b + 36, (uint32_t)root->fileid);
 	rpc_edits_add(&plan->ed, start, 0, b, 40);
+}
+
+/* Insert at off: VERIFY {FILEHANDLE == fh} (RFC 7530 §16.35, attr 19). */
+static void
+plan_verify_fh(struct call_plan *plan, size_t off, const uint8_t *fh,
+    size_t len)
+{
+	size_t pad = (len + 3) & ~(size_t)3;
+	uint8_t *b = rpc_edits_alloc(&plan->ed, 20 + pad);
+
+	memset(b, 0, 20 + pad);
+	xdrbuf_store_u32(b, OP_VERIFY);
+	xdrbuf_store_u32(b + 4, 1);			/* bitmap4 words */
+	xdrbuf_store_u32(b + 8, 1u << FATTR4_FILEHANDLE);
+	xdrbuf_store_u32(b + 12, (uint32_t)(4 + pad));	/* attrlist4 length */
+	xdrbuf_store_u32(b + 16, (uint32_t)len);	/* nfs_fh4 */
+	memcpy(b + 20, fh, len);
+	plan_note_fh(plan, b + 16);
+	rpc_edits_add(&plan->ed, off, 0, b, 20 + pad);
+}
+
+/*
+ * On an access point connection: the handle a LOOKUPP (or
+ * SECINFO_NO_NAME of the parent) from cur leads to, when the planner can
+ * name it and it is inside the access point. Returns NFS4_OK with *next
+ * (the parent), PLAN_PROVE when the handle must be proven first (copied
+ * to plan->prove), or the status to refuse the op with.
+ */
+static uint32_t
+plan_parent(struct plan_pass *pp, const struct plan_pos *cur,
+    struct plan_pos *next)
+{
+	const struct ancestry_chain *pr = pp->ctx->proof;
+	const struct fsroot_info *root = pp->ctx->root;
+	struct call_plan *plan = pp->plan;
+	uint32_t k;
+
+	memset(next, 0, sizeof *next);
+	switch (cur->kind) {
+	case FH_CHILD:
+		/* PUTFH Y; LOOKUP n; LOOKUPP: the parent is Y. */
+		next->kind = cur->len == root->fhlen &&
+		    memcmp(cur->fh, root->fh, cur->len) == 0 ? FH_ROOT : FH_OTHER;
+		next->fh = cur->fh;
+		next->len = cur->len;
+		return NFS4_OK;
+	case FH_OTHER:
+		if (pr == NULL) {
+			if (cur->len > sizeof plan->prove)
+				return NFS4ERR_NOENT;
+			memcpy(plan->prove, cur->fh, cur->len);
+			plan->provelen = (uint32_t)cur->len;
+			return PLAN_PROVE;
+		}
+		if (pr->fhlen != cur->len || memcmp(pr->fh, cur->fh, cur->len) != 0)
+			return NFS4ERR_NOENT;	/* one proof per COMPOUND */
+		if (!pr->proven || pr->nanc == 0) {
+			/*
+			 * A LOOKUPP the server itself refuses (NOTDIR from a
+			 * file, ...) gets the server's status: it reveals
+			 * nothing above the handle. Otherwise NOENT.
+			 */
+			if (pr->lookupp_status != NFS4_OK &&
+			    pr->lookupp_status != NFS4ERR_SAME &&
+			    pr->lookupp_status != PLAN_PROVE)	/* a server's word */
+				return pr->lookupp_status;
+			return NFS4ERR_NOENT;
+		}
+		k = 0;
+		break;
+	case FH_ANC:
+		if (pr == NULL || cur->anc + 1 >= pr->nanc)
+			return NFS4ERR_NOENT;
+		k = cur->anc + 1;
+		break;
+	default:
+		/* The planner cannot name the parent (docs/security.md). */
+		return NFS4ERR_NOENT;
+	}
+	next->kind = k + 1 == pr->nanc ? FH_ROOT : FH_ANC;
+	next->anc = k;
+	next->fh = pr->anc[k].fh;
+	next->len = pr->anc[k].len;
+	return NFS4_OK;
 }
 
 /* Is the name at mark m "." or ".."? */
@@ -568,13 +678,14 @@ plan_needs_root(const struct nfs4_compound *cmp)
 
 	for (i = 0; i < cmp->nops; i++) {
 		/*
-		 * PUTROOTFH, and LOOKUPP, whose guard compares with the
-		 * root (a handle the client kept from an earlier
-		 * connection may be the root itself).
+		 * PUTROOTFH, and LOOKUPP and SECINFO_NO_NAME, whose
+		 * guard compares with the root (a handle the client kept
+		 * from an earlier connection may be the root itself).
 		 */
 		if (cmp->ops[i].opcode == OP_PUTROOTFH ||
 		    cmp->ops[i].opcode == OP_PUTPUBFH ||
-		    cmp->ops[i].opcode == OP_LOOKUPP)
+		    cmp->ops[i].opcode == OP_LOOKUPP ||
+		    cmp->ops[i].opcode == OP_SECINFO_NO_NAME)
 			return 1;
 	}
 	return 0;
@@ -588,7 +699,7 @@ plan_ops(struct plan_pass *pp)
 	const struct plan_ctx *ctx = pp->ctx;
 	struct call_plan *plan = pp->plan;
 	const struct nfs4_op_info *info;
-	enum plan_cur cur = FH_NONE, saved = FH_NONE;
+	struct plan_pos cur = { FH_NONE, NULL, 0, 0 }, saved = cur, up;
 	uint32_t i, k = 0, op, st;
 	int putfh_root;
 	size_t mark_edits, mark_fhs;
@@ -625,14 +736,66 @@ plan_ops(struct plan_pass *pp)
 					BIT_SET(plan->pubfix, plan->nfwd);
 				plan->nfix++;
 				op = OP_PUTFH;
-				cur = FH_ROOT;
+				cur.kind = FH_ROOT;
+				cur.fh = ctx->root->fh;
+				cur.len = ctx->root->fhlen;
 				break;
 			case OP_PUTFH:
-				cur = putfh_root ? FH_ROOT : FH_OTHER;
+				cur.kind = putfh_root ? FH_ROOT : FH_OTHER;
+				cur.fh = plan->nfh > mark_fhs ?
+				    plan->fh[plan->nfh - 1].p : NULL;
+				cur.len = plan->nfh > mark_fhs ?
+				    plan->fh[plan->nfh - 1].len : 0;
+				if (cur.fh == NULL)
+					cur.kind = FH_UNKNOWN;
 				break;
+			case OP_LOOKUP:
+				/* cur.fh stays: the parent of the new one. */
+				if (cur.kind == FH_ROOT || cur.kind == FH_OTHER ||
+				    cur.kind == FH_ANC)
+					cur.kind = FH_CHILD;
+				else
+					cur.kind = FH_UNKNOWN;
+				break;
+			case OP_SECINFO_NO_NAME:
 			case OP_LOOKUPP:
-				if (cur == FH_ROOT) {
+				if (op == OP_SECINFO_NO_NAME &&
+				    xdrbuf_word_at(pp->b, cmp->ops[i].start + 4) !=
+				    SECINFO_STYLE4_PARENT) {
+					/* Consumed (RFC 8881 §2.6.3.1.1.8). */
+					cur.kind = FH_NONE;
+					break;
+				}
+				if (cur.kind == FH_ROOT) {
 					st = NFS4ERR_NOENT;
+					break;
+				}
+				if (ctx->confined && cur.kind != FH_NONE) {
+					/*
+					 * Confinement is a subtree: only to a
+					 * parent named and inside the access
+					 * point, checked by the server after
+					 * LOOKUPP (a rename since the proof).
+					 */
+					if (ctx->root == NULL) {
+						st = ctx->root_status;
+						break;
+					}
+					st = plan_parent(pp, &cur, &up);
+					if (st != NFS4_OK)
+						break;
+					if (op == OP_SECINFO_NO_NAME) {
+						cur.kind = FH_NONE;
+						break;
+					}
+					plan_fwd(plan, op);
+					plan_verify_fh(plan, cmp->ops[i].end, up.fh,
+					    up.len);
+					BIT_SET(plan->postguard, plan->nfwd);
+					plan->nfix++;
+					plan->nguards++;
+					op = OP_VERIFY;
+					cur = up;
 					break;
 				}
 				/*
@@ -649,10 +812,12 @@ plan_ops(struct plan_pass *pp)
 				}
 				plan_guard(plan, cmp->ops[i].start, ctx->root);
 				BIT_SET(plan->guard, plan->nfwd);
+				if (op == OP_SECINFO_NO_NAME)
+					BIT_SET(plan->guard_sni, plan->nfwd);
 				plan->nfix++;
 				plan->nguards++;
 				plan_fwd(plan, OP_NVERIFY);
-				cur = FH_UNKNOWN;
+				cur.kind = op == OP_LOOKUPP ? FH_UNKNOWN : FH_NONE;
 				break;
 			case OP_SAVEFH:
 				saved = cur;
@@ -673,9 +838,13 @@ plan_ops(struct plan_pass *pp)
 			case OP_CLOSE:
 				break;		/* the current filehandle stays */
 			default:
-				cur = FH_UNKNOWN;
+				cur.kind = FH_UNKNOWN;
 				break;
 			}
+		}
+		if (st == PLAN_PROVE) {
+			plan->action = PLAN_NEEDS_PROOF;
+			return;
 		}
 		if (st != NFS4_OK) {
 			/* Nothing of the refused op goes out. */
@@ -716,6 +885,9 @@ plan_reset(struct call_plan *plan, uint32_t nops, uint32_t nmarks)
 	memset(plan->rootfix, 0, sizeof plan->rootfix);
 	memset(plan->pubfix, 0, sizeof plan->pubfix);
 	memset(plan->guard, 0, sizeof plan->guard);
+	memset(plan->guard_sni, 0, sizeof plan->guard_sni);
+	memset(plan->postguard, 0, sizeof plan->postguard);
+	plan->provelen = 0;
 }
 
 /* Plan a client COMPOUND. */
@@ -775,6 +947,8 @@ call_plan(const struct plan_ctx *ctx, struct xdrbuf *b, const struct rpc_msg *m,
 	/* The op count word: filled in once the forwarded count is known. */
 	rpc_edits_add(&plan->ed, cmp->count_off, 4, plan->count, 4);
 	plan_ops(&pp);
+	if (plan->action == PLAN_NEEDS_PROOF)
+		return PLAN_NEEDS_PROOF;
 	if (wr != 0 && plan->fail_at < 0) {
 		opc = cmp->nops < EFSGW_MAX_OPS ? cmp->ops[cmp->nops].opcode :
 		    OP_ILLEGAL;

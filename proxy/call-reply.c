@@ -3,9 +3,13 @@
  * before the client sees them: every handle is sealed for the client's
  * scope (file system and access point), with the length of any attribute
  * list that holds one fixed up; PUTROOTFH/PUTPUBFH results get their own
- * opcodes back; the guard NVERIFYs call-args.c put before LOOKUPPs are
- * removed, or, when the server stopped at one (the current handle was the
- * root), turned into that LOOKUPP's NFS4ERR_NOENT; the op the gateway
+ * opcodes back; the guard NVERIFYs call-plan.c put before LOOKUPPs (and
+ * SECINFO_NO_NAMEs of the parent) are removed, or, when the server stopped
+ * at one (the current handle was the root), turned into that op's
+ * NFS4ERR_NOENT; the guard VERIFYs put after LOOKUPPs on access point
+ * connections are removed, and when the server stopped at one (the parent
+ * was not the one proven inside the access point) the LOOKUPP's own
+ * result becomes NFS4ERR_NOENT; the op the gateway
  * refused is appended; pNFS is hidden from EXCHANGE_ID (RFC 8881
  * §18.35.3: the server "MUST" be used as non-pNFS when USE_NON_PNFS is
  * the only role).
@@ -177,12 +181,32 @@ call_reply_rewrite(struct conn *c, struct evbuffer *rec, const struct xdrbuf *b,
 				st = op->status == NFS4ERR_SAME ? NFS4ERR_NOENT :
 				    op->status;
 				w = rpc_edits_alloc(e, 8);
-				xdrbuf_store_u32(w, OP_LOOKUPP);
+				xdrbuf_store_u32(w, BIT_ISSET(p->guard_sni, j) ?
+				    OP_SECINFO_NO_NAME : OP_LOOKUPP);
 				xdrbuf_store_u32(w + 4, st);
 				rpc_edits_add(e, op->start, op->end - op->start,
 				    w, 8);
 				status = st;
 			}
+			while (k < cmp->nmarks && cmp->marks[k].op == j)
+				k++;
+			continue;
+		}
+		if (p != NULL && BIT_ISSET(p->postguard, j) && j > 0) {
+			/*
+			 * The VERIFY after a LOOKUPP: gone when it held; when
+			 * the server stopped there (the parent is not the one
+			 * proven inside the access point: a rename since),
+			 * the LOOKUPP gets NOENT in its place.
+			 */
+			if (op->status != NFS4_OK) {
+				st = op->status == NFS4ERR_NOT_SAME ? NFS4ERR_NOENT :
+				    op->status;
+				rpc_edits_word(e, cmp->ops[j - 1].start + 4, st);
+				status = st;
+			}
+			rpc_edits_add(e, op->start, op->end - op->start, NULL, 0);
+			count--;
 			while (k < cmp->nmarks && cmp->marks[k].op == j)
 				k++;
 			continue;

@@ -240,6 +240,8 @@ call_plan_context(struct conn *c, struct plan_ctx *ctx)
 		ctx->root_pending = 1;
 		break;
 	}
+	ctx->confined = c->ap != NULL;
+	ctx->proof = c->proof;
 }
 
 /*
@@ -284,6 +286,8 @@ call_forward(struct conn *c, struct evbuffer *rec, const struct xdrbuf *b,
 	memcpy(p->rootfix, plan->rootfix, sizeof p->rootfix);
 	memcpy(p->pubfix, plan->pubfix, sizeof p->pubfix);
 	memcpy(p->guard, plan->guard, sizeof p->guard);
+	memcpy(p->guard_sni, plan->guard_sni, sizeof p->guard_sni);
+	memcpy(p->postguard, plan->postguard, sizeof p->postguard);
 	p->qos_cls = plan->qos_cls;
 	p->qos_est = plan->qos_est;
 	p->req_bytes = (uint32_t)xdrbuf_len(b);
@@ -316,12 +320,18 @@ call_compound(struct conn *c, struct evbuffer *rec, struct xdrbuf *b,
 	if (plan == NULL) {
 		plan = call_plan_take();
 		call_plan(&ctx, b, m, call_compound_scratch(), plan);
+		if (plan->action != PLAN_NEEDS_ROOT &&
+		    plan->action != PLAN_NEEDS_PROOF) {
+			/* A proof serves the one call it was made for. */
+			free(c->proof);
+			c->proof = NULL;
+		}
 	}
 	if (plan->why[0] != '\0')
 		conn_log_bad(c, "xid %08x: %s", m->xid, plan->why);
 	/* A COMPOUND that decoded: the full record size applies from now. */
 	if (plan->action == PLAN_FORWARD || plan->action == PLAN_ANSWER ||
-	    plan->action == PLAN_NEEDS_ROOT)
+	    plan->action == PLAN_NEEDS_ROOT || plan->action == PLAN_NEEDS_PROOF)
 		c->seen_compound = 1;
 	switch (plan->action) {
 	case PLAN_NEEDS_ROOT:
@@ -333,6 +343,21 @@ call_compound(struct conn *c, struct evbuffer *rec, struct xdrbuf *b,
 			return 1;
 		}
 		/* Failed at once: plan again, PUTROOTFH gets the failure. */
+		if (xdrbuf_seek(b, m->body_off) != 0)
+			return EFSGW_ERR_INTERNAL;
+		return call_compound(c, rec, b, m);
+	case PLAN_NEEDS_PROOF:
+		/* LOOKUPP from a handle the client put: where does it lie? */
+		memcpy(c->anc_want, plan->prove, plan->provelen);
+		c->anc_wantlen = plan->provelen;
+		call_plan_give(plan);
+		conn_prove(c);
+		if (c->anc != NULL) {
+			c->held = rec;
+			c->qos_admitted = admitted;
+			return 1;
+		}
+		/* Could not start: c->proof says so; plan again. */
 		if (xdrbuf_seek(b, m->body_off) != 0)
 			return EFSGW_ERR_INTERNAL;
 		return call_compound(c, rec, b, m);

@@ -33,6 +33,8 @@ struct pending {
 	uint8_t		 rootfix[CALL_MAX_FWD_OPS / 8];	/* was PUTROOTFH */
 	uint8_t		 pubfix[CALL_MAX_FWD_OPS / 8];	/* was PUTPUBFH */
 	uint8_t		 guard[CALL_MAX_FWD_OPS / 8];	/* NVERIFY we added */
+	uint8_t		 guard_sni[CALL_MAX_FWD_OPS / 8]; /* ...before SECINFO_NO_NAME */
+	uint8_t		 postguard[CALL_MAX_FWD_OPS / 8]; /* VERIFY after LOOKUPP */
 	uint8_t		 qos_cls;	/* QoS class charged at admission */
 	uint64_t	 qos_est;	/* bytes estimated at admission */
 	uint32_t	 req_bytes;	/* size of the call record */
@@ -90,7 +92,11 @@ struct conn {
 	uint32_t		 root_status;	/* when CONN_ROOT_FAILED */
 	struct fsroot_info	 ap_root;	/* when CONN_ROOT_READY */
 	struct aproot		*aproot;
-	struct evbuffer		*held;		/* call waiting for root or QoS */
+	struct ancestry		*anc;		/* a proof in flight (call held) */
+	struct ancestry_chain	*proof;		/* its answer, for the re-plan */
+	uint8_t			 anc_want[NFS4_FHSIZE]; /* planner: prove this */
+	size_t			 anc_wantlen;
+	struct evbuffer		*held;		/* call waiting for root, proof or QoS */
 	struct call_plan	*held_plan;	/* its plan, when QoS holds it */
 	struct qos_fs		*qfs;		/* the file system's QoS state */
 	struct qos_client	*qc;		/* this connection in it */
@@ -171,6 +177,12 @@ int	 conn_peek(struct conn *, struct evbuffer *rec);
  * held call). Sets CONN_ROOT_FAILED at once when it cannot start.
  */
 void	 conn_resolve_root(struct conn *);
+/*
+ * Start proving that c->anc_want lies below the access point root
+ * (ancestry.c; conn_proof_done puts the answer in c->proof and runs the
+ * held call). c->proof is set at once when the proof cannot start.
+ */
+void	 conn_prove(struct conn *);
 /* Write an audit line for a call the gateway refused (rate-limited). */
 void	 conn_audit_deny(struct conn *, uint32_t opcode, uint32_t status);
 /* A call QoS held is admitted: run it (qos resume callback). */

@@ -354,6 +354,7 @@ enum plan_action {
 	PLAN_ANSWER_EMPTY,	/* the gateway answers: status, no results */
 	PLAN_ANSWER_RPC,	/* an accepted RPC reply with rpc_stat */
 	PLAN_NEEDS_ROOT,	/* plan again once the access point's root is known */
+	PLAN_NEEDS_PROOF,	/* plan again once where prove[] lies is known */
 };
 
 /* Everything the planner may read about the connection. */
@@ -365,6 +366,8 @@ struct plan_ctx {
 	const struct fsroot_info *root;	/* the client's root, or NULL */
 	uint32_t	 root_status;	/* why root is NULL (NFS4ERR_DELAY, ...) */
 	int		 root_pending;	/* not resolved yet: PUTROOTFH waits */
+	int		 confined;	/* an access point: LOOKUPP needs a proof */
+	const struct ancestry_chain *proof; /* the proof made for this call */
 	int		 share_deny_refuse; /* OPEN deny other than NONE: NOTSUPP */
 	uint32_t	 max_data;	/* most one READ can return (QoS estimate) */
 };
@@ -396,6 +399,10 @@ struct call_plan {
 	uint8_t		 rootfix[PLAN_MAX_FWD_OPS / 8];	/* was PUTROOTFH */
 	uint8_t		 pubfix[PLAN_MAX_FWD_OPS / 8];	/* was PUTPUBFH */
 	uint8_t		 guard[PLAN_MAX_FWD_OPS / 8];	/* NVERIFY we added */
+	uint8_t		 guard_sni[PLAN_MAX_FWD_OPS / 8]; /* ...before SECINFO_NO_NAME */
+	uint8_t		 postguard[PLAN_MAX_FWD_OPS / 8]; /* VERIFY after LOOKUPP */
+	uint8_t		 prove[NFS4_FHSIZE];	/* PLAN_NEEDS_PROOF: this handle */
+	uint32_t	 provelen;
 	int		 nfix;
 	uint32_t	 nguards;
 	uint8_t		 count[4];	/* the new op count word */
@@ -471,15 +478,20 @@ struct backcall;
  */
 typedef void (*backcall_cb)(void *arg, int err, const char *why,
 	     const struct backcall_result *res);
+/* Sees the handle of the GETFH at op index op, while the reply is parsed. */
+typedef void (*backcall_fh_cb)(void *arg, uint32_t op, const uint8_t *fh,
+	     size_t len);
 /*
  * Send one NFSv4.0 COMPOUND of nops ops (ops is drained) on a new
- * connection to sa. The ops may be PUTFH, PUTROOTFH, LOOKUP, CREATE,
- * GETFH and GETATTR(fsid, fileid). Returns NULL when the connect fails at
- * once (cb is not called then).
+ * connection to sa. The ops may be PUTFH, PUTROOTFH, LOOKUP, LOOKUPP,
+ * NVERIFY, CREATE, GETFH and GETATTR(fsid, fileid). Returns NULL when the
+ * connect fails at once (cb is not called then).
  */
 struct backcall *backcall_start(struct event_base *, const struct sockaddr *sa,
 	     socklen_t salen, struct evbuffer *ops, uint32_t nops,
 	     uint32_t timeout, backcall_cb cb, void *arg);
+/* Call fn for every GETFH result of the reply (before the callback). */
+void	 backcall_on_getfh(struct backcall *, backcall_fh_cb fn, void *arg);
 /* Abandon a call; its callback will not run. */
 void	 backcall_cancel(struct backcall *);
 /*
@@ -510,6 +522,46 @@ struct aproot *aproot_start(struct event_base *, const struct config_fs *fs,
 	     const struct access_point *ap, const uint8_t *export_fh,
 	     size_t len, aproot_cb cb, void *arg);
 void	 aproot_cancel(struct aproot *);
+
+/* ------------------------------------------------------------ ancestry.c */
+
+/* How many levels above a handle a proof looks for the root. */
+#define ANCESTRY_MAX_DEPTH	32
+
+/* Where a handle lies: its ancestors up to a root, or no proof. */
+struct ancestry_chain {
+	uint8_t		 fh[NFS4_FHSIZE];	/* the handle asked about */
+	size_t		 fhlen;
+	int		 proven;	/* the root is among the ancestors */
+	const char	*why;		/* when not proven (static) */
+	uint32_t	 lookupp_status; /* the first LOOKUPP's error, or 0 */
+	uint32_t	 nanc;		/* ancestors, parent first; the last
+					 * is the root when proven */
+	struct {
+		uint8_t	 fh[NFS4_FHSIZE];
+		size_t	 len;
+	}		 anc[ANCESTRY_MAX_DEPTH];
+};
+
+struct ancestry;
+struct fsroot_info;
+/* Called once with a chain the callee owns (free it). */
+typedef void (*ancestry_cb)(void *arg, struct ancestry_chain *);
+/*
+ * Prove that backend handle fh lies strictly below root (its fsid and
+ * fileid are compared): one COMPOUND of LOOKUPP, GETFH and NVERIFY per
+ * level, up to ANCESTRY_MAX_DEPTH levels, on a new connection to the
+ * file system's backend that ends after timeout seconds. NULL when it
+ * cannot start (cb is not called then).
+ */
+struct ancestry *ancestry_start(struct event_base *, const struct config_fs *,
+	     uint32_t timeout, const uint8_t *fh, size_t len,
+	     const struct fsroot_info *root, ancestry_cb cb, void *arg);
+/* Abandon a proof; its callback will not run. NULL is a no-op. */
+void	 ancestry_cancel(struct ancestry *);
+/* A chain that proves nothing, saying why (caller frees). */
+struct ancestry_chain *ancestry_unproven(const uint8_t *fh, size_t len,
+	     const char *why);
 
 /* ------------------------------------------------------------ fsroot.c */
 

@@ -248,6 +248,31 @@ nfsc_skip_bitmap(struct xdrbuf *b)
 	return xdrbuf_skip(b, (size_t)n * 4);
 }
 
+/*
+ * Skip a SECINFO4resok: secinfo4<>, each a flavor and, for RPCSEC_GSS
+ * (6), an oid, a qop and a service (RFC 8881 §18.29.2).
+ */
+static int
+nfsc_skip_secinfo(struct xdrbuf *b)
+{
+	uint32_t n, i, flavor;
+	int r;
+
+	if ((r = xdrbuf_get_u32(b, &n)) != 0)
+		return r;
+	if (n > 64)
+		return EFSGW_ERR_TOO_MANY;
+	for (i = 0; i < n; i++) {
+		if ((r = xdrbuf_get_u32(b, &flavor)) != 0)
+			return r;
+		if (flavor == 6 &&
+		    ((r = xdrbuf_skip_opaque(b, 1024, NULL, NULL)) != 0 ||
+		    (r = xdrbuf_skip(b, 8)) != 0))
+			return r;
+	}
+	return 0;
+}
+
 /* Skip the result of op, which the caller does not need. */
 int
 nfsc_res_skip(struct nfsc_req *req, uint32_t op)
@@ -299,6 +324,9 @@ nfsc_res_skip(struct nfsc_req *req, uint32_t op)
 	case NFSC_OP_READ:
 		if ((r = xdrbuf_skip(b, 4)) == 0)
 			r = xdrbuf_skip_opaque(b, NFSC_MAX_RECORD, NULL, NULL);
+		break;
+	case NFSC_OP_SECINFO_NO_NAME:
+		r = nfsc_skip_secinfo(b);
 		break;
 	default:	/* PUTFH, PUTROOTFH, LOOKUP, SAVEFH, RESTOREFH, ...: void */
 		r = 0;
@@ -504,6 +532,19 @@ nfsc_op_lookup(struct nfsc_req *req, const char *name)
 {
 	nfsc_req_note_op(req, NFSC_OP_LOOKUP);
 	nfsc_enc_string(&req->body, name);
+}
+
+void
+nfsc_op_lookupp(struct nfsc_req *req)
+{
+	nfsc_req_note_op(req, NFSC_OP_LOOKUPP);
+}
+
+void
+nfsc_op_secinfo_no_name(struct nfsc_req *req, uint32_t style)
+{
+	nfsc_req_note_op(req, NFSC_OP_SECINFO_NO_NAME);
+	nfsc_enc_u32(&req->body, style);
 }
 
 void

@@ -51,12 +51,13 @@ struct nfsc_req;	/* one COMPOUND being built, in flight or done (opaque) */
 enum nfsc_opnum {
 	NFSC_OP_ACCESS = 3, NFSC_OP_CLOSE = 4, NFSC_OP_COMMIT = 5,
 	NFSC_OP_CREATE = 6, NFSC_OP_GETATTR = 9, NFSC_OP_GETFH = 10,
-	NFSC_OP_LOOKUP = 15, NFSC_OP_OPEN = 18, NFSC_OP_PUTFH = 22,
+	NFSC_OP_LOOKUP = 15, NFSC_OP_LOOKUPP = 16, NFSC_OP_OPEN = 18, NFSC_OP_PUTFH = 22,
 	NFSC_OP_PUTROOTFH = 24, NFSC_OP_READ = 25, NFSC_OP_READDIR = 26,
 	NFSC_OP_REMOVE = 28, NFSC_OP_RENAME = 29, NFSC_OP_RESTOREFH = 31,
 	NFSC_OP_SAVEFH = 32, NFSC_OP_SETATTR = 34, NFSC_OP_WRITE = 38,
 	NFSC_OP_EXCHANGE_ID = 42, NFSC_OP_CREATE_SESSION = 43,
-	NFSC_OP_DESTROY_SESSION = 44, NFSC_OP_SEQUENCE = 53,
+	NFSC_OP_DESTROY_SESSION = 44, NFSC_OP_SECINFO_NO_NAME = 52,
+	NFSC_OP_SEQUENCE = 53,
 	NFSC_OP_DESTROY_CLIENTID = 57, NFSC_OP_RECLAIM_COMPLETE = 58,
 	NFSC_OP_ILLEGAL = 10044,
 };
@@ -245,6 +246,9 @@ void	*nfsc_req_udata(const struct nfsc_req *);
 void	 nfsc_op_putrootfh(struct nfsc_req *);
 void	 nfsc_op_putfh(struct nfsc_req *, const struct nfsc_fh *);
 void	 nfsc_op_lookup(struct nfsc_req *, const char *name);
+void	 nfsc_op_lookupp(struct nfsc_req *);
+/* style 0: the current handle, 1: its parent (RFC 8881 §18.45). */
+void	 nfsc_op_secinfo_no_name(struct nfsc_req *, uint32_t style);
 void	 nfsc_op_getfh(struct nfsc_req *);
 void	 nfsc_op_savefh(struct nfsc_req *);
 void	 nfsc_op_restorefh(struct nfsc_req *);
