@@ -142,6 +142,7 @@ START_TEST(test_decode_values)
 	int nent = 0;
 
 	memset(&clnt, 0, sizeof clnt);
+	clnt.opts.minor = 1;	/* a session reply: SEQUENCE first */
 	memset(buf, 0, sizeof buf);
 	build_reply(&e);
 	ck_assert_int_eq(e.err, 0);
@@ -167,6 +168,7 @@ START_TEST(test_truncate_and_flip)
 	int bit, nent, ok = 0;
 
 	memset(&clnt, 0, sizeof clnt);
+	clnt.opts.minor = 1;	/* a session reply: SEQUENCE first */
 	build_reply(&e);
 	copy = malloc(e.len);
 	/* Every truncation must fail, never over-read. */
