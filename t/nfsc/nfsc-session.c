@@ -23,6 +23,7 @@
 #define EXCHGID4_FLAG_USE_NON_PNFS 0x00010000	/* RFC 8881 §18.35.3 */
 #define NFS4ERR_COMPLETE_ALREADY 10054
 #define NFSC_CB_PROGRAM		0x40000000	/* unused: no back channel */
+#define NFSC_MAX_OPS		256	/* ops per COMPOUND we ask for */
 #define NFSC_HDR_SLACK		(64 * 1024)	/* headers beyond 1 MiB payloads */
 
 static unsigned int nfsc_owner_counter;
@@ -599,7 +600,8 @@ nfsc_create_session(struct nfsc *clnt)
 	nfsc_enc_u64(&req->body, clnt->clientid);
 	nfsc_enc_u32(&req->body, clnt->csseq);
 	nfsc_enc_u32(&req->body, 0);		/* csa_flags: no back channel */
-	nfsc_put_chan(&req->body, big, big, 64 * 1024, 16, clnt->opts.slots);
+	nfsc_put_chan(&req->body, big, big, 64 * 1024, NFSC_MAX_OPS,
+	    clnt->opts.slots);
 	nfsc_put_chan(&req->body, 4096, 4096, 0, 2, 1);
 	nfsc_enc_u32(&req->body, NFSC_CB_PROGRAM);
 	nfsc_enc_u32(&req->body, 1);		/* csa_sec_parms<>: one */
