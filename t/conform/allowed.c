@@ -36,6 +36,20 @@ const struct cf_allowed cf_allowed[] = {
 	{ "*/root/getattr", "GETATTR", "attr.fs_locations", "root=/export,*",
 	  "root=/,*", "the path prefix: the export is \"/\" to the client" },
 
+	/*
+	 * "top/" cases start at each one's PUTROOTFH as it is: Ganesha's
+	 * pseudo root directly, the export through efsgw. Only their
+	 * statuses are meant to match; the flavors are those of two
+	 * different directories (the pseudo root offers Kerberos too).
+	 */
+	{ "*/top/*", "SECINFO_NO_NAME", "flavors", "*", "*",
+	  "the top is Ganesha's pseudo root directly, the export through efsgw" },
+
+	/* Arguments that do not decode. */
+	{ "*/fh/putfh-129-bytes", "COMPOUND", "reply", "LOST RPC rejected",
+	  "RES PUTFH NFS4ERR_BADXDR",
+	  "a handle longer than NFS4_FHSIZE: efsgw answers NFS4ERR_BADXDR (RFC 8881 §15.1.1.4); Ganesha rejects the whole RPC (GARBAGE_ARGS)" },
+
 	/* Names "." and ".." are refused in every op that takes a name. */
 	{ "*/names/*\".\"", "LOOKUP", "status", "*", "NFS4ERR_BADNAME",
 	  "\".\" and \"..\" are not names an NFSv4 client sends (docs/security.md)" },
@@ -59,6 +73,12 @@ const struct cf_allowed cf_allowed[] = {
 	  "delegations are never granted" },
 	{ "*/v41/get_dir_delegation", "GET_DIR_DELEGATION", "status", "*",
 	  "NFS4ERR_NOTSUPP", "delegations are never granted" },
+	{ "*/v41/want_delegation", "ILLEGAL", "op", "ILLEGAL", "WANT_DELEGATION",
+	  "delegations are never granted: NOTSUPP where Ganesha 4.3 does not know the op (OP_ILLEGAL)" },
+	{ "*/v41/get_dir_delegation", "ILLEGAL", "op", "ILLEGAL", "GET_DIR_DELEGATION",
+	  "delegations are never granted: NOTSUPP where Ganesha 4.3 does not know the op (OP_ILLEGAL)" },
+	{ "*/v41/open-want-*", "OPEN", "deleg", "none_ext:*", "none_ext:0",
+	  "4.1+ OPENs carry WANT_NO_DELEG: the server says WND4_NOT_WANTED" },
 	{ "*/open/claim=[2356]", "OPEN", "status", "*", "NFS4ERR_NOTSUPP",
 	  "delegation claims: delegations are never granted" },
 	{ "*/v41/openattr", "OPENATTR", "status", "*", "NFS4ERR_NOTSUPP",

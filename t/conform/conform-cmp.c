@@ -134,10 +134,18 @@ diff(struct cmp *m, const char *op, const char *key, const char *dv,
 	}
 	m->ndiff++;
 	if (!m->case_diff)
-		printf("DIFF %s\n#   call: %s\n", m->caseid,
+		printf("DIFF %s\n#   call: %.400s\n", m->caseid,
 		    m->call != NULL ? m->call : "-");
-	m->case_diff = 1;
-	printf("#   %s %s: direct %s, gateway %s\n", op, key, dv, gv);
+	m->case_diff++;
+	/*
+	 * The first differences of a case say what differs; the rest are
+	 * mostly where the case went on from there (-v prints them all).
+	 */
+	if (m->case_diff <= 3 || m->verbose)
+		printf("#   %s %s: direct %.300s, gateway %.300s\n", op, key, dv,
+		    gv);
+	else if (m->case_diff == 4)
+		printf("#   (and more after it; -v shows every one)\n");
 	return 1;
 }
 
@@ -153,6 +161,7 @@ cmp_res(struct cmp *m, const char *d, const char *g)
 	sscanf(g, "RES %63s %63s", gop, gst);
 	if (strcmp(dop, gop) != 0) {
 		diff(m, dop, "op", dop, gop);
+		m->call_status = 1;
 		return;
 	}
 	if (strcmp(dst, gst) != 0) {

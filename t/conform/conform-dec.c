@@ -159,14 +159,14 @@ cf_attr_name(uint32_t a)
 	return buf;
 }
 
-/* Read a string (at most MAXSTR) into s, NUL-terminated, printable. */
+/* Read a string (at most cap - 1 bytes) into s, NUL-terminated, printable. */
 static int
 get_str(struct xdrbuf *b, char *s, size_t cap, size_t *lenp)
 {
 	size_t len, i;
 	int r;
 
-	if ((r = xdrbuf_get_opaque(b, MAXSTR, s, cap - 1, &len)) != 0)
+	if ((r = xdrbuf_get_opaque(b, cap - 1, s, cap - 1, &len)) != 0)
 		return r;
 	s[len] = '\0';
 	for (i = 0; i < len; i++)
@@ -728,6 +728,13 @@ dec_op(struct cf *cf, struct cf_call *call, int i, uint32_t op, uint32_t st,
 			return r;
 		tok(l, "count=%u committed=%u verf=%s", u, u2,
 		    cf_label(cf, "wverf", buf, 8));
+		return 0;
+	case OP_LAYOUTRETURN:		/* layoutreturn_stateid (RFC 8881 §18.44.2) */
+		if ((r = xdrbuf_get_u32(b, &u)) != 0)
+			return r;
+		if (u)
+			return dec_sid(cf, b, l, "lrs");
+		tok(l, "lrs=none");
 		return 0;
 	case OP_IO_ADVISE:
 		if ((r = get_bitmap(b, (uint32_t[8]){ 0 }, 8, &n, s, 256)) != 0)

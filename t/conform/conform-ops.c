@@ -245,10 +245,10 @@ op_open(struct cf *cf, struct cf_call *call, const char *name,
 	case 1:				/* CLAIM_PREVIOUS: delegation type */
 		cfb_u32(&a, 0);
 		break;
-	case 6:				/* CLAIM_DELEG_CUR_FH: stateid */
+	case 5:				/* CLAIM_DELEG_CUR_FH: stateid */
 		put_sid(&a, NULL);
 		break;
-	default:			/* CLAIM_FH, CLAIM_DELEG_PREV_FH: void */
+	default:			/* CLAIM_FH (4), CLAIM_DELEG_PREV_FH (6): void */
 		break;
 	}
 	cf_add(call, NFSC_OP_OPEN, &a, "\"%s\" access=%u deny=%u %s claim=%u",

@@ -161,10 +161,14 @@ cf_case(struct cf *cf, const char *fmt, ...)
 	 * labels of the next ones.
 	 */
 	cf->nlabels = 0;
-	/* A fresh open-owner and lock-owner per case: 4.0 seqid trouble stays in it. */
-	snprintf(cf->owner, sizeof cf->owner, "cf-open-%d", cf->ncase);
-	snprintf(cf->lowner, sizeof cf->lowner, "cf-lock-%d", cf->ncase);
-	cf->oseq = cf->lseq = 0;
+	/*
+	 * One open-owner and one lock-owner for the run: files and locks
+	 * stay across cases, and 4.0 needs each owner's seqid.
+	 */
+	if (cf->owner[0] == '\0') {
+		snprintf(cf->owner, sizeof cf->owner, "cf-open");
+		snprintf(cf->lowner, sizeof cf->lowner, "cf-lock");
+	}
 	fprintf(cf->out, "CASE %s/%s\n", cf->ver, id);
 	if (cf->verbose)
 		fprintf(stderr, "case %s/%s\n", cf->ver, id);
