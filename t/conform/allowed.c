@@ -33,8 +33,6 @@ const struct cf_allowed cf_allowed[] = {
 	  "NFS4ERR_NOENT", "SECINFO_NO_NAME(PARENT) at the root is NOENT, as LOOKUPP is" },
 	{ "*/root/secinfo_no_name-parent", "SECINFO_NO_NAME", "flavors", "*",
 	  "(absent)", "SECINFO_NO_NAME(PARENT) at the root is NOENT, as LOOKUPP is" },
-	{ "*/root/getattr", "GETATTR", "attr.fs_locations", "root=/export,*",
-	  "root=/,*", "the path prefix: the export is \"/\" to the client" },
 
 	/*
 	 * "top/" cases start at each one's PUTROOTFH as it is: Ganesha's

@@ -8,8 +8,9 @@
  *	stands for the client's root (Ganesha directly: -p export).
  *   efsgw-conform compare [-v] DIRECT GATEWAY
  *	compare two transcripts; exit 0 when every difference is allowed.
- *   efsgw-conform allowed
- *	print the allowed table (one row a line, fields tab-separated).
+ *   efsgw-conform allowed [--md]
+ *	print the allowed table (one row a line, fields tab-separated, or
+ *	as the Markdown rows docs/conformance.md must hold).
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -28,7 +29,7 @@ usage(void)
 	fprintf(stderr,
 	    "usage: efsgw-conform run -s HOST:PORT [-p EXPORT] -m 0|1|2 -o FILE [-v]\n"
 	    "       efsgw-conform compare [-v] DIRECT GATEWAY\n"
-	    "       efsgw-conform allowed\n");
+	    "       efsgw-conform allowed [--md]\n");
 	exit(2);
 }
 
@@ -94,14 +95,15 @@ cmd_run(int argc, char **argv)
 	return 0;
 }
 
-/* Print the table. */
+/* Print the table: tab-separated, or as the rows of docs/conformance.md. */
 static int
-cmd_allowed(void)
+cmd_allowed(int md)
 {
 	const struct cf_allowed *a;
 
 	for (a = cf_allowed; a->cases != NULL; a++)
-		printf("%s\t%s\t%s\t%s\t%s\t%s\n", a->cases, a->op, a->key,
+		printf(md ? "| `%s` | `%s` | `%s` | `%s` | `%s` | %s |\n" :
+		    "%s\t%s\t%s\t%s\t%s\t%s\n", a->cases, a->op, a->key,
 		    a->direct, a->gateway, a->reason);
 	return 0;
 }
@@ -117,7 +119,7 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
 	if (strcmp(argv[1], "allowed") == 0)
-		return cmd_allowed();
+		return cmd_allowed(argc > 2 && strcmp(argv[2], "--md") == 0);
 	if (strcmp(argv[1], "compare") == 0) {
 		argc--, argv++;
 		if (argc > 1 && strcmp(argv[1], "-v") == 0)
