@@ -28,6 +28,15 @@ for m in ${EFSGW_CONFORM_MINORS:-0 1 2}; do
 	rc=0
 	conform run -s "127.0.0.1:$BACKEND_PORT" -p export -m "$m" -o "direct-4.$m.txt" || rc=$?
 	[ $rc = 0 ] || { fail "NFSv4.$m: run against Ganesha" "exit $rc"; continue; }
+	# The oracle must be repeatable: a second direct run compares equal,
+	# so every difference below comes from the gateway, not the test.
+	rc=0
+	conform run -s "127.0.0.1:$BACKEND_PORT" -p export -m "$m" -o "direct2-4.$m.txt" || rc=$?
+	[ $rc = 0 ] || { fail "NFSv4.$m: second run against Ganesha" "exit $rc"; continue; }
+	rc=0
+	conform compare "direct-4.$m.txt" "direct2-4.$m.txt" >"compare-direct-4.$m.txt" || rc=$?
+	if [ $rc = 0 ] && ! grep -q '^DIFF' "compare-direct-4.$m.txt"; then pass "NFSv4.$m: two runs against Ganesha compare equal"
+	else fail "NFSv4.$m: two runs against Ganesha compare equal" "$(head -20 "compare-direct-4.$m.txt")"; fi
 	rc=0
 	conform run -s "$GW_ADDR" -m "$m" -o "gateway-4.$m.txt" || rc=$?
 	[ $rc = 0 ] || { fail "NFSv4.$m: run through efsgw" "exit $rc"; continue; }
@@ -39,6 +48,16 @@ for m in ${EFSGW_CONFORM_MINORS:-0 1 2}; do
 	else fail "NFSv4.$m: efsgw answers as Ganesha does, but for allowed differences" \
 		"transcripts and comparison kept in $T (EFSGW_TEST_KEEP=1 keeps them on success)"; fi
 done
+# The comparison itself: an answer changed in a copy of a direct
+# transcript is caught, one changed as an allowed row says is not.
+if [ -s direct-4.1.txt ]; then
+	sed '0,/^RES READDIR NFS4_OK/s/^RES READDIR NFS4_OK/RES READDIR NFS4ERR_TOOSMALL/' \
+		direct-4.1.txt >mutated-4.1.txt
+	check_fails "compare catches a changed READDIR status" quiet conform compare direct-4.1.txt mutated-4.1.txt
+	sed 's/^\(RES GETATTR NFS4_OK.*attr.maxread=\)[0-9]*/\14096/' direct-4.1.txt >mutated-4.1.txt
+	check "compare allows a smaller maxread (an allowed row)" quiet conform compare direct-4.1.txt mutated-4.1.txt
+fi
+
 # Optional (EFSGW_CONFORM_PROXY_V4=1, with nfs-ganesha-proxy-v4): the same
 # comparison for NFS-Ganesha's own proxy, FSAL PROXY_V4, in front of the
 # same Ganesha: a measurement for docs/conformance.md, never a failure.
