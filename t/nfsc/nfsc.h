@@ -214,14 +214,18 @@ int	 nfsc_inflight(const struct nfsc *);
 /* Send RPC NULL (procedure 0) and wait for the reply. */
 int	 nfsc_null(struct nfsc *);
 /*
- * EXCHANGE_ID, CREATE_SESSION (asking for opts->slots fore-channel slots and
- * 1 MiB + headers requests and replies) and RECLAIM_COMPLETE. Needed before
+ * EXCHANGE_ID, CREATE_SESSION (asking for opts->slots fore-channel slots,
+ * 256 ops and 1 MiB + headers requests and replies) and RECLAIM_COMPLETE;
+ * for NFSv4.0 SETCLIENTID and SETCLIENTID_CONFIRM instead. Needed before
  * any COMPOUND.
  */
 int	 nfsc_session_create(struct nfsc *);
 /* The client id (EXCHANGE_ID's or SETCLIENTID's); 0 before one is had. */
 uint64_t nfsc_clientid(const struct nfsc *);
-/* Slots and limits the server granted (valid after nfsc_session_create). */
+/*
+ * Slots and limits the server granted (valid after nfsc_session_create);
+ * for NFSv4.0, which has no slots, opts->slots.
+ */
 uint32_t nfsc_session_slots(const struct nfsc *);
 /* Largest READ/WRITE payload that fits the granted request/reply sizes. */
 uint32_t nfsc_io_size(const struct nfsc *);
