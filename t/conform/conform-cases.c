@@ -33,7 +33,14 @@ static const struct nfsc_stateid sid_bypass = { 0xffffffffu,
 static const struct nfsc_stateid sid_bogus = { 1,
     { 'n', 'o', 't', 'a', 's', 't', 'a', 't', 'e', 'i', 'd', '!' } };
 
-/* One call: PUTFH of the work directory (or dir), then the ops added by fn. */
+/* The client id, 0 while not connected. */
+static uint64_t
+cid(const struct cf *cf)
+{
+	return cf->c != NULL ? nfsc_clientid(cf->c) : 0;
+}
+
+/* Start a COMPOUND in c (connecting again if the last call lost the connection). */
 #define CALL(cf, c)	cf_call_init((cf), &(c))
 
 /*
@@ -163,7 +170,7 @@ rm_tree(struct cf *cf, const struct nfsc_fh *parent, const char *name, int depth
 		struct nfsc_req *req;
 		const uint8_t *p;
 		size_t len;
-		uint32_t nres, op, st, more, eof = 0, bw;
+		uint32_t nres, op, st, more, bw;
 		struct evbuffer_iovec iov;
 		struct xdrbuf b;
 
@@ -211,7 +218,6 @@ rm_tree(struct cf *cf, const struct nfsc_fh *parent, const char *name, int depth
 					names[n][nl] = '\0';
 					n++;
 				}
-				(void)eof;
 			}
 		}
 		nfsc_req_free(req);
@@ -1032,7 +1038,7 @@ cases_lock(struct cf *cf)
 		struct cfbuf a = { 0 };
 
 		CALL(cf, c);
-		cfb_u64(&a, cf->c != NULL ? nfsc_clientid(cf->c) : 0);
+		cfb_u64(&a, cid(cf));
 		cfb_str(&a, cf->lowner);
 		cf_add(&c, OP_RELEASE_LOCKOWNER, &a, "lock owner");
 		cfb_free(&a);
@@ -1415,7 +1421,7 @@ cases_compound(struct cf *cf)
 		{
 			struct cfbuf a = { 0 };
 
-			cfb_u64(&a, nfsc_clientid(cf->c));
+			cfb_u64(&a, cid(cf));
 			cf_add(&c, OP_RENEW, &a, "clientid");
 			cfb_free(&a);
 		}
@@ -1433,7 +1439,7 @@ cases_v40(struct cf *cf)
 
 	cf_case(cf, "v40/renew");
 	CALL(cf, c);
-	cfb_u64(&a, nfsc_clientid(cf->c));
+	cfb_u64(&a, cid(cf));
 	cf_add(&c, OP_RENEW, &a, "own clientid");
 	cfb_free(&a);
 	cf_send(cf, &c);
@@ -1442,6 +1448,31 @@ cases_v40(struct cf *cf)
 	CALL(cf, c);
 	cfb_u64(&a, 0x1234567890abcdefULL);
 	cf_add(&c, OP_RENEW, &a, "unknown clientid");
+	cfb_free(&a);
+	cf_send(cf, &c);
+
+	cf_case(cf, "v40/sequence-in-v40");
+	CALL(cf, c);
+	cfb_fixed(&a, "no-such-session!", 16);
+	cfb_u32(&a, 1);
+	cfb_u32(&a, 0);
+	cfb_u32(&a, 0);
+	cfb_u32(&a, 0);
+	cf_add(&c, NFSC_OP_SEQUENCE, &a, "a 4.1 op");
+	cfb_free(&a);
+	cf_send(cf, &c);
+
+	cf_case(cf, "v40/delegreturn-bogus");
+	CALL(cf, c);
+	op_work(cf, &c);
+	op_lookup(&c, "f");
+	op_sid(&c, OP_DELEGRETURN, &sid_bogus);
+	cf_send(cf, &c);
+
+	cf_case(cf, "v40/delegpurge");
+	CALL(cf, c);
+	cfb_u64(&a, cid(cf));
+	cf_add(&c, OP_DELEGPURGE, &a, "own clientid");
 	cfb_free(&a);
 	cf_send(cf, &c);
 
@@ -1494,6 +1525,61 @@ cases_v41(struct cf *cf)
 	cfb_u32(&a, 0);
 	cf_add(&c, NFSC_OP_RECLAIM_COMPLETE, &a, "false");
 	cfb_free(&a);
+	cf_send(cf, &c);
+
+	cf_case(cf, "v41/exchange_id-not-only-op");
+	CALL(cf, c);
+	cfb_fixed(&a, "cfverf01", 8);
+	cfb_str(&a, "efsgw-conform-second-client");
+	cfb_u32(&a, 0x00010000);		/* USE_NON_PNFS */
+	cfb_u32(&a, 0);				/* SP4_NONE */
+	cfb_u32(&a, 0);				/* no impl id */
+	cf_add(&c, NFSC_OP_EXCHANGE_ID, &a, "second owner");
+	cfb_free(&a);
+	cf_send(cf, &c);
+
+	cf_case(cf, "v41/destroy_clientid-own-in-use");
+	CALL(cf, c);
+	cfb_u64(&a, cid(cf));
+	cf_add(&c, OP_DESTROY_CLIENTID, &a, "own clientid");
+	cfb_free(&a);
+	cf_send(cf, &c);
+
+	cf_case(cf, "v41/bind_conn_to_session-not-only-op");
+	CALL(cf, c);
+	cfb_fixed(&a, "no-such-session!", 16);
+	cfb_u32(&a, 1);				/* CDFC4_FORE */
+	cfb_u32(&a, 0);
+	cf_add(&c, OP_BIND_CONN_TO_SESSION, &a, "unknown session");
+	cfb_free(&a);
+	cf_send(cf, &c);
+
+	cf_case(cf, "v41/sequence-not-first");
+	CALL(cf, c);
+	op_putrootfh(&c);
+	cfb_fixed(&a, "no-such-session!", 16);
+	cfb_u32(&a, 1);
+	cfb_u32(&a, 0);
+	cfb_u32(&a, 0);
+	cfb_u32(&a, 0);
+	cf_add(&c, NFSC_OP_SEQUENCE, &a, "second SEQUENCE");
+	cfb_free(&a);
+	cf_send(cf, &c);
+
+	cf_case(cf, "v41/backchannel_ctl");
+	CALL(cf, c);
+	cfb_u32(&a, 0x40000000);
+	cfb_u32(&a, 1);
+	cfb_u32(&a, 0);				/* AUTH_NONE */
+	cf_add(&c, OP_BACKCHANNEL_CTL, &a, "AUTH_NONE");
+	cfb_free(&a);
+	cf_send(cf, &c);
+
+	cf_case(cf, "v41/delegreturn-bogus");
+	CALL(cf, c);
+	op_work(cf, &c);
+	op_lookup(&c, "f");
+	op_sid(&c, OP_DELEGRETURN, &sid_bogus);
 	cf_send(cf, &c);
 
 	cf_case(cf, "v41/test_stateid");

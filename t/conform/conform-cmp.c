@@ -207,7 +207,6 @@ cmp_case(struct cmp *m, const struct tr *dt, size_t ds, size_t de,
     const struct tr *gt, size_t gs, size_t ge)
 {
 	size_t i = ds + 1, j = gs + 1;
-	char w[64];
 
 	m->call = NULL;
 	while (i < de || j < ge) {
@@ -238,7 +237,6 @@ cmp_case(struct cmp *m, const struct tr *dt, size_t ds, size_t de,
 		 * connection. After an op's status differed, the COMPOUND
 		 * ends at another op: that is the same difference.
 		 */
-		sscanf(*d ? d : "(nothing)", "%63s", w);
 		if (m->call_status && strncmp(d, "LOST", 4) != 0 &&
 		    strncmp(g, "LOST", 4) != 0) {
 			size_t oi = i, oj = j;
