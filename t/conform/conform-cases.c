@@ -95,6 +95,7 @@ open_file(struct cf *cf, const struct nfsc_fh *dir, const char *name,
 	return 0;
 }
 
+/* CLOSE f (again with the previous seqid after BAD_SEQID in 4.0). */
 static uint32_t
 close_file(struct cf *cf, struct nfsc_file *f)
 {

@@ -20,6 +20,7 @@ struct tr {
 	size_t		 n, cap;
 };
 
+/* Read a transcript file into lines. */
 static int
 tr_load(const char *path, struct tr *t)
 {
@@ -47,6 +48,7 @@ tr_load(const char *path, struct tr *t)
 	return 0;
 }
 
+/* Free a transcript read by tr_load(). */
 static void
 tr_free(struct tr *t)
 {

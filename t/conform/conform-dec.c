@@ -32,6 +32,7 @@ struct line {
 	size_t		 n;
 };
 
+/* Append " key=value" (printf format) to a transcript line. */
 static void __attribute__((format(printf, 2, 3)))
 tok(struct line *l, const char *fmt, ...)
 {

@@ -23,6 +23,7 @@
 #include "common.h"
 #include "conform.h"
 
+/* Print the usage and exit 2. */
 static void __attribute__((noreturn))
 usage(void)
 {
@@ -108,6 +109,7 @@ cmd_allowed(int md)
 	return 0;
 }
 
+/* Run one of the commands. */
 int
 main(int argc, char **argv)
 {

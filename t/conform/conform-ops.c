@@ -45,6 +45,7 @@ sid_desc(const struct nfsc_stateid *s)
 	return "sid";
 }
 
+/* Encode a stateid4; NULL is the anonymous one. */
 static void
 put_sid(struct cfbuf *b, const struct nfsc_stateid *s)
 {
@@ -69,12 +70,14 @@ op_root(struct cf *cf, struct cf_call *call)
 	}
 }
 
+/* PUTROOTFH as it is: the top of the server's name space. */
 void
 op_putrootfh(struct cf_call *call)
 {
 	cf_add(call, NFSC_OP_PUTROOTFH, NULL, NULL);
 }
 
+/* PUTFH of fh (described by its label). */
 void
 op_putfh(struct cf *cf, struct cf_call *call, const struct nfsc_fh *fh)
 {
@@ -87,12 +90,14 @@ op_putfh(struct cf *cf, struct cf_call *call, const struct nfsc_fh *fh)
 	cfb_free(&a);
 }
 
+/* PUTFH of this version's work directory. */
 void
 op_work(struct cf *cf, struct cf_call *call)
 {
 	op_putfh(cf, call, &cf->work);
 }
 
+/* LOOKUP of len bytes of name (any bytes). */
 void
 op_lookup_n(struct cf_call *call, const char *name, size_t len)
 {
@@ -106,18 +111,21 @@ op_lookup_n(struct cf_call *call, const char *name, size_t len)
 	cfb_free(&a);
 }
 
+/* LOOKUP of a NUL-terminated name. */
 void
 op_lookup(struct cf_call *call, const char *name)
 {
 	op_lookup_n(call, name, strlen(name));
 }
 
+/* An op without arguments (GETFH, SAVEFH, LOOKUPP, ...). */
 void
 op_void(struct cf_call *call, uint32_t op)
 {
 	cf_add(call, op, NULL, NULL);
 }
 
+/* GETATTR of a bitmap of n words as given. */
 void
 op_getattr_words(struct cf_call *call, const uint32_t *w, uint32_t n)
 {
@@ -155,6 +163,7 @@ op_getattr_std(struct cf_call *call)
 	cfb_free(&a);
 }
 
+/* ACCESS of bits. */
 void
 op_access(struct cf_call *call, uint32_t bits)
 {
@@ -256,6 +265,7 @@ op_open(struct cf *cf, struct cf_call *call, const char *name,
 	cfb_free(&a);
 }
 
+/* OPEN_CONFIRM of the last stateid returned (RFC 7530 §16.18). */
 void
 op_open_confirm(struct cf *cf, struct cf_call *call)
 {
@@ -267,6 +277,7 @@ op_open_confirm(struct cf *cf, struct cf_call *call)
 	cfb_free(&a);
 }
 
+/* OPEN_DOWNGRADE of sid to access and deny. */
 void
 op_open_downgrade(struct cf *cf, struct cf_call *call,
     const struct nfsc_stateid *sid, uint32_t access, uint32_t deny)
@@ -282,6 +293,7 @@ op_open_downgrade(struct cf *cf, struct cf_call *call,
 	cfb_free(&a);
 }
 
+/* CLOSE of sid. */
 void
 op_close(struct cf *cf, struct cf_call *call, const struct nfsc_stateid *sid)
 {
@@ -331,6 +343,7 @@ op_write(struct cf_call *call, const struct nfsc_stateid *sid, uint64_t off,
 	cfb_free(&a);
 }
 
+/* COMMIT of count bytes at off. */
 void
 op_commit(struct cf_call *call, uint64_t off, uint32_t count)
 {
@@ -377,6 +390,7 @@ op_name(struct cf_call *call, uint32_t op, const char *name)
 	cfb_free(&a);
 }
 
+/* RENAME from (in the saved directory) to (in the current one). */
 void
 op_rename(struct cf_call *call, const char *from, const char *to)
 {
@@ -440,6 +454,7 @@ op_lock(struct cf *cf, struct cf_call *call, uint32_t type, uint64_t off,
 	cfb_free(&a);
 }
 
+/* LOCKT for the lock-owner named owner. */
 void
 op_lockt(struct cf *cf, struct cf_call *call, uint32_t type, uint64_t off,
     uint64_t len, const char *owner)
@@ -457,6 +472,7 @@ op_lockt(struct cf *cf, struct cf_call *call, uint32_t type, uint64_t off,
 	cfb_free(&a);
 }
 
+/* LOCKU of a range of the lock stateid sid. */
 void
 op_locku(struct cf *cf, struct cf_call *call, const struct nfsc_stateid *sid,
     uint64_t off, uint64_t len)
@@ -473,6 +489,7 @@ op_locku(struct cf *cf, struct cf_call *call, const struct nfsc_stateid *sid,
 	cfb_free(&a);
 }
 
+/* SECINFO_NO_NAME of style (0 CURRENT_FH, 1 PARENT). */
 void
 op_secinfo_no_name(struct cf_call *call, uint32_t style)
 {

@@ -28,6 +28,7 @@ cfb_grow(struct cfbuf *b, size_t n)
 		fatalx("out of memory");
 }
 
+/* Append a 32-bit word. */
 void
 cfb_u32(struct cfbuf *b, uint32_t v)
 {
@@ -36,6 +37,7 @@ cfb_u32(struct cfbuf *b, uint32_t v)
 	b->len += 4;
 }
 
+/* Append a 64-bit hyper. */
 void
 cfb_u64(struct cfbuf *b, uint64_t v)
 {
@@ -56,6 +58,7 @@ cfb_fixed(struct cfbuf *b, const void *p, size_t n)
 	b->len += n + pad;
 }
 
+/* Variable-length opaque: length, bytes, padding. */
 void
 cfb_opaque(struct cfbuf *b, const void *p, size_t n)
 {
@@ -63,12 +66,14 @@ cfb_opaque(struct cfbuf *b, const void *p, size_t n)
 	cfb_fixed(b, p, n);
 }
 
+/* A string as opaque. */
 void
 cfb_str(struct cfbuf *b, const char *s)
 {
 	cfb_opaque(b, s, strlen(s));
 }
 
+/* Free the buffer and zero it. */
 void
 cfb_free(struct cfbuf *b)
 {
@@ -136,6 +141,7 @@ cf_connect(struct cf *cf)
 	return 0;
 }
 
+/* Close the connection (the next call connects again). */
 void
 cf_disconnect(struct cf *cf)
 {
@@ -174,6 +180,7 @@ cf_case(struct cf *cf, const char *fmt, ...)
 		fprintf(stderr, "case %s/%s\n", cf->ver, id);
 }
 
+/* Start a COMPOUND on the run's connection. */
 void
 cf_call_init(struct cf *cf, struct cf_call *call)
 {
