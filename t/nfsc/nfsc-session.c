@@ -698,7 +698,7 @@ nfsc_session_create(struct nfsc *clnt)
 	struct nfsc_req *req;
 	int r;
 
-	if (clnt->have_session || clnt->clientid != 0)
+	if (clnt->have_session || (clnt->opts.minor == 0 && clnt->clientid != 0))
 		return nfsc_fail(clnt, EFSGW_ERR_INTERNAL, "session exists");
 	if (clnt->opts.minor == 0)
 		return nfsc_setclientid(clnt);
