@@ -43,7 +43,7 @@ static const char usage_text[] =
 "\n"
 "Options:\n"
 "  -s HOST:PORT  server (numeric IPv4 or localhost); default 127.0.0.1:2049\n"
-"  -m MINOR      NFSv4 minor version, 1 (default) or 2\n"
+"  -m MINOR      NFSv4 minor version, 1 (default), 2, or 0 (NFSv4.0)\n"
 "  -n INFLIGHT   requests kept in flight by put/get/cat/pwrite/mkdirs\n"
 "                (default 16, at most 256 and the slots the server grants)\n"
 "  -u UID        AUTH_SYS uid (default 0)\n"
@@ -1028,9 +1028,10 @@ main(int argc, char **argv)
 			parse_server(optarg, &o, host, sizeof host);
 			break;
 		case 'm':
-			if ((v = parse_num(optarg, 10, 2)) < 1)
-				usage("-m: minor version must be 1 or 2");
+			if ((v = parse_num(optarg, 10, 2)) < 0)
+				usage("-m: minor version must be 0, 1 or 2");
 			o.minor = (uint32_t)v;
+			o.v40 = v == 0;
 			break;
 		case 'n':
 			if ((v = parse_num(optarg, 10, MAX_INFLIGHT)) < 1)
