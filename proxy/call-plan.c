@@ -482,6 +482,15 @@ plan_marks(struct plan_pass *pp, uint32_t i, uint32_t *kp, int *putfh_root)
 		m = &cmp->marks[k];
 		switch (m->kind) {
 		case NFS4_MARK_FH:
+			/*
+			 * SETATTR's only handle is a FILEHANDLE attribute, which
+			 * is read-only: NFS4ERR_INVAL (RFC 8881 §18.30.4), as the
+			 * server says, whatever the handle's tag.
+			 */
+			if (cmp->ops[i].opcode == OP_SETATTR) {
+				*kp = k;
+				return NFS4ERR_INVAL;
+			}
 			if (m->len > sizeof sealed ||
 			    xdrbuf_copy_at(b, m->off, sealed, m->len) != 0 ||
 			    unseal_handle(ctx->keys, ctx->scope, sealed, m->len,
@@ -575,6 +584,17 @@ plan_marks(struct plan_pass *pp, uint32_t i, uint32_t *kp, int *putfh_root)
 			rpc_edits_add(&plan->ed, m->off, m->len, p, 32);
 			break;
 		}
+		case NFS4_MARK_READ_COUNT:
+			/*
+			 * NFSv4.0 has no session to bound a reply: a READ
+			 * asking for more than one record carries gets less,
+			 * as a server may give (RFC 7530 §16.23.4). 4.1+ keep
+			 * the count: the server answers REP_TOO_BIG itself.
+			 */
+			v = xdrbuf_word_at(b, m->off);
+			if (pp->minor == 0 && ctx->max_read > 0 && v > ctx->max_read)
+				rpc_edits_word(&plan->ed, m->off, ctx->max_read);
+			break;
 		case NFS4_MARK_READDIR_MAXCOUNT:
 			/* Leave room for the sealed handles in the reply. */
 			v = xdrbuf_word_at(b, m->off);
@@ -795,6 +815,19 @@ plan_ops(struct plan_pass *pp)
 					plan->nfix++;
 					plan->nguards++;
 					op = OP_VERIFY;
+					cur = up;
+					break;
+				}
+				/*
+				 * One LOOKUP below a handle, the parent is in
+				 * the export whatever was renamed meanwhile (a
+				 * child's parent cannot be above the root): no
+				 * guard, so that LOOKUP, LOOKUPP pairs cost no
+				 * extra op (a 100-op COMPOUND stays 100 ops).
+				 */
+				if (cur.kind == FH_CHILD && op == OP_LOOKUPP &&
+				    ctx->root != NULL) {
+					(void)plan_parent(pp, &cur, &up);
 					cur = up;
 					break;
 				}

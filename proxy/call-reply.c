@@ -66,19 +66,6 @@ call_reply_seal(struct conn *c, struct rpc_edits *e,
 	return 0;
 }
 
-/*
- * The most READ or WRITE data one record carries: max-record-size less
- * room for the RPC and COMPOUND around it, in whole 4 KiB pages.
- */
-static uint32_t
-call_reply_io_max(const struct conn *c)
-{
-	uint32_t max = c->conf->max_record;
-
-	max = max > 2 * CALL_IO_HEADROOM ? max - CALL_IO_HEADROOM : max / 2;
-	return max & ~4095u;
-}
-
 /* Growth of the attribute list at marks[a] from the handles inside it. */
 static size_t
 call_reply_growth(const struct nfs4_compound *cmp, uint32_t a)
@@ -236,10 +223,10 @@ call_reply_rewrite(struct conn *c, struct evbuffer *rec, const struct xdrbuf *b,
 				 */
 				v64 = (uint64_t)xdrbuf_word_at(b, mk->off) << 32 |
 				    xdrbuf_word_at(b, mk->off + 4);
-				if (v64 > call_reply_io_max(c)) {
+				if (v64 > call_io_max(c->conf)) {
 					w = rpc_edits_alloc(e, 8);
 					xdrbuf_store_u32(w, 0);
-					xdrbuf_store_u32(w + 4, call_reply_io_max(c));
+					xdrbuf_store_u32(w + 4, call_io_max(c->conf));
 					rpc_edits_add(e, mk->off, 8, w, 8);
 				}
 				break;

@@ -202,6 +202,15 @@ call_stage_cursor(struct evbuffer *stage, struct xdrbuf *b)
 	return xdrbuf_skip(b, 4);
 }
 
+uint32_t
+call_io_max(const struct config *conf)
+{
+	uint32_t max = conf->max_record;
+
+	max = max > 2 * CALL_IO_HEADROOM ? max - CALL_IO_HEADROOM : max / 2;
+	return max & ~4095u;
+}
+
 /* What the planner may know of connection c. */
 static void
 call_plan_context(struct conn *c, struct plan_ctx *ctx)
@@ -222,6 +231,7 @@ call_plan_context(struct conn *c, struct plan_ctx *ctx)
 	ctx->squash = &c->squash;
 	ctx->share_deny_refuse = c->fs->share_deny_refuse;
 	ctx->max_data = c->conf->max_record;
+	ctx->max_read = call_io_max(c->conf);
 	ctx->root_status = NFS4ERR_DELAY;
 	switch (c->root) {
 	case CONN_ROOT_READY:
@@ -472,6 +482,51 @@ call_from_client(struct conn *c, struct evbuffer *rec)
 	if (r != 0)
 		return conn_abort(c, "cannot queue output", r);
 	return 0;
+}
+
+/*
+ * A call larger than max-record-size, read past: answer it without
+ * forwarding. A COMPOUND gets its first op's result: NFS4ERR_REQ_TOO_BIG
+ * in 4.1+ (RFC 8881 §18.46.3: over the session's ca_maxrequestsize, which
+ * the gateway clamped to max-record-size), NFS4ERR_RESOURCE in 4.0 (RFC
+ * 7530 §13.1.3: the request is too large for the server); anything
+ * else GARBAGE_ARGS.
+ */
+int
+call_too_big(struct conn *c, struct evbuffer *head)
+{
+	struct xdrbuf b;
+	struct rpc_msg m;
+	struct call_plan plan;
+	uint32_t minor, count, opcode = OP_ILLEGAL, status;
+	size_t taglen, tagoff;
+	int n, r;
+
+	if ((n = conn_peek(c, head)) < 0)
+		return conn_abort(c, "cannot read record", 0);
+	xdrbuf_init(&b, c->vec, n);
+	if ((r = rpc_msg_parse(&b, &m)) != 0 || m.type != RPC_CALL)
+		return conn_abort(c, "an oversized record without an RPC call "
+		    "header", r);
+	conn_log_bad(c, "xid %08x: a call of more than max-record-size (%u "
+	    "bytes); answered without forwarding", m.xid, c->conf->max_record);
+	tagoff = xdrbuf_pos(&b);
+	if (m.prog != NFS4_PROGRAM || m.vers != NFS4_VERSION ||
+	    m.proc != NFSPROC4_COMPOUND ||
+	    xdrbuf_skip_opaque(&b, EFSGW_MAX_TAG, NULL, &taglen) != 0 ||
+	    xdrbuf_get_u32(&b, &minor) != 0 || xdrbuf_get_u32(&b, &count) != 0)
+		r = call_reply_rpc(c, m.xid, RPC_GARBAGE_ARGS);
+	else {
+		if (count > 0 && xdrbuf_get_u32(&b, &opcode) != 0)
+			opcode = OP_ILLEGAL;
+		status = minor >= 1 ? NFS4ERR_REQ_TOO_BIG : NFS4ERR_RESOURCE;
+		memset(&plan, 0, sizeof plan);
+		plan.tag_off = (uint32_t)tagoff;
+		plan.tag_len = (uint32_t)taglen;
+		r = call_reply_compound(c, &b, &plan, m.xid, opcode, status,
+		    count > 0);
+	}
+	return r == 0 ? 0 : conn_abort(c, "cannot queue output", r);
 }
 
 /* A callback call from the server (NFSv4.1 backchannel). */

@@ -251,6 +251,9 @@ conn_client_read_cb(struct bufferevent *bev, void *arg)
 		before = evbuffer_get_length(in);
 		rpc_record_set_max(c->crec, c->seen_compound ?
 		    c->conf->max_record : c->conf->max_record_preauth);
+		/* A client past its first COMPOUND gets an answer for a call
+		 * too large (read past, not kept); before, the stream closes. */
+		rpc_record_set_skip(c->crec, c->seen_compound ? CONN_SKIP_MAX : 0);
 		r = rpc_record_read(c->crec, in, &rec);
 		c->bytes_in += before - evbuffer_get_length(in);
 		if (r < 0) {
@@ -258,6 +261,13 @@ conn_client_read_cb(struct bufferevent *bev, void *arg)
 			    "record larger than max-record-size" :
 			    "too many fragments in one record", 0);
 			return;
+		}
+		if (r == RPC_RECORD_SKIPPED) {
+			r = call_too_big(c, rec);
+			evbuffer_free(rec);
+			if (r < 0)
+				return;		/* c is gone */
+			continue;
 		}
 		if (r == 0) {
 			/* Needs more bytes: take what the socket holds now. */

@@ -12,6 +12,13 @@
 
 #define PENDING_BUCKETS		256
 
+/*
+ * A call larger than max-record-size but at most this is read past and
+ * answered (REQ_TOO_BIG / RESOURCE) instead of closing the connection: a
+ * client that believed a server's 64 MiB maxwrite gets an error, not a reset.
+ */
+#define CONN_SKIP_MAX		(64u * 1024 * 1024 + 64 * 1024)
+
 /* Bytes of a record kept for headers around READ/WRITE data (maxread). */
 #define CALL_IO_HEADROOM	(64 * 1024)
 
@@ -132,6 +139,16 @@ void	 pending_free_list(struct conn *);
  * closed.
  */
 int	 call_from_client(struct conn *, struct evbuffer *rec);
+/*
+ * Answer a call that was too large to take (head: its first bytes, the
+ * rest read past): 0, or -1 when the conn was closed.
+ */
+int	 call_too_big(struct conn *, struct evbuffer *head);
+/*
+ * The most READ or WRITE data one record carries under conf: max-record-
+ * size less CALL_IO_HEADROOM, in whole 4 KiB pages (maxread, maxwrite).
+ */
+uint32_t call_io_max(const struct config *);
 /* Handle one record from the server; -1 when the conn was closed. */
 int	 call_from_backend(struct conn *, struct evbuffer *rec);
 

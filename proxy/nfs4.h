@@ -57,6 +57,7 @@ struct xdrbuf;
 #define NFS4ERR_LAYOUTUNAVAILABLE 10059
 #define NFS4ERR_OP_ILLEGAL	10044
 #define NFS4ERR_TOO_MANY_OPS	10070
+#define NFS4ERR_REQ_TOO_BIG	10065
 #define NFS4ERR_REP_TOO_BIG	10066
 
 /* Opcodes the gateway itself needs by name (RFC 8881 §16.2, RFC 7862). */

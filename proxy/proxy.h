@@ -193,11 +193,24 @@ struct rpc_record *rpc_record_new(size_t max);
 void	 rpc_record_free(struct rpc_record *);
 void	 rpc_record_set_max(struct rpc_record *, size_t max);
 /*
+ * Records larger than max but at most skip_max are read past instead of
+ * closing the stream (0, the default: none are).
+ */
+void	 rpc_record_set_skip(struct rpc_record *, size_t skip_max);
+/* Head of a skipped record kept for the answer (RPC and COMPOUND header). */
+#define RPC_RECORD_HEAD		4096
+/* rpc_record_read: a record over max was read past (see below). */
+#define RPC_RECORD_SKIPPED	2
+
+/*
  * Move bytes from in into the record being built. Returns 1 when a whole
  * record is ready (then *recp is a new evbuffer the caller owns, with the
- * record marks removed), 0 when more input is needed, or EFSGW_ERR_TOO_LONG
- * (record over the limit) / EFSGW_ERR_TOO_MANY (too many fragments); after
- * an error the stream cannot be resynchronised and must be closed.
+ * record marks removed), 0 when more input is needed,
+ * RPC_RECORD_SKIPPED when a record over max but within the skip limit has
+ * been read past (*recp holds its first RPC_RECORD_HEAD bytes at most:
+ * enough to answer it), or EFSGW_ERR_TOO_LONG (record over the skip
+ * limit) / EFSGW_ERR_TOO_MANY (too many fragments); after an error the
+ * stream cannot be resynchronised and must be closed.
  */
 int	 rpc_record_read(struct rpc_record *, struct evbuffer *in,
 	     struct evbuffer **recp);
@@ -370,6 +383,7 @@ struct plan_ctx {
 	const struct ancestry_chain *proof; /* the proof made for this call */
 	int		 share_deny_refuse; /* OPEN deny other than NONE: NOTSUPP */
 	uint32_t	 max_data;	/* most one READ can return (QoS estimate) */
+	uint32_t	 max_read;	/* 4.0 READ counts above this are cut to it */
 };
 
 /* A handle the plan sends to the server (bytes in the plan's arena). */

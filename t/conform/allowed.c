@@ -93,6 +93,17 @@ const struct cf_allowed cf_allowed[] = {
 	  "maxread is clamped to max-record-size less the headers" },
 	{ "*", "GETATTR", "attr.maxwrite", "*", "<=",
 	  "maxwrite is clamped to max-record-size less the headers" },
+	/*
+	 * A call larger than max-record-size (a WRITE above the maxwrite
+	 * efsgw announces) is read past and answered, not forwarded; a 4.0
+	 * READ above maxread is cut to it (4.1+ sessions bound replies).
+	 */
+	{ "4.0/write/len=*", "PUTFH", "status", "NFS4_OK", "NFS4ERR_RESOURCE",
+	  "a 4.0 call over max-record-size is answered NFS4ERR_RESOURCE at its first op (RFC 7530 §13.1.3), not forwarded" },
+	{ "4.[12]/write/len=*", "COMPOUND", "reply", "*", "END NFS4ERR_REQ_TOO_BIG*",
+	  "a 4.1+ call over max-record-size, which efsgw announced as ca_maxrequestsize, is NFS4ERR_REQ_TOO_BIG at SEQUENCE (RFC 8881 §2.10.6.4)" },
+	{ "4.0/read/count=*", "READ", "count", "*", "<=",
+	  "a 4.0 READ count above maxread is cut to it: a short read, as a server may give (RFC 7530 §16.23.4)" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
