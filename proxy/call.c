@@ -272,6 +272,12 @@ call_compound(struct conn *c, struct evbuffer *rec, struct xdrbuf *b,
 			c->held = rec;
 			return 1;
 		}
+		if (r < 0) {	/* neither admitted nor queued: never pass */
+			pending_put(c, p);
+			return call_reply_compound(c, b, m->xid, cmp->nops > 0 ?
+			    cmp->ops[0].opcode : OP_ILLEGAL, NFS4ERR_DELAY,
+			    cmp->nops > 0);
+		}
 	}
 	if ((r = call_args_forward(c, rec, plan, p)) != 0) {
 		pending_put(c, p);

@@ -53,7 +53,7 @@ fs_check_config(const struct qos_fs_config *c)
 	    p->lease_ms == 0 || p->heartbeat_ms == 0 || p->backoff_min_ms == 0 ||
 	    p->backoff_max_ms < p->backoff_min_ms || p->lease_timeout_ms == 0)
 		return EFSGW_ERR_BAD_VALUE;
-	if (p->read_divisor == 0)
+	if (p->read_divisor == 0 || p->max_call_bytes < 4096)
 		return EFSGW_ERR_BAD_VALUE;
 	return 0;
 }
@@ -249,6 +249,16 @@ qos_fs_set_storage(struct qos_fs *fs, uint64_t bytes)
 	qos_admit_schedule(fs);
 }
 
+/* Cap what one call's estimate may charge. */
+int
+qos_fs_set_max_call(struct qos_fs *fs, uint64_t bytes)
+{
+	if (bytes < 4096)
+		return EFSGW_ERR_BAD_VALUE;
+	fs->cfg.params.max_call_bytes = bytes;
+	return 0;
+}
+
 /* Change throughput mode at run time. */
 int
 qos_fs_set_mode(struct qos_fs *fs, enum qos_tp_mode mode)
@@ -311,6 +321,7 @@ qos_fs_stats(struct qos_fs *fs, struct qos_stats *st)
 	st->queued_total = fs->queued_total;
 	st->clients = fs->nclients;
 	st->live_gateways = fs->live_gateways;
+	st->tokens = fs->tp.tokens;
 	st->redis_state = QOS_REDIS_OFF;
 	if (fs->lease != NULL)
 		qos_lease_stats(fs->lease, st);
