@@ -359,6 +359,16 @@ qos_admit_timer_cb(evutil_socket_t fd, short what, void *arg)
 	qos_fs_poll(fs);
 }
 
+/* Disarm the release timer. */
+void
+qos_admit_unschedule(struct qos_fs *fs)
+{
+	if (fs->timer != NULL && fs->timer_armed) {
+		evtimer_del(fs->timer);
+		fs->timer_armed = 0;
+	}
+}
+
 /* Arm the release timer for when the buckets will have tokens again. */
 void
 qos_admit_schedule(struct qos_fs *fs)

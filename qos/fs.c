@@ -94,12 +94,15 @@ qos_fs_apply(struct qos_fs *fs)
 	qos_fs_refill(fs, now);
 	if (fs->lease != NULL && rate > 0) {
 		if (fs->lease_healthy) {
-			/* Tokens come from grants only; Redis keeps the credits. */
-			if (!fs->tp.leased && fs->tp.tokens > 0)
-				fs->tp.tokens = 0;
-			fs->tp.leased = 1;
+			/*
+			 * The rate Redis granted (this gateway's share of the
+			 * demand); Redis keeps the credits. At least 1 B/s: a
+			 * rate of 0 would mean "no limit".
+			 */
+			fs->tp.leased = 0;
 			fs->tp.baseline = 0;
-			fs_set_bucket(fs, &fs->tp, rate, now);
+			fs_set_bucket(fs, &fs->tp, fs->lease_rate > 1 ?
+			    fs->lease_rate : 1, now);
 		} else {
 			/* Degraded: the last known fair share, no credits. */
 			fs->tp.leased = 0;
@@ -322,6 +325,7 @@ qos_fs_stats(struct qos_fs *fs, struct qos_stats *st)
 	st->clients = fs->nclients;
 	st->live_gateways = fs->live_gateways;
 	st->tokens = fs->tp.tokens;
+	st->lease_rate = fs->tp.rate;
 	st->redis_state = QOS_REDIS_OFF;
 	if (fs->lease != NULL)
 		qos_lease_stats(fs->lease, st);

@@ -51,7 +51,7 @@ qos_params_defaults(struct qos_params *p)
 	p->tick_ms = 2;
 	p->pause_depth = 1;
 
-	p->lease_ms = 50;
+	p->lease_ms = 100;
 	p->heartbeat_ms = 1000;
 	p->lease_timeout_ms = 500;
 	p->backoff_min_ms = 100;

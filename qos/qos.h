@@ -105,7 +105,7 @@ struct qos_params {
 	uint32_t	pause_depth;	/* 1: queued calls that pause a client */
 
 	/* Redis leases (lease.c). */
-	uint32_t	lease_ms;	/* 50: a lease covers this much demand */
+	uint32_t	lease_ms;	/* 100: a busy gateway renews its lease this often, never more than twice as often */
 	uint32_t	heartbeat_ms;	/* 1000: idle heartbeat; TTL is 3x */
 	uint32_t	lease_timeout_ms; /* 500: no reply -> degraded */
 	uint32_t	backoff_min_ms;	/* 100: first reconnect delay */
@@ -160,6 +160,7 @@ struct qos_stats {
 	uint64_t	lease_rtt_sum_ns;
 	uint64_t	lease_granted_bytes;
 	double		tokens;			/* throughput bucket; < 0 = debt */
+	double		lease_rate;		/* bytes/s this gateway may spend now */
 };
 
 /* A token bucket with optional burst credits (bucket.c). */
