@@ -254,6 +254,7 @@ lease_on_reply(redisAsyncContext *ac, void *reply, void *privdata)
 		if (l->state != QOS_REDIS_DEGRADED)
 			log_warn("qos fs %s: lease script failed: %.*s", fs->fs_id,
 			    (int)(r->len > 200 ? 200 : r->len), r->str);
+		l->loading = 0;	/* a later NOSCRIPT may load it again */
 		lease_degrade(l, "rejected the lease script");
 		return;
 	}

@@ -4,7 +4,9 @@
  * own hiredis async connection and lease state, all serving one file
  * system through one redis-server. Every gateway has closed-loop clients
  * (each keeps SLOTS 64 KiB WRITEs outstanding, "answered" as soon as QoS
- * releases them), or none at all (idle). After a warm-up it measures, over
+ * releases them), or none at all (idle); with -t SECONDS every other
+ * gateway switches its load off and on every SECONDS, so demand moves.
+ * After a warm-up it measures, over
  * the run: lease script calls per gateway per second (Redis INFO
  * commandstats and each gateway's lease replies), Redis CPU (INFO cpu),
  * this process's CPU, the bytes each gateway moved, and the sum of the
@@ -50,6 +52,7 @@ struct bgw {
 	struct qos_fs	*fs;
 	struct bclient	 cl[MAX_CLIENTS];
 	int		 ncl;
+	int		 off;		/* load switched off (-t) */
 	uint64_t	 done_bytes;
 	uint64_t	 leases0, done0;
 };
@@ -103,6 +106,8 @@ on_drive(evutil_socket_t fd, short what, void *arg)
 	for (i = 0; i < ngw; i++) {
 		struct bgw *g = &gws[i];
 
+		if (g->off)
+			continue;
 		for (j = 0; j < g->ncl; j++) {
 			struct bclient *c = &g->cl[j];
 
@@ -120,6 +125,16 @@ on_drive(evutil_socket_t fd, short what, void *arg)
 			}
 		}
 	}
+}
+
+/* -t: every other gateway switches its load off or on. */
+static void
+on_toggle(evutil_socket_t fd, short what, void *arg)
+{
+	int i;
+
+	for (i = 1; i < ngw; i += 2)
+		gws[i].off = !gws[i].off;
 }
 
 /* Run the event loop for ms milliseconds. */
@@ -224,7 +239,8 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: qos-lease-bench -p PORT [-n GATEWAYS] [-d SECONDS] "
-	    "[-w WARMUP] [-r MIB_PER_S] [-c CLIENTS] [-k CLIENTS_GW0] [-i] [--smoke]\n");
+	    "[-w WARMUP] [-r MIB_PER_S] [-c CLIENTS] [-k CLIENTS_GW0] [-t TOGGLE_S] [-i] "
+	    "[--smoke]\n");
 	exit(2);
 }
 
@@ -238,16 +254,16 @@ main(int argc, char **argv)
 	struct qos_fs_config c;
 	struct qos_stats st;
 	struct rstats r0, r1;
-	struct event *drive;
+	struct event *drive, *toggle = NULL;
 	struct timeval ms1 = { 0, 1000 };
 	const char *cause;
-	double secs = 5, warm = 2, rate_mib = 4, t0, t1, cpu0, cpu1, el;
+	double secs = 5, warm = 2, rate_mib = 4, t0, t1, cpu0, cpu1, el, tog = 0;
 	double gmin = 1e18, gmax = 0, gsum = 0, gsamples = 0, gworst = 0;
 	double leases = 0, lmax = 0, moved = 0, share0 = 0;
 	int i, j, ch, clients = 1, skew = 0, smoke = 0, ms;
 	char url[128];
 
-	while ((ch = getopt_long(argc, argv, "p:n:d:w:r:c:k:ih", longopts,
+	while ((ch = getopt_long(argc, argv, "p:n:d:w:r:c:k:t:ih", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'p': port = atoi(optarg); break;
@@ -258,6 +274,7 @@ main(int argc, char **argv)
 		case 'c': clients = atoi(optarg); break;
 		case 'k': skew = atoi(optarg); break;
 		case 'i': load = 0; break;
+		case 't': tog = atof(optarg); break;
 		case 'S': smoke = 1; break;
 		default: usage();
 		}
@@ -310,6 +327,12 @@ main(int argc, char **argv)
 	}
 	drive = event_new(base, -1, EV_PERSIST, on_drive, NULL);
 	event_add(drive, &ms1);
+	if (tog > 0) {
+		struct timeval tv = { (time_t)tog, (suseconds_t)((tog - (time_t)tog) * 1e6) };
+
+		toggle = event_new(base, -1, EV_PERSIST, on_toggle, NULL);
+		event_add(toggle, &tv);
+	}
 
 	if (smoke)
 		printf("1..6\n");
@@ -362,8 +385,9 @@ main(int argc, char **argv)
 		gworst = gmax - c.provisioned > c.provisioned - gmin ?
 		    gmax - c.provisioned : c.provisioned - gmin;
 	}
-	printf("# gateways=%d load=%s clients=%d skew=%d budget=%.2f MiB/s secs=%.1f\n",
-	    ngw, load ? "throttled" : "idle", clients, skew, rate_mib, el);
+	printf("# gateways=%d load=%s clients=%d skew=%d toggle=%.1fs budget=%.2f MiB/s "
+	    "secs=%.1f\n", ngw, load ? "throttled" : "idle", clients, skew, tog,
+	    rate_mib, el);
 	printf("# script calls/s: redis total %.0f (evalsha %.0f, eval %.0f, "
 	    "script load %.0f), per gateway %.1f mean, %.1f max (lease replies)\n",
 	    (r1.evalsha + r1.eval - r0.evalsha - r0.eval) / el,
@@ -407,6 +431,8 @@ main(int argc, char **argv)
 		check(count_state(QOS_REDIS_OK) == ngw, "both gateways still lease");
 	}
 	event_free(drive);
+	if (toggle != NULL)
+		event_free(toggle);
 	for (i = 0; i < ngw; i++) {
 		for (j = 0; j < gws[i].ncl; j++)
 			qos_client_free(gws[i].cl[j].cl);

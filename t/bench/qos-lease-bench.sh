@@ -5,7 +5,8 @@
 # with N simulated gateways (t/bench/qos-lease-bench) against one
 # redis-server on a free loopback port, throttled and idle, N = 2, 10, 50
 # (GATEWAYS="2 10 50"), plus demand sharing (one gateway with SKEW clients
-# next to one-client gateways). SECS per run (default 10). Prints one
+# next to one-client gateways) and moving demand (half of 10 gateways
+# switching their load off and on every second). SECS per run (default 10). Prints one
 # RESULT line per run; docs/benchmarks.md has the table.
 set -u
 BENCH=${BENCH:-./t/bench/qos-lease-bench}
@@ -34,3 +35,5 @@ for n in ${GATEWAYS:-2 10 50}; do
 	"$BENCH" -p "$port" -n "$n" -d "$SECS" -i "$@"
 done
 "$BENCH" -p "$port" -n 2 -d "$SECS" -k "${SKEW:-30}" "$@"
+# Demand moving: every other gateway of 10 switches off and on every second.
+"$BENCH" -p "$port" -n 10 -d "$SECS" -t 1 "$@"
