@@ -105,7 +105,7 @@ struct qos_params {
 	uint32_t	pause_depth;	/* 1: queued calls that pause a client */
 
 	/* Redis leases (lease.c). */
-	uint32_t	lease_ms;	/* 100: a busy gateway renews its lease this often, never more than twice as often */
+	uint32_t	lease_ms;	/* 100: lease period while busy; min gap lease_ms/2 */
 	uint32_t	heartbeat_ms;	/* 1000: idle heartbeat; TTL is 3x */
 	uint32_t	lease_timeout_ms; /* 500: no reply -> degraded */
 	uint32_t	backoff_min_ms;	/* 100: first reconnect delay */
@@ -288,8 +288,8 @@ int	qos_client_paused(const struct qos_client *);
 /*
  * Admit one call of class cls expected to move bytes_estimate bytes
  * (clamped to max_call_bytes: a client-declared count never charges more
- * than one call can move). Returns 0: go now. 1: queued; resume(arg) is called exactly once later
- * from the event loop (never dropped, never failed) unless the client is
+ * than one call can move). Returns 0: go now. 1: queued; resume(arg) is
+ * called exactly once later from the event loop (never dropped, never failed) unless the client is
  * freed first; while a client has queued calls the pipeline must queue
  * behind them (qos_admit does that: FIFO per client). EFSGW_ERR_NOMEM if
  * the queue entry cannot be allocated: the call was neither admitted nor
