@@ -277,12 +277,14 @@ lease_on_reply(redisAsyncContext *ac, void *reply, void *privdata)
 	if (!was_ok && l->state == QOS_REDIS_DEGRADED)
 		log_info("qos fs %s: Redis %s:%u is back; leases resume", fs->fs_id,
 		    l->url.host, l->url.port);
+	/* The local ceilings are divided by the live gateways. */
+	changed = !was_ok || fs->lease_rate != (double)v[0] ||
+	    fs->live_gateways != (v[1] > 0 ? (uint32_t)v[1] : 1);
 	l->state = QOS_REDIS_OK;
 	fs->lease_healthy = 1;
 	fs->live_gateways = v[1] > 0 ? (uint32_t)v[1] : 1;
 	fs->shared_permitted = (double)v[2];
 	fs->shared_credits = (double)v[3];
-	changed = !was_ok || fs->lease_rate != (double)v[0];
 	fs->lease_rate = (double)v[0];
 	if (changed)
 		qos_fs_apply(fs);
