@@ -13,7 +13,7 @@
 --    unused baseline earns them, as qos/bucket.c does - from the metered
 --    bytes the gateway reports (refunds are negative);
 --  * grants the gateway a rate: the permitted rate (burst while credits
---    last, else baseline) times its share of the total demand, or the
+--    last, tapering to baseline) times its share of the total demand, or the
 --    permitted rate / live gateways when nobody has demand. So the grants
 --    of all gateways add up to the permitted rate, split by demand, not
 --    per gateway. The gateway refills its local bucket at that rate until
@@ -84,10 +84,17 @@ local total = 0
 local vals = redis.call('HVALS', KEYS[4])
 for i = 1, #vals do total = total + (tonumber(vals[i]) or 0) end
 
+-- Baseline, plus what the credits can pay for over one bucket window
+-- (depth / rate seconds, one lease period by default): full burst while
+-- they last, tapering to baseline as they run out, so the balance goes to
+-- zero at exhaustion instead of stopping at a threshold it would burst
+-- from again after any pause.
 local permitted = rate
--- Exhausted = not enough left to burst for one bucket depth.
-if bursting and credits < (rate - baseline) * depth / rate then
-	permitted = baseline
+if bursting then
+	local window = depth / rate
+	local extra = 0
+	if credits > 0 and window > 0 then extra = credits / window end
+	permitted = baseline + math.min(rate - baseline, extra)
 end
 local grant = 0
 if rate > 0 then
