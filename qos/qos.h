@@ -158,7 +158,7 @@ struct qos_stats {
 	uint64_t	lease_rtt_ns;		/* last lease round trip */
 	uint64_t	lease_count;		/* lease replies received */
 	uint64_t	lease_rtt_sum_ns;
-	uint64_t	lease_granted_bytes;
+	uint64_t	lease_granted_bytes;	/* sum of the rates granted (B/s) */
 	double		tokens;			/* throughput bucket; < 0 = debt */
 	double		lease_rate;		/* bytes/s this gateway may spend now */
 };
