@@ -16,8 +16,9 @@
  * seconds and checks correctness only, printing TAP: both gateways lease,
  * both move data, the sum of grants never exceeds the budget by more than
  * a lease period's worth, calls per gateway stay under the protocol's
- * bound, and after SCRIPT FLUSH the script is loaded once and run with
- * EVALSHA again (no EVAL of the whole script per lease).
+ * bound, after SCRIPT FLUSH the script is loaded once and run with
+ * EVALSHA again (no EVAL of the whole script per lease), and idle
+ * gateways heartbeat about once a second.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -335,7 +336,7 @@ main(int argc, char **argv)
 	}
 
 	if (smoke)
-		printf("1..6\n");
+		printf("1..7\n");
 	for (ms = 0; ms < 5000 && count_state(QOS_REDIS_OK) < ngw; ms += 50)
 		run_for(50);
 	if (smoke)
@@ -429,6 +430,21 @@ main(int argc, char **argv)
 		    "after SCRIPT FLUSH leases use EVALSHA again (%.0f EVAL, %.0f "
 		    "EVALSHA in 1 s)", r1.eval - r0.eval, r1.evalsha - r0.evalsha);
 		check(count_state(QOS_REDIS_OK) == ngw, "both gateways still lease");
+		/* Idle: after the demand decays, one heartbeat per second. */
+		load = 0;
+		run_for(3000);
+		for (i = 0; i < ngw; i++) {
+			qos_fs_stats(gws[i].fs, &st);
+			gws[i].leases0 = st.lease_count;
+		}
+		run_for(3000);
+		for (lmax = 0, i = 0; i < ngw; i++) {
+			qos_fs_stats(gws[i].fs, &st);
+			if ((st.lease_count - gws[i].leases0) / 3.0 > lmax)
+				lmax = (st.lease_count - gws[i].leases0) / 3.0;
+		}
+		check(lmax <= 1.4, "idle gateways heartbeat about once a second "
+		    "(%.2f/s)", lmax);
 	}
 	event_free(drive);
 	if (toggle != NULL)

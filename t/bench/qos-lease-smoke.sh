@@ -5,9 +5,10 @@
 # (t/bench/qos-lease-bench) building and correct: two simulated gateways on
 # a real redis-server for a couple of seconds, checking that both lease and
 # move data, that grants stay within the budget, that lease calls stay under
-# the protocol's bound and that a flushed script cache is reloaded once
-# (qos-lease-bench --smoke prints TAP). Speed is not checked here: the
-# numbers come from `make bench-qos` (docs/benchmarks.md). Skips (exit 77)
+# the protocol's bound, that a flushed script cache is reloaded once and
+# that idle gateways heartbeat about once a second (qos-lease-bench --smoke
+# prints TAP). Speed is not checked here: the numbers come from
+# `make bench-qos` (docs/benchmarks.md). Skips (exit 77)
 # without redis-server.
 set -u
 if [ -z "${QOS_SMOKE_UNDER_TIMEOUT:-}" ]; then
