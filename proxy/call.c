@@ -398,6 +398,13 @@ call_compound(struct conn *c, struct evbuffer *rec, struct xdrbuf *b,
 				c->held_plan = plan;
 				return 1;
 			}
+			if (r < 0) {
+				/* Neither admitted nor queued: never pass. */
+				r = call_reply_compound(c, b, plan, m->xid,
+				    plan->nfwd > 0 ? plan->fwd_ops[0] : OP_ILLEGAL,
+				    NFS4ERR_DELAY, 1);
+				break;
+			}
 		}
 		r = call_forward(c, rec, b, m, plan);
 		break;

@@ -328,7 +328,7 @@ conn_backend_read_cb(struct bufferevent *bev, void *arg)
 		if (r < 0)
 			return;
 	}
-	if (c->draining && c->fore.n == 0) {
+	if (c->draining && c->fore.n == 0 && c->held == NULL) {
 		c->closing = 1;
 		if (evbuffer_get_length(bufferevent_get_output(c->cbev)) == 0) {
 			conn_free(c);
@@ -608,6 +608,10 @@ conn_qos_resume(void *arg)
 		return;
 	if (r == 0)
 		evbuffer_free(rec);
+	if (c->draining && c->held == NULL && c->fore.n == 0) {
+		conn_drain(c);	/* answered here: nothing left to wait for */
+		return;
+	}
 	conn_update(c);
 	if (c->held == NULL && !c->qos_paused &&
 	    evbuffer_get_length(bufferevent_get_input(c->cbev)) > 0)
@@ -867,17 +871,21 @@ fail:
 	return NULL;
 }
 
-/* Stop reading new calls; close once the ones in flight are answered. */
+/*
+ * Stop reading new calls; close once the ones in flight, and the one held
+ * in the QoS queue, are answered.
+ */
 void
 conn_drain(struct conn *c)
 {
 	c->draining = 1;
-	if (c->fore.n == 0 &&
+	/* A call held for QoS (or the root) is answered before closing. */
+	if (c->fore.n == 0 && c->held == NULL &&
 	    evbuffer_get_length(bufferevent_get_output(c->cbev)) == 0) {
 		conn_free(c);
 		return;
 	}
-	if (c->fore.n == 0)
+	if (c->fore.n == 0 && c->held == NULL)
 		c->closing = 1;
 	conn_update(c);
 }

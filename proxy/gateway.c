@@ -76,6 +76,7 @@ gateway_qos_config(struct gateway *gw, const struct config_fs *fs,
 	qc->storage_std_bytes = (uint64_t)fs->storage_mib * QOS_MIB;
 	qc->provisioned = (uint64_t)fs->provisioned_mibps * QOS_MIB;
 	qos_params_defaults(&qc->params);
+	qc->params.max_call_bytes = gw->conf->max_record;	/* one reply at most */
 	qc->params.baseline_min = (uint64_t)fs->q_baseline_min_kib * QOS_KIB;
 	qc->params.burst_min = (uint64_t)fs->q_burst_min_mib * QOS_MIB;
 	qc->params.credit_cap_min = (uint64_t)fs->q_credit_cap_min_mib * QOS_MIB;
@@ -117,6 +118,7 @@ gateway_qos_update(struct gateway *gw, struct gateway_probe *p,
 	struct qos_fs_config qc;
 
 	gateway_qos_config(gw, fs, &qc);
+	(void)qos_fs_set_max_call(p->qos, qc.params.max_call_bytes);
 	if (qos_fs_set_mode(p->qos, qc.tp_mode) != 0)
 		log_warn("%s: cannot change the throughput mode", fs->id);
 	if (qc.tp_mode == QOS_TP_PROVISIONED &&

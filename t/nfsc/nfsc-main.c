@@ -100,6 +100,14 @@ static const char usage_text[] =
 "                        OPEN PATH for reading and READ it every 100 ms for\n"
 "                        SECONDS; prints \"reads=N failed=M\" and fails if\n"
 "                        any READ failed\n"
+"  read-count PATH COUNT N\n"
+"                        send N READs of PATH at offset 0 asking for COUNT\n"
+"                        bytes each (any 32-bit count, e.g. 4294967295),\n"
+"                        pipelined; prints \"bytes=B\" once all replies are\n"
+"                        in. With \"-N\" it sends them and closes the\n"
+"                        connection without reading a reply; with \"+N\" it\n"
+"                        prints \"ready\" once the file is open and sends\n"
+"                        them when a line arrives on stdin\n"
 "\n"
 "NFS4ERR_DELAY and NFS4ERR_GRACE are retried with a short bounded backoff.\n"
 "Errors name the command, the op and the NFS4ERR_* status.\n"
@@ -948,6 +956,75 @@ cmd_open_hold(struct cli *c, char **argv)
 	return report(c, r);
 }
 
+/* read-count PATH COUNT N: READs with a client-chosen count (QoS abuse). */
+static int
+cmd_read_count(struct cli *c, char **argv)
+{
+	struct nfsc_file f;
+	struct nfsc_req *req;
+	uint32_t io = nfsc_io_size(c->clnt), got;
+	uint64_t bytes = 0;
+	long long count = parse_num(argv[1], 10, UINT32_MAX), n, i;
+	uint8_t *buf;
+	int r = 0, k, eof, drop = argv[2][0] == '-', wait = argv[2][0] == '+';
+	char line[16];
+
+	n = parse_num(argv[2] + (drop || wait), 10, 4096);
+	if (count < 0 || n <= 0)
+		usage("read-count: COUNT up to 4294967295, N (or -N) 1..4096");
+	if ((buf = malloc(io)) == NULL)
+		return EXIT_USAGE;
+	if ((r = nfsc_open_path(c->clnt, argv[0], NFSC_O_READ, 0, &f)) != 0) {
+		free(buf);
+		return report(c, r);
+	}
+	if (wait) {
+		/* The caller decides when the READs go (t/qos/qos-abuse.sh). */
+		printf("ready\n");
+		fflush(stdout);
+		if (fgets(line, sizeof line, stdin) == NULL) {
+			free(buf);
+			return EXIT_USAGE;
+		}
+	}
+	for (i = 0; i < n && r == 0; i++) {
+		req = nfsc_req_new(c->clnt);
+		nfsc_op_putfh(req, &f.fh);
+		nfsc_op_read(req, &f.sid, 0, (uint32_t)count);
+		if ((r = nfsc_submit(c->clnt, req)) != 0)
+			nfsc_req_free(req);
+	}
+	if (drop) {
+		/* Leave with the READs unanswered: the gateway must not care. */
+		free(buf);
+		printf("sent=%lld\n", i);
+		fflush(stdout);
+		_exit(r == 0 ? 0 : EXIT_NFS);
+	}
+	/*
+	 * Collect every reply, also after the connection closed: a reply
+	 * that arrived just before the close (a draining gateway) counts.
+	 */
+	for (i = 0; nfsc_inflight(c->clnt) > 0 && i < 2 * n + 8; i++) {
+		if ((k = nfsc_complete(c->clnt, &req)) != 0) {
+			r = r != 0 ? r : k;
+			continue;
+		}
+		if ((k = nfsc_res_skip(req, NFSC_OP_PUTFH)) == 0 &&
+		    (k = nfsc_res_read(req, buf, io, &got, &eof)) == 0)
+			bytes += got;
+		r = r != 0 ? r : k;
+		nfsc_req_free(req);
+	}
+	free(buf);
+	printf("bytes=%llu\n", (unsigned long long)bytes);
+	if (r != 0)
+		drain(c);
+	if (r == 0)
+		r = nfsc_close(c->clnt, &f);
+	return report(c, r);
+}
+
 struct command {
 	const char	*name;
 	int		 nargs;
@@ -975,6 +1052,7 @@ static const struct command commands[] = {
 	{ "null", 0, 0, cmd_null },
 	{ "raw", 1, 1, cmd_raw },
 	{ "open-hold", 2, 1, cmd_open_hold },
+	{ "read-count", 3, 1, cmd_read_count },
 };
 
 /* Parse HOST:PORT into opts. */
