@@ -27,7 +27,7 @@ struct efsgw_main {
 	struct gateway		*gw;
 	const char		*config_path;
 	unsigned		 reload_fails;
-	time_t			 policy_mtime;
+	uint8_t			 policy_digest[POLICY_WATCH_DIGEST_LEN];
 };
 
 static void
@@ -79,38 +79,24 @@ efsgw_sighup(evutil_socket_t sig, short what, void *arg)
 	gateway_reload(em->gw, conf);
 }
 
-/* The newest modification time of the policy files of conf. */
-static time_t
-efsgw_policy_mtime(const struct config *conf)
-{
-	const struct config_fs *fs;
-	struct stat st;
-	time_t newest = 0;
-
-	TAILQ_FOREACH(fs, &conf->filesystems, entry) {
-		if (fs->policy_path != NULL && stat(fs->policy_path, &st) == 0 &&
-		    st.st_mtime > newest)
-			newest = st.st_mtime;
-	}
-	return newest;
-}
-
 /*
- * Every two seconds: a policy file that changed is reloaded as SIGHUP
- * would, so that "put-file-system-policy" is one file write away.
+ * Every second: when what the policy files hold changed, reload as SIGHUP
+ * would, so that "put-file-system-policy" is one file write away. The
+ * digest is taken before the reload reads the files: an edit made while
+ * it runs changes the digest again and is picked up by the next poll.
  */
 static void
 efsgw_policy_watch(evutil_socket_t fd, short what, void *arg)
 {
 	struct efsgw_main *em = arg;
-	time_t m = efsgw_policy_mtime(gateway_config(em->gw));
+	uint8_t d[POLICY_WATCH_DIGEST_LEN];
 
-	if (m != em->policy_mtime) {
-		log_info("a policy file changed; reloading");
-		em->policy_mtime = m;
-		efsgw_sighup(SIGHUP, 0, em);
-		em->policy_mtime = efsgw_policy_mtime(gateway_config(em->gw));
-	}
+	if (policy_watch_digest(gateway_config(em->gw), d) != 0 ||
+	    memcmp(d, em->policy_digest, sizeof d) == 0)
+		return;
+	log_info("a policy file changed; reloading");
+	memcpy(em->policy_digest, d, sizeof d);
+	efsgw_sighup(SIGHUP, 0, em);
 }
 
 /* SIGTERM / SIGINT: drain and stop. */
@@ -153,7 +139,7 @@ main(int argc, char **argv)
 	struct efsgw_main em;
 	struct config *conf;
 	struct event *ev_hup, *ev_term, *ev_int, *ev_watch;
-	struct timeval watch_tv = { 2, 0 };
+	struct timeval watch_tv = { 1, 0 };
 	char *cause;
 	int ch, foreground = 0, debug = 0, check = 0, print = 0;
 
@@ -236,7 +222,7 @@ main(int argc, char **argv)
 	evsignal_add(ev_hup, NULL);
 	evsignal_add(ev_term, NULL);
 	evsignal_add(ev_int, NULL);
-	em.policy_mtime = efsgw_policy_mtime(conf);
+	policy_watch_digest(conf, em.policy_digest);
 	if ((ev_watch = event_new(em.base, -1, EV_PERSIST, efsgw_policy_watch,
 	    &em)) == NULL)
 		fatalx("event_new");

@@ -519,6 +519,19 @@ void	 conn_reauthorize(struct conn *, const struct config *conf);
 uint64_t conn_id(const struct conn *);
 const char *conn_fs_id(const struct conn *);
 
+/* ------------------------------------------------------------ policy-watch.c */
+
+#define POLICY_WATCH_DIGEST_LEN	32
+
+/*
+ * SHA-256 over the path and the content of every policy file of conf (an
+ * unreadable file counts as one fixed state), read through
+ * file_read_small: equal digests mean no policy to reload. 0 or a
+ * negative code (digest zeroed).
+ */
+int	 policy_watch_digest(const struct config *,
+	     uint8_t digest[POLICY_WATCH_DIGEST_LEN]);
+
 /* ------------------------------------------------------------ admin.c */
 
 struct admin;
