@@ -61,7 +61,13 @@ struct gateway {
 	TAILQ_HEAD(, gateway_probe) retired;	/* removed file systems' QoS */
 	struct admin		*admin;
 	char			 gateway_id[128];
+	/* Refusals at max-connections: one line a second, then a count. */
+	struct event		*refuse_timer;
+	int			 refuse_window;	/* a line was logged this second */
+	uint64_t		 refused_quiet;	/* refusals since, not logged */
 };
+
+static void gateway_refuse_timer_cb(evutil_socket_t, short, void *);
 
 /* QoS settings of a file system from its config block. */
 static void
@@ -212,6 +218,9 @@ gateway_new(struct event_base *base, struct config *conf)
 	else if (gethostname(gw->gateway_id, sizeof gw->gateway_id - 1) != 0)
 		snprintf(gw->gateway_id, sizeof gw->gateway_id, "efsgw");
 	gateway_sync_probes(gw);
+	if ((gw->refuse_timer = evtimer_new(base, gateway_refuse_timer_cb,
+	    gw)) == NULL)
+		fatalx("evtimer_new");
 	gw->storage_timer = event_new(base, -1, EV_PERSIST, gateway_storage_cb, gw);
 	{
 		struct timeval tv = { 5, 0 };
@@ -259,12 +268,50 @@ gateway_free(struct gateway *gw)
 	}
 	if (gw->storage_timer != NULL)
 		event_free(gw->storage_timer);
+	if (gw->refuse_timer != NULL)
+		event_free(gw->refuse_timer);
 	if (gw->drain_timer != NULL)
 		event_free(gw->drain_timer);
 	audit_close(gw->audit);
 	admin_free(gw->admin);
 	config_release(gw->conf);
 	free(gw);
+}
+
+/* The refusal window is over: report what it left out. */
+static void
+gateway_refuse_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct gateway *gw = arg;
+
+	gw->refuse_window = 0;
+	if (gw->refused_quiet == 0)
+		return;
+	log_warn("%llu more connections refused in the last second "
+	    "(max-connections %u)", (unsigned long long)gw->refused_quiet,
+	    gw->conf->max_conns);
+	gw->refused_quiet = 0;
+}
+
+/*
+ * Log a refusal at max-connections: the first of each second names its
+ * peer, the rest are counted and reported when the second is over, so a
+ * client connecting in a loop cannot flood the log.
+ */
+static void
+gateway_refused(struct gateway *gw, struct sockaddr *sa)
+{
+	struct timeval tv = { 1, 0 };
+	char peer[64];
+
+	if (gw->refuse_window) {
+		gw->refused_quiet++;
+		return;
+	}
+	log_warn("refusing %s: %u connections already (max-connections)",
+	    addr_format(sa, peer, sizeof peer), gw->nconns);
+	gw->refuse_window = 1;
+	evtimer_add(gw->refuse_timer, &tv);
 }
 
 /* Accept one client. */
@@ -277,7 +324,6 @@ gateway_accept_cb(struct evconnlistener *evl, evutil_socket_t fd,
 	struct config_listener *cl;
 	struct gateway_conn *gc;
 	struct conn *c;
-	char peer[64];
 	int one = 1;
 
 	if (gw->draining) {
@@ -285,8 +331,7 @@ gateway_accept_cb(struct evconnlistener *evl, evutil_socket_t fd,
 		return;
 	}
 	if (gw->nconns >= gw->conf->max_conns) {
-		log_warn("refusing %s: %u connections already (max-connections)",
-		    addr_format(sa, peer, sizeof peer), gw->nconns);
+		gateway_refused(gw, sa);
 		evutil_closesocket(fd);
 		return;
 	}
