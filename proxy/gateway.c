@@ -389,6 +389,7 @@ gateway_listen(struct gateway *gw, char **cause)
 			free(why);
 			return EFSGW_ERR_SYSTEM;
 		}
+		admin_set_health(gw->admin, gateway_health);
 		log_info("admin HTTP (/metrics, /healthz, /readyz) on %s",
 		    gw->conf->admin_address);
 	}
@@ -574,13 +575,17 @@ gateway_metrics(struct evbuffer *out, void *arg)
 	qos_metrics_write(out, fss, n);
 }
 
-/* Ready when every backend answers and Redis (if any) is reachable. */
+/*
+ * Ready when every backend answers. Redis is not part of it: without it
+ * each gateway keeps serving at its fair share, and a load balancer that
+ * dropped every gateway of a file system at once would serve nobody. A
+ * Redis outage shows in /metrics and in the /healthz detail.
+ */
 int
 gateway_ready(void *arg, char *why, size_t len)
 {
 	struct gateway *gw = arg;
 	struct gateway_probe *p;
-	struct qos_stats st;
 
 	if (gw->draining) {
 		snprintf(why, len, "draining");
@@ -588,18 +593,38 @@ gateway_ready(void *arg, char *why, size_t len)
 	}
 	TAILQ_FOREACH(p, &gw->probes, entry) {
 		if (!fsroot_healthy(p->root)) {
-			snprintf(why, len, "%s: backend not reachable",
-			    fsroot_fs_id(p->root));
-			return 0;
-		}
-		qos_fs_stats(p->qos, &st);
-		if (strcmp(gw->conf->redis, "none") != 0 && st.degraded) {
-			snprintf(why, len, "%s: redis unreachable (serving at the "
-			    "fair share)", fsroot_fs_id(p->root));
+			snprintf(why, len, "%s: backend not reachable (%s)",
+			    fsroot_fs_id(p->root), fsroot_why(p->root));
 			return 0;
 		}
 	}
 	return 1;
+}
+
+/* The /healthz detail: each file system's backend and Redis state. */
+void
+gateway_health(struct evbuffer *out, void *arg)
+{
+	static const char *const redis[] = { "off", "connecting", "ok",
+	    "unreachable (serving at the fair share)" };
+	struct gateway *gw = arg;
+	struct gateway_probe *p;
+	struct qos_stats st;
+
+	if (gw->draining)
+		evbuffer_add_printf(out, "draining\n");
+	TAILQ_FOREACH(p, &gw->probes, entry) {
+		if (fsroot_healthy(p->root))
+			evbuffer_add_printf(out, "%s backend: up\n",
+			    fsroot_fs_id(p->root));
+		else
+			evbuffer_add_printf(out, "%s backend: down (%s)\n",
+			    fsroot_fs_id(p->root), fsroot_why(p->root));
+		qos_fs_stats(p->qos, &st);
+		evbuffer_add_printf(out, "%s redis: %s\n", fsroot_fs_id(p->root),
+		    (size_t)st.redis_state < nitems(redis) ?
+		    redis[st.redis_state] : "?");
+	}
 }
 
 /* Find the root probe of a file system. */

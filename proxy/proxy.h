@@ -416,7 +416,24 @@ void	 fsroot_update(struct fsroot *, const struct config_fs *, uint32_t interval
 /* Borrow the root (valid until the next event), or NULL if not known yet. */
 const struct fsroot_info *fsroot_get(const struct fsroot *);
 int	 fsroot_healthy(const struct fsroot *);
+/* Why it is not healthy, for /readyz and /healthz ("" when healthy). */
+const char *fsroot_why(const struct fsroot *);
 const char *fsroot_fs_id(const struct fsroot *);
+
+/* What a connection to the backend learnt about the server. */
+enum fsroot_event {
+	FSROOT_CONN_OK,		/* connected */
+	FSROOT_CONN_FAILED,	/* connect refused, unreachable or timed out */
+	FSROOT_CONN_RESET,	/* an established connection was reset */
+	FSROOT_CONN_CLOSED,	/* the server closed a connection cleanly */
+};
+/*
+ * Report a backend connection event (why: a static description, or NULL):
+ * FAILED and RESET mark the file system unhealthy at once, OK healthy
+ * again when only the transport had failed; each but a healthy OK starts
+ * a probe at once. fr NULL is ignored.
+ */
+void	 fsroot_report(struct fsroot *, enum fsroot_event, const char *why);
 
 /* ------------------------------------------------------------ tls.c */
 
@@ -497,6 +514,8 @@ struct qos_fs *gateway_qos(struct gateway *, const char *fs_id);
 /* Admin HTTP callbacks: metrics text and readiness (arg: the gateway). */
 void	 gateway_metrics(struct evbuffer *out, void *arg);
 int	 gateway_ready(void *arg, char *why, size_t len);
+/* The /healthz detail lines: each file system's backend and Redis state. */
+void	 gateway_health(struct evbuffer *out, void *arg);
 /* The audit log (never NULL after gateway_new; may be "none"). */
 struct audit *gateway_audit(struct gateway *);
 /* Write a captured record when capture-dir is set (debug). */
@@ -559,6 +578,13 @@ struct admin *admin_new(struct event_base *, const struct sockaddr *sa,
 /* The bound address, e.g. to learn the port after binding port 0. 0 or EFSGW_ERR_SYSTEM. */
 int	 admin_local_addr(const struct admin *, struct sockaddr_storage *,
 	     socklen_t *);
+/*
+ * Append detail lines (each ending in "\n") to the /healthz body after its
+ * "ok" line; the callback gets admin_new's arg. Detail never changes the
+ * status code: /healthz is liveness.
+ */
+typedef void	(*admin_health_cb)(struct evbuffer *out, void *arg);
+void	 admin_set_health(struct admin *, admin_health_cb);
 /* Close the listener and every admin connection. NULL is ignored. */
 void	 admin_free(struct admin *);
 
