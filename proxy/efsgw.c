@@ -76,6 +76,11 @@ efsgw_sighup(evutil_socket_t sig, short what, void *arg)
 		free(cause);
 		return;
 	}
+	if (priv_needs_bind(conf) && !priv_needs_bind(gateway_config(em->gw)) &&
+	    geteuid() != 0)
+		log_warn("reserved-port is new in this configuration: without "
+		    "root it needs CAP_NET_BIND_SERVICE, kept only when it was "
+		    "set at start; restart efsgw");
 	gateway_reload(em->gw, conf);
 }
 
@@ -109,6 +114,30 @@ efsgw_sigterm(evutil_socket_t sig, short what, void *arg)
 	gateway_drain(em->gw);
 }
 
+/*
+ * With the listeners bound and keys and logs open, become the configured
+ * user; then load the configuration once more as that user, so that a
+ * file it cannot read stops the start now rather than every SIGHUP later.
+ */
+static void
+efsgw_drop_privileges(struct efsgw_main *em, struct config *conf,
+    const struct priv *priv)
+{
+	struct config *again;
+	char *cause;
+
+	priv_prepare(conf, priv);
+	if (priv_drop(priv, &cause) != 0)
+		fatalx("%s", cause);
+	if (!priv->do_switch)
+		return;
+	if (config_load_flags(em->config_path, 0, &again, &cause) != 0)
+		fatalx("as user %s the configuration cannot be loaded again, so "
+		    "SIGHUP would fail: %s (give the user the files it names; "
+		    "see docs/security.md)", priv->user, cause);
+	config_release(again);
+}
+
 /* Allow as many descriptors as the hard limit: two per client. */
 static void
 efsgw_raise_nofile(void)
@@ -137,6 +166,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct efsgw_main em;
+	struct priv priv;
 	struct config *conf;
 	struct event *ev_hup, *ev_term, *ev_int, *ev_watch;
 	struct timeval watch_tv = { 1, 0 };
@@ -199,6 +229,13 @@ main(int argc, char **argv)
 		return 0;
 	}
 
+	if (priv_lookup(conf, &priv, &cause) != 0) {
+		fprintf(stderr, "efsgw: %s\n", cause);
+		free(cause);
+		config_release(conf);
+		return 1;
+	}
+
 	log_init("efsgw", !foreground, debug ? LOG_LEVEL_DEBUG :
 	    (enum log_level)conf->log_level);
 	/* A proxy writes to peers that may have gone: EPIPE, not a signal. */
@@ -213,6 +250,7 @@ main(int argc, char **argv)
 	em.gw = gateway_new(em.base, conf);
 	if (gateway_listen(em.gw, &cause) != 0)
 		fatalx("%s", cause);
+	efsgw_drop_privileges(&em, conf, &priv);
 
 	ev_hup = evsignal_new(em.base, SIGHUP, efsgw_sighup, &em);
 	ev_term = evsignal_new(em.base, SIGTERM, efsgw_sigterm, &em);

@@ -128,6 +128,8 @@ struct config {
 	char			*admin_address;
 	struct identity_config	*idcfg;		/* built by config_load */
 	char			*state_dir;	/* generated key files */
+	char			*user;		/* run as this user after start */
+	char			*group;		/* and group (NULL: the user's) */
 	TAILQ_HEAD(, config_fs)	 filesystems;
 	TAILQ_HEAD(, config_listener) listeners;
 };
@@ -537,6 +539,35 @@ void	 conn_free(struct conn *);
 void	 conn_reauthorize(struct conn *, const struct config *conf);
 uint64_t conn_id(const struct conn *);
 const char *conn_fs_id(const struct conn *);
+
+/* ------------------------------------------------------------ priv.c */
+
+/* Who the daemon becomes after start (priv_lookup). */
+struct priv {
+	char		 user[64];
+	uid_t		 uid;
+	gid_t		 gid;
+	int		 do_switch;	/* started as root: become uid/gid */
+	int		 stay_root;	/* started as root with 'user root' */
+	int		 keep_bind;	/* keep CAP_NET_BIND_SERVICE */
+};
+
+/* 1 when a file system of conf uses reserved-port. */
+int	 priv_needs_bind(const struct config *);
+/*
+ * Resolve conf's user and group into pv (when running as root). 0, or a
+ * negative code with *cause (caller frees): the user or group does not
+ * exist, or the user is uid 0 under another name.
+ */
+int	 priv_lookup(const struct config *, struct priv *pv, char **cause);
+/* Give the user the state dir, generated files and audit log root owns. */
+void	 priv_prepare(const struct config *, const struct priv *);
+/*
+ * Become pv's user (groups, gid, uid) keeping at most
+ * CAP_NET_BIND_SERVICE, or only trim capabilities when not root. 0, or a
+ * negative code with *cause (caller frees); the caller must then exit.
+ */
+int	 priv_drop(const struct priv *, char **cause);
 
 /* ------------------------------------------------------------ policy-watch.c */
 
