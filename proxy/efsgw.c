@@ -121,17 +121,18 @@ efsgw_sigterm(evutil_socket_t sig, short what, void *arg)
  */
 static void
 efsgw_drop_privileges(struct efsgw_main *em, struct config *conf,
-    const struct priv *priv)
+    const struct priv *priv, int audit_created)
 {
 	struct config *again;
 	char *cause;
 
-	priv_prepare(conf, priv);
+	priv_prepare(conf, priv, audit_created);
 	if (priv_drop(priv, &cause) != 0)
 		fatalx("%s", cause);
 	if (!priv->do_switch)
 		return;
-	if (config_load_flags(em->config_path, 0, &again, &cause) != 0)
+	/* As SIGHUP loads it: a key file it cannot reach is not "missing". */
+	if (config_load(em->config_path, &again, &cause) != 0)
 		fatalx("as user %s the configuration cannot be loaded again, so "
 		    "SIGHUP would fail: %s (give the user the files it names; "
 		    "see docs/security.md)", priv->user, cause);
@@ -172,6 +173,7 @@ main(int argc, char **argv)
 	struct timeval watch_tv = { 1, 0 };
 	char *cause;
 	int ch, foreground = 0, debug = 0, check = 0, print = 0;
+	int audit_created;
 
 	memset(&em, 0, sizeof em);
 	em.config_path = EFSGW_DEFAULT_CONFIG;
@@ -247,10 +249,14 @@ main(int argc, char **argv)
 		fatal("daemon");
 	if ((em.base = event_base_new()) == NULL)
 		fatalx("event_base_new");
+	/* An audit log file this start creates is handed to the user. */
+	audit_created = strcmp(conf->audit_log, "syslog") != 0 &&
+	    strcmp(conf->audit_log, "none") != 0 &&
+	    access(conf->audit_log, F_OK) != 0;
 	em.gw = gateway_new(em.base, conf);
 	if (gateway_listen(em.gw, &cause) != 0)
 		fatalx("%s", cause);
-	efsgw_drop_privileges(&em, conf, &priv);
+	efsgw_drop_privileges(&em, conf, &priv, audit_created);
 
 	ev_hup = evsignal_new(em.base, SIGHUP, efsgw_sighup, &em);
 	ev_term = evsignal_new(em.base, SIGTERM, efsgw_sigterm, &em);

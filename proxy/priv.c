@@ -7,8 +7,9 @@
  * system connects from a reserved port (those connections are made later,
  * one per client). It refuses to stay root unless the configuration says
  * `user root`. What it re-reads on SIGHUP must then be readable by that
- * user: the state directory and the files the daemon generated there, and
- * the audit log, are handed to it before the drop; the rest is the
+ * user: the state directory and the files the daemon generated there (when
+ * it holds nothing else), and an audit log this start created, are handed
+ * to it before the drop; the rest is the
  * operator's (docs/security.md), and main() checks it by loading the
  * configuration once more as the user.
  *
@@ -20,6 +21,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -119,20 +121,81 @@ priv_give(const struct priv *pv, const char *path, int dir)
 		    strerror(errno));
 }
 
+/* Is name one of the files efsgw keeps in state-dir? */
+static int
+priv_state_name(const char *name)
+{
+	static const char *const suffixes[] = { ".keys", ".performance-mode" };
+	size_t n = strlen(name), i, l;
+
+	if (strncmp(name, "fs-", 3) != 0)
+		return 0;
+	for (i = 0; i < nitems(suffixes); i++) {
+		l = strlen(suffixes[i]);
+		if (n > l && strcmp(name + n - l, suffixes[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Does the directory hold nothing but efsgw's own state files? Only such
+ * a directory is handed to the user: a state-dir pointed at a directory
+ * with other contents (/root, /var/lib) must never change owner.
+ */
+static int
+priv_state_dir_ours(const char *path)
+{
+	struct dirent *e;
+	DIR *d;
+	int ours = 1, n = 0;
+
+	if ((d = opendir(path)) == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (++n > 4096 || !priv_state_name(e->d_name)) {
+			ours = 0;
+			break;
+		}
+	}
+	closedir(d);
+	return ours;
+}
+
 /*
  * Hand the user what the daemon itself created and must write or read
  * again: state-dir and the key and performance-mode files it generated
- * there, and the audit log file. Only root-owned ones: a file someone
- * else owns is the operator's choice.
+ * there, when the directory holds nothing else, and the audit log file
+ * when this start created it. Only root-owned ones: a file someone else
+ * owns is the operator's choice.
  */
 void
-priv_prepare(const struct config *conf, const struct priv *pv)
+priv_prepare(const struct config *conf, const struct priv *pv,
+    int audit_created)
 {
 	const struct config_fs *fs;
+	struct stat st;
 	char *path;
 
 	if (!pv->do_switch)
 		return;
+	if (audit_created)
+		priv_give(pv, conf->audit_log, 0);
+	else if (strcmp(conf->audit_log, "syslog") != 0 &&
+	    strcmp(conf->audit_log, "none") != 0 &&
+	    stat(conf->audit_log, &st) == 0 && st.st_uid == 0)
+		log_warn("audit-log %s belongs to root: as user %s efsgw cannot "
+		    "reopen it on SIGHUP or after rotation; chown it", conf->audit_log,
+		    pv->user);
+	if (!priv_state_dir_ours(conf->state_dir)) {
+		if (lstat(conf->state_dir, &st) == 0 && st.st_uid != pv->uid)
+			log_warn("state-dir %s holds other files, so it stays "
+			    "whose it is; make it user %s's", conf->state_dir,
+			    pv->user);
+		return;
+	}
 	priv_give(pv, conf->state_dir, 1);
 	TAILQ_FOREACH(fs, &conf->filesystems, entry) {
 		if (fs->handle_keys == NULL) {
@@ -145,9 +208,6 @@ priv_prepare(const struct config *conf, const struct priv *pv)
 		priv_give(pv, path, 0);
 		free(path);
 	}
-	if (strcmp(conf->audit_log, "syslog") != 0 &&
-	    strcmp(conf->audit_log, "none") != 0)
-		priv_give(pv, conf->audit_log, 0);
 }
 
 /* Set the permitted and effective sets to CAP_NET_BIND_SERVICE or nothing. */

@@ -560,8 +560,13 @@ int	 priv_needs_bind(const struct config *);
  * exist, or the user is uid 0 under another name.
  */
 int	 priv_lookup(const struct config *, struct priv *pv, char **cause);
-/* Give the user the state dir, generated files and audit log root owns. */
-void	 priv_prepare(const struct config *, const struct priv *);
+/*
+ * Give the user, when root owns them, state-dir and its generated files
+ * (only when it holds nothing else) and the audit log file (only when
+ * audit_created: this start made it).
+ */
+void	 priv_prepare(const struct config *, const struct priv *,
+	     int audit_created);
 /*
  * Become pv's user (groups, gid, uid) keeping at most
  * CAP_NET_BIND_SERVICE, or only trim capabilities when not root. 0, or a

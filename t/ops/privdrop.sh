@@ -92,6 +92,12 @@ printf '{"credentials": []}\n' >"$T/secret.json"
 chmod 0600 "$T/secret.json"
 check "the credentials file itself is fine (efsgw -t as root)" "$EFSGW" -t -c "$T/bad.conf"
 gw_fails "a file the user cannot read stops the start" "secret.json"
+mkdir -m 0700 "$T/shared"
+touch "$T/shared/precious"
+sed -e "s|^state-dir .*|state-dir $T/shared|" -e "s/127.0.0.1:$GW_PORT/127.0.0.1:$P2/" \
+	"$T/efsgw.conf" >"$T/bad.conf"
+gw_fails "a state-dir holding other files is not given away (the start stops)" "cannot be loaded again"
+check_eq "that state-dir still belongs to root" root "$(stat -c %U "$T/shared")"
 sed -e "s/^user .*/user root/" "$T/efsgw.conf" >"$T/root.conf"
 cp "$T/root.conf" "$T/efsgw.conf"
 harness_start_gateway
