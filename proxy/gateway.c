@@ -28,7 +28,7 @@
 #include "proxy.h"
 #include "qos.h"
 
-/* After this many closes, trim the heap once GATEWAY_TRIM_DELAY passed quietly. */
+/* After this many closes, trim the heap GATEWAY_TRIM_DELAY later. */
 #define GATEWAY_TRIM_CLOSES	256
 #define GATEWAY_TRIM_DELAY	1	/* seconds */
 
@@ -524,7 +524,6 @@ void
 gateway_conn_closed(struct gateway *gw, struct conn *c)
 {
 	struct timeval tv = { GATEWAY_TRIM_DELAY, 0 };
-
 	struct gateway_conn *gc;
 
 	TAILQ_FOREACH(gc, &gw->conns, entry) {
@@ -536,8 +535,13 @@ gateway_conn_closed(struct gateway *gw, struct conn *c)
 	TAILQ_REMOVE(&gw->conns, gc, entry);
 	free(gc);
 	gw->nconns--;
-	/* Once a burst is over, not on every close: a trim walks the heap. */
-	if (++gw->closed_since_trim >= GATEWAY_TRIM_CLOSES)
+	/*
+	 * Not on every close (a trim walks the heap): a second after the
+	 * 256th close since the last trim, so at most once a second under
+	 * steady churn too.
+	 */
+	if (++gw->closed_since_trim >= GATEWAY_TRIM_CLOSES &&
+	    !evtimer_pending(gw->trim_timer, NULL))
 		evtimer_add(gw->trim_timer, &tv);
 	if (gw->draining && gw->nconns == 0)
 		event_base_loopexit(gw->base, NULL);
