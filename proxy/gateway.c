@@ -75,6 +75,7 @@ struct gateway {
 	/* Memory of closed connections goes back to the system. */
 	struct event		*trim_timer;
 	uint32_t		 closed_since_trim;
+	uint32_t		 closed_while_armed; /* the burst goes on */
 };
 
 static void gateway_refuse_timer_cb(evutil_socket_t, short, void *);
@@ -512,11 +513,17 @@ static void
 gateway_trim_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct gateway *gw = arg;
+	struct timeval tv = { GATEWAY_TRIM_DELAY, 0 };
 
 	gw->closed_since_trim = 0;
 #ifdef __GLIBC__
 	malloc_trim(0);
 #endif
+	/* Closes went on meanwhile: trim once more when they have stopped. */
+	if (gw->closed_while_armed > 0) {
+		gw->closed_while_armed = 0;
+		evtimer_add(gw->trim_timer, &tv);
+	}
 }
 
 /* Forget a closed connection. */
@@ -537,11 +544,13 @@ gateway_conn_closed(struct gateway *gw, struct conn *c)
 	gw->nconns--;
 	/*
 	 * Not on every close (a trim walks the heap): a second after the
-	 * 256th close since the last trim, so at most once a second under
-	 * steady churn too.
+	 * 256th close since the last trim, then every second while closes
+	 * go on, and once more a second after the last one.
 	 */
-	if (++gw->closed_since_trim >= GATEWAY_TRIM_CLOSES &&
-	    !evtimer_pending(gw->trim_timer, NULL))
+	gw->closed_since_trim++;
+	if (evtimer_pending(gw->trim_timer, NULL))
+		gw->closed_while_armed++;
+	else if (gw->closed_since_trim >= GATEWAY_TRIM_CLOSES)
 		evtimer_add(gw->trim_timer, &tv);
 	if (gw->draining && gw->nconns == 0)
 		event_base_loopexit(gw->base, NULL);
