@@ -151,6 +151,27 @@ identity_config_set_hs256_file(struct identity_config *cfg, const char *path,
 }
 
 int
+identity_config_set_jwt_issuer(struct identity_config *cfg, const char *iss,
+    char **cause)
+{
+	return jwt_verifier_set_issuer(cfg->jwt, iss, cause);
+}
+
+int
+identity_config_check_jwt_issuers(const struct identity_config *cfg,
+    char **cause)
+{
+	size_t n;
+
+	if ((n = jwt_verifier_unbound_keys(cfg->jwt)) == 0)
+		return 0;
+	xasprintf(cause, "%zu JWT key%s bound to no issuer: name the iss of "
+	    "the tokens they sign with identity-jwt-issuer, or give each JWK "
+	    "an \"iss\" member", n, n == 1 ? " is" : "s are");
+	return EFSGW_ERR_BAD_VALUE;
+}
+
+int
 identity_config_add_audience(struct identity_config *cfg, const char *aud,
     char **cause)
 {
@@ -288,16 +309,21 @@ identity_grants_string(uint32_t grants, char *buf, size_t len)
 	return buf;
 }
 
-/* The JWT path: verify, then reconcile the token's ids with the cert's. */
+/*
+ * The JWT path: verify, then reconcile the token's ids with the cert's.
+ * The file system comes from the token's signed claims alone (or is the
+ * listener's when the token names none): the certificate's .7.3, which
+ * the client chose freely, may only agree with it.
+ */
 static int
 identity_jwt(const struct identity_config *cfg, X509 *cert, const char *token,
-    time_t now, struct identity *out, char **cause)
+    const char *fs_id, time_t now, struct identity *out, char **cause)
 {
 	struct identity tok;
 	int r;
 
 	memset(&tok, 0, sizeof tok);
-	if ((r = jwt_verify(cfg->jwt, token, cert, now, cfg->skew, &tok,
+	if ((r = jwt_verify(cfg->jwt, token, cert, fs_id, now, cfg->skew, &tok,
 	    cause)) != 0)
 		return r;
 	/* Signed claims win; an unsigned extension may not contradict them. */
@@ -311,8 +337,6 @@ identity_jwt(const struct identity_config *cfg, X509 *cert, const char *token,
 		return identity_fail(cause, EFSGW_ERR_BAD_VALUE,
 		    "access_point_matches_expected", "token is for %s, "
 		    "certificate says %s", tok.ap_id, out->ap_id);
-	if (tok.fs_id[0] == '\0')
-		memcpy(tok.fs_id, out->fs_id, sizeof tok.fs_id);
 	if (tok.ap_id[0] == '\0')
 		memcpy(tok.ap_id, out->ap_id, sizeof tok.ap_id);
 	*out = tok;
@@ -322,6 +346,22 @@ identity_jwt(const struct identity_config *cfg, X509 *cert, const char *token,
 int
 identity_from_cert(const struct identity_config *cfg, X509 *cert,
     int verified_by_ca, struct identity *out, char **cause)
+{
+	return identity_from_cert_for(cfg, cert, verified_by_ca, cfg->fs_id,
+	    out, cause);
+}
+
+/* Lower *not_after (0: none yet) to t. */
+static void
+identity_expire_by(time_t *not_after, time_t t)
+{
+	if (*not_after == 0 || t < *not_after)
+		*not_after = t;
+}
+
+int
+identity_from_cert_for(const struct identity_config *cfg, X509 *cert,
+    int verified_by_ca, const char *fs_id, struct identity *out, char **cause)
 {
 	struct sigv4_params sp;
 	const unsigned char *data;
@@ -333,8 +373,12 @@ identity_from_cert(const struct identity_config *cfg, X509 *cert,
 
 	memset(out, 0, sizeof *out);
 	out->source = IDENTITY_ANONYMOUS;
-	if (cert == NULL)
+	if (fs_id == NULL)
+		fs_id = "";
+	if (cert == NULL) {
+		snprintf(out->fs_id, sizeof out->fs_id, "%s", fs_id);
 		return 0;
+	}
 	now = cfg->now();
 
 	/* The unsigned ids first: malformed ones refuse the whole cert. */
@@ -344,11 +388,11 @@ identity_from_cert(const struct identity_config *cfg, X509 *cert,
 	if ((r = certext_utf8(cert, EFS_OID_ACCESS_POINT, out->ap_id,
 	    sizeof out->ap_id, cause)) != 0 && r != EFSGW_ERR_NOT_FOUND)
 		goto fail;
-	if (cfg->fs_id[0] != '\0' && out->fs_id[0] != '\0' &&
-	    strcmp(cfg->fs_id, out->fs_id) != 0) {
+	if (fs_id[0] != '\0' && out->fs_id[0] != '\0' &&
+	    strcmp(fs_id, out->fs_id) != 0) {
 		r = identity_fail(cause, EFSGW_ERR_BAD_VALUE,
 		    "fs_id_matches_expected", "certificate is for %s, this "
-		    "gateway serves %s", out->fs_id, cfg->fs_id);
+		    "listener serves %s", out->fs_id, fs_id);
 		goto fail;
 	}
 
@@ -398,7 +442,7 @@ identity_from_cert(const struct identity_config *cfg, X509 *cert,
 
 	switch (src) {
 	case IDENTITY_JWT:
-		r = identity_jwt(cfg, cert, token, now, out, cause);
+		r = identity_jwt(cfg, cert, token, fs_id, now, out, cause);
 		break;
 	case IDENTITY_SIGV4:
 		sp.creds = cfg->creds;
@@ -409,7 +453,10 @@ identity_from_cert(const struct identity_config *cfg, X509 *cert,
 		r = sigv4_verify(&sp, cert, out->fs_id, out, cause);
 		break;
 	case IDENTITY_MTLS:
-		r = mtls_identity(cert, out, cause);
+		/* The CA signed .7.3 and .7.1 too: they bind like the SAN. */
+		if ((r = mtls_identity(cert, out, cause)) == 0 &&
+		    fs_id[0] != '\0')
+			r = mtls_check_fs(cert, fs_id, cause);
 		break;
 	case IDENTITY_ANONYMOUS:
 		r = 0;
@@ -417,17 +464,30 @@ identity_from_cert(const struct identity_config *cfg, X509 *cert,
 	}
 	if (r != 0)
 		goto fail;
-	if (cfg->fs_id[0] != '\0' && out->fs_id[0] != '\0' &&
-	    strcmp(cfg->fs_id, out->fs_id) != 0) {
+	if (fs_id[0] != '\0' && out->fs_id[0] != '\0' &&
+	    strcmp(fs_id, out->fs_id) != 0) {
 		r = identity_fail(cause, EFSGW_ERR_BAD_VALUE,
-		    "fs_id_matches_expected", "token is for %s, this gateway "
-		    "serves %s", out->fs_id, cfg->fs_id);
+		    "fs_id_matches_expected", "credential is for %s, this "
+		    "listener serves %s", out->fs_id, fs_id);
 		goto fail;
 	}
+	/* Bound to nothing narrower: the listener's file system. */
+	if (out->fs_id[0] == '\0')
+		snprintf(out->fs_id, sizeof out->fs_id, "%s", fs_id);
 	out->source = src;
-	if (src != IDENTITY_ANONYMOUS &&
-	    (out->not_after == 0 || out->not_after > na))
-		out->not_after = na;
+	/*
+	 * One expiry, computed once: the credential's own (skew included by
+	 * its check) and the certificate's notAfter plus the same skew the
+	 * validity check above allows. Connections drop calls from this
+	 * second on (proxy/call-args.c: now >= not_after).
+	 */
+	if (src != IDENTITY_ANONYMOUS)
+		identity_expire_by(&out->not_after, na + (time_t)cfg->skew + 1);
+	if (out->not_after != 0 && now >= out->not_after) {
+		r = identity_fail(cause, EFSGW_ERR_BAD_VALUE, "identity_expired",
+		    "expired %lld s ago", (long long)(now - out->not_after));
+		goto fail;
+	}
 	free(token);
 	return 0;
 fail:

@@ -66,9 +66,19 @@ struct identity {
 	enum identity_source source;
 	char		 principal[512];  /* ARN-like; "" when anonymous */
 	uint32_t	 grants;	  /* GRANT_* from token claims / credentials file */
-	char		 fs_id[32];	  /* .7.3 or token claim; "" if none */
-	char		 ap_id[32];	  /* .7.1 or token claim; "" if none */
-	time_t		 not_after;	  /* identity expires; 0 = never */
+	/*
+	 * The file system the credential is good for: taken from signed data
+	 * only (a JWT's efsgw:fs or aud, the SigV4-signed .7.3, a CA-signed
+	 * .7.3), else the listener's; "" when neither is known.
+	 */
+	char		 fs_id[32];
+	char		 ap_id[32];	  /* efsgw:ap or .7.1; "" if none */
+	/*
+	 * The first second the identity no longer holds, clock skew already
+	 * added (0 = never): "now >= not_after" is the one expiry rule, at
+	 * connect and on every call.
+	 */
+	time_t		 not_after;
 	char		 detail[256];	  /* for the audit log: akid, kid, subject */
 };
 
@@ -88,8 +98,8 @@ void	 identity_config_free(struct identity_config *);
 int	 identity_config_set_region(struct identity_config *, const char *region,
 	     char **cause);
 /*
- * The file system id this gateway serves. When set, an identity whose fs id
- * (.7.3 or token claim) differs is refused ("fs_id_matches_expected").
+ * The file system id identity_from_cert() checks credentials against (a
+ * tool's --fs; the daemon passes each listener's to identity_from_cert_for).
  */
 int	 identity_config_set_fs_id(struct identity_config *, const char *fs_id,
 	     char **cause);
@@ -105,7 +115,20 @@ int	 identity_config_add_jwks(struct identity_config *, const char *path,
 /* Enable HS256 with the secret in path (>= 32 bytes, mode 0600). */
 int	 identity_config_set_hs256_file(struct identity_config *,
 	     const char *path, char **cause);
-/* Accept tokens whose aud contains aud (at most 16 audiences). */
+/*
+ * The issuer (iss) of the tokens the keys added after this call sign, for
+ * PEM keys and JWKs without their own "iss" member, and for the HS256
+ * secret. A key bound to an issuer verifies only tokens whose iss is it.
+ */
+int	 identity_config_set_jwt_issuer(struct identity_config *,
+	     const char *iss, char **cause);
+/* Refuse a configuration with JWT keys not bound to an issuer. */
+int	 identity_config_check_jwt_issuers(const struct identity_config *,
+	     char **cause);
+/*
+ * Accept tokens whose aud contains aud (at most 16 audiences); a token
+ * whose aud is the listener's file system id is accepted as well.
+ */
 int	 identity_config_add_audience(struct identity_config *, const char *aud,
 	     char **cause);
 /* Refuse JWTs without a cnf binding to the certificate (default off). */
@@ -146,6 +169,14 @@ time_t	 identity_config_now(const struct identity_config *);
  */
 int	 identity_from_cert(const struct identity_config *, X509 *peer_cert,
 	     int verified_by_ca, struct identity *out, char **cause);
+/*
+ * The same for a client of a listener serving file system fs_id: every
+ * credential must be bound to it (docs/security.md "Identity binding
+ * rules"), and out->fs_id is fs_id on success.
+ */
+int	 identity_from_cert_for(const struct identity_config *,
+	     X509 *peer_cert, int verified_by_ca, const char *fs_id,
+	     struct identity *out, char **cause);
 /* "anonymous", "jwt", "sigv4" or "mtls". */
 const char *identity_source_name(enum identity_source);
 /* Format grants as "ClientMount,ClientWrite,ClientRootAccess" into buf. */
@@ -291,6 +322,11 @@ int	 jwt_verifier_set_hs256(struct jwt_verifier *, const unsigned char *key,
 	     size_t len, char **cause);
 int	 jwt_verifier_add_audience(struct jwt_verifier *, const char *aud,
 	     char **cause);
+/* See identity_config_set_jwt_issuer(). */
+int	 jwt_verifier_set_issuer(struct jwt_verifier *, const char *iss,
+	     char **cause);
+/* How many keys (the HS256 secret included) are bound to no issuer. */
+size_t	 jwt_verifier_unbound_keys(const struct jwt_verifier *);
 void	 jwt_verifier_set_require_cnf(struct jwt_verifier *, int on);
 size_t	 jwt_verifier_nkeys(const struct jwt_verifier *);
 /*
@@ -309,19 +345,23 @@ int	 jwt_decode_unverified(const char *token, json_t **headerp,
 /*
  * Verify the signature of token with a key of the verifier whose type
  * matches the token's alg (RS256 = RSA, ES256 = EC P-256, HS256 = the
- * configured secret; anything else, "none" included, is refused). On
+ * configured secret; anything else, "none" included, is refused). A kid
+ * names the key; a kid naming no configured key is refused. On
  * success *claimsp (may be NULL) gets the claims and *kidp (may be NULL) a
  * pointer to the key id used (borrowed from the verifier, "" if none).
  */
 int	 jwt_verify_signature(const struct jwt_verifier *, const char *token,
 	     json_t **claimsp, const char **kidp, char **cause);
 /*
- * Full JWT identity check: signature, exp/nbf/iat against now with skew,
- * aud, cnf binding to cert (when present or required) and the claims into
- * out (principal, grants, fs_id, ap_id, not_after, detail).
+ * Full JWT identity check: signature, iss against the key's issuer,
+ * exp/nbf/iat against now with skew, aud (one of ours, or fs_id), cnf
+ * binding to cert (when present or required) and the claims into out
+ * (principal, grants, fs_id from efsgw:fs or from aud naming fs_id, ap_id,
+ * not_after, detail). fs_id (the listener's file system) may be NULL.
  */
 int	 jwt_verify(const struct jwt_verifier *, const char *token, X509 *cert,
-	     time_t now, unsigned skew, struct identity *out, char **cause);
+	     const char *fs_id, time_t now, unsigned skew, struct identity *out,
+	     char **cause);
 /* base64url (RFC 4648 §5, no padding) of SHA-256 of cert's DER. */
 int	 jwt_cert_x5t_s256(X509 *cert, char *buf, size_t len);
 /* RFC 7638 JWK thumbprint (base64url) of a public key (RSA or EC P-256). */
@@ -342,5 +382,11 @@ int	 mtls_verify(X509_STORE *store, X509 *cert, STACK_OF(X509) *chain,
 	     time_t now, char **cause);
 /* The principal of a CA-issued cert: its first SAN URI, else SAN DNS name. */
 int	 mtls_identity(X509 *cert, struct identity *out, char **cause);
+/*
+ * Check that every SAN URI of cert naming an EFS file system (an ARN
+ * "...:file-system/fs-...") names fs_id. 0, or EFSGW_ERR_BAD_VALUE with
+ * *cause "mtls_fs: ...".
+ */
+int	 mtls_check_fs(X509 *cert, const char *fs_id, char **cause);
 
 #endif /* EFSGW_IDENTITY_H */

@@ -43,6 +43,7 @@
 #define JWT_MAX_KEYFILE		(1024 * 1024)
 #define JWT_MIN_RSA_BITS	2048
 #define JWT_MIN_HS_KEY		32	/* RFC 7518 §3.2: >= hash size */
+#define JWT_MAX_ISS		256
 
 enum jwt_key_kind { JWT_KEY_RSA, JWT_KEY_EC };
 
@@ -52,6 +53,7 @@ struct jwt_key {
 	char		*pem;
 	size_t		 pemlen;
 	char		 kid[128];	/* "" for PEM keys without one */
+	char		 iss[JWT_MAX_ISS];  /* issuer it signs for; "" unbound */
 	EVP_PKEY	*pk;		/* the same key, parsed once */
 };
 
@@ -60,6 +62,8 @@ struct jwt_verifier {
 	size_t		 nkeys;
 	unsigned char	*hs;		/* HS256 secret, NULL = HS256 off */
 	size_t		 hslen;
+	char		 hs_iss[JWT_MAX_ISS];	/* the secret's issuer */
+	char		 issuer[JWT_MAX_ISS];	/* for keys naming none */
 	char		*aud[JWT_MAX_AUD];
 	size_t		 naud;
 	int		 require_cnf;
@@ -211,10 +215,47 @@ jwt_key_kind_of(EVP_PKEY *pk, enum jwt_key_kind *kind, char **what)
 	return EFSGW_ERR_BAD_VALUE;
 }
 
-/* Store pk (re-encoded as SubjectPublicKeyInfo PEM) with kid. */
+/* Is s a usable issuer: 1..JWT_MAX_ISS-1 bytes, no control characters? */
+static int
+jwt_iss_ok(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n >= JWT_MAX_ISS)
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+int
+jwt_verifier_set_issuer(struct jwt_verifier *v, const char *iss, char **cause)
+{
+	if (!jwt_iss_ok(iss)) {
+		xasprintf(cause, "issuer must be 1 to %d bytes without control "
+		    "characters", JWT_MAX_ISS - 1);
+		return EFSGW_ERR_BAD_VALUE;
+	}
+	snprintf(v->issuer, sizeof v->issuer, "%s", iss);
+	return 0;
+}
+
+size_t
+jwt_verifier_unbound_keys(const struct jwt_verifier *v)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < v->nkeys; i++)
+		if (v->keys[i].iss[0] == '\0')
+			n++;
+	return n + (v->hs != NULL && v->hs_iss[0] == '\0');
+}
+
+/* Store pk (re-encoded as SubjectPublicKeyInfo PEM) with kid and issuer. */
 static int
 jwt_add_pkey(struct jwt_verifier *v, const char *name, EVP_PKEY *pk,
-    const char *kid, char **cause)
+    const char *kid, const char *iss, char **cause)
 {
 	struct jwt_key *k;
 	enum jwt_key_kind kind;
@@ -248,6 +289,7 @@ jwt_add_pkey(struct jwt_verifier *v, const char *name, EVP_PKEY *pk,
 	k->pem = xstrndup(data, (size_t)n);
 	k->pemlen = (size_t)n;
 	snprintf(k->kid, sizeof k->kid, "%s", kid);
+	snprintf(k->iss, sizeof k->iss, "%s", iss);
 	EVP_PKEY_up_ref(pk);
 	k->pk = pk;
 	BIO_free(b);
@@ -269,7 +311,7 @@ jwt_verifier_add_pem_text(struct jwt_verifier *v, const char *name,
 	/* Every PUBLIC KEY block of the file, until there is none left. */
 	while (count <= JWT_MAX_KEYS &&
 	    (pk = PEM_read_bio_PUBKEY(b, NULL, NULL, NULL)) != NULL) {
-		r = jwt_add_pkey(v, name, pk, "", cause);
+		r = jwt_add_pkey(v, name, pk, "", v->issuer, cause);
 		EVP_PKEY_free(pk);
 		if (r != 0)
 			break;
@@ -387,7 +429,7 @@ jwt_verifier_add_jwks_text(struct jwt_verifier *v, const char *name,
     const char *text, char **cause)
 {
 	json_error_t jerr;
-	json_t *root, *keys, *o, *kty, *use, *alg, *kid;
+	json_t *root, *keys, *o, *kty, *use, *alg, *kid, *iss;
 	EVP_PKEY *pk;
 	size_t i, added = 0;
 	const char *want;
@@ -408,6 +450,7 @@ jwt_verifier_add_jwks_text(struct jwt_verifier *v, const char *name,
 		use = json_object_get(o, "use");
 		alg = json_object_get(o, "alg");
 		kid = json_object_get(o, "kid");
+		iss = json_object_get(o, "iss");
 		/* Skip encryption keys and key types we do not verify with. */
 		if (!json_is_string(kty) ||
 		    (use != NULL && (!json_is_string(use) ||
@@ -432,8 +475,22 @@ jwt_verifier_add_jwks_text(struct jwt_verifier *v, const char *name,
 			r = EFSGW_ERR_BAD_VALUE;
 			goto out;
 		}
+		/*
+		 * "iss" (an extra JWK member, RFC 7517 §4 lets us define it)
+		 * binds the key to one issuer, so that a JWKS merged from
+		 * several clusters cannot let one mint the others' tokens.
+		 */
+		if (iss != NULL && (!json_is_string(iss) ||
+		    !jwt_iss_ok(json_string_value(iss)))) {
+			EVP_PKEY_free(pk);
+			xasprintf(cause, "%s: keys[%zu]: iss is not a short string",
+			    name, i);
+			r = EFSGW_ERR_BAD_VALUE;
+			goto out;
+		}
 		r = jwt_add_pkey(v, name, pk, json_is_string(kid) ?
-		    json_string_value(kid) : "", cause);
+		    json_string_value(kid) : "", iss != NULL ?
+		    json_string_value(iss) : v->issuer, cause);
 		EVP_PKEY_free(pk);
 		if (r != 0)
 			goto out;
@@ -478,6 +535,7 @@ jwt_verifier_set_hs256(struct jwt_verifier *v, const unsigned char *key,
 	v->hs = xmalloc(len);
 	memcpy(v->hs, key, len);
 	v->hslen = len;
+	snprintf(v->hs_iss, sizeof v->hs_iss, "%s", v->issuer);
 	return 0;
 }
 
@@ -636,9 +694,13 @@ out:
 	return ok;
 }
 
-int
-jwt_verify_signature(const struct jwt_verifier *v, const char *token,
-    json_t **claimsp, const char **kidp, char **cause)
+/*
+ * jwt_verify_signature(), also giving the issuer the verifying key is
+ * bound to (*issp, borrowed; "" when the key names none).
+ */
+static int
+jwt_verify_key(const struct jwt_verifier *v, const char *token,
+    json_t **claimsp, const char **kidp, const char **issp, char **cause)
 {
 	json_t *header = NULL, *claims = NULL, *j;
 	const char *alg, *kid = NULL;
@@ -647,13 +709,14 @@ jwt_verify_signature(const struct jwt_verifier *v, const char *token,
 	jwt_t *jwt = NULL;
 	const char *dot2;
 	unsigned char *sig = NULL;
-	size_t i, tried = 0, siglen = 0;
+	size_t i, tried = 0, kidless = 0, siglen = 0;
 	int r, kid_known = 0;
 
 	if (claimsp != NULL)
 		*claimsp = NULL;
 	if (kidp != NULL)
 		*kidp = NULL;
+	*issp = "";
 	if ((r = jwt_decode_unverified(token, &header, &claims, cause)) != 0)
 		return r;
 	if (!json_is_string(j = json_object_get(header, "alg"))) {
@@ -701,21 +764,42 @@ jwt_verify_signature(const struct jwt_verifier *v, const char *token,
 		    jwt_get_alg(jwt) == want) {
 			if (kidp != NULL)
 				*kidp = "";
+			*issp = v->hs_iss;
 			r = 0;
 		}
 		goto verified;
 	}
-	/* With a kid that names one of our keys, only that key is tried. */
-	for (i = 0; kid != NULL && i < v->nkeys; i++)
-		if (v->keys[i].kind == kind && strcmp(v->keys[i].kid, kid) == 0)
+	/*
+	 * A kid picks the key: only keys with that kid are tried, and a kid
+	 * naming none of ours is refused rather than tried against all of
+	 * them (a token of an issuer we do not know, or a rotated-out key).
+	 * Keys that have no kid (PEM files) cannot be named: a token with an
+	 * unknown kid is tried against those alone.
+	 */
+	for (i = 0; kid != NULL && i < v->nkeys; i++) {
+		if (v->keys[i].kind != kind)
+			continue;
+		if (strcmp(v->keys[i].kid, kid) == 0)
 			kid_known = 1;
+		else if (v->keys[i].kid[0] == '\0')
+			kidless++;
+	}
+	if (kid != NULL && !kid_known && kidless == 0) {
+		char esc[64];
+
+		log_escape(esc, sizeof esc, kid, strlen(kid));
+		r = identity_fail(cause, EFSGW_ERR_BAD_VALUE, "jwt_unknown_kid",
+		    "kid \"%s\" names no configured %s key", esc, alg);
+		goto out;
+	}
 	dot2 = strrchr(token, '.');	/* jwt_decode_unverified checked */
 	if (jwt_b64u_decode(dot2 + 1, strlen(dot2 + 1), &sig, &siglen) != 0)
 		goto verified;
 	for (i = 0; i < v->nkeys; i++) {
 		if (v->keys[i].kind != kind)
 			continue;
-		if (kid_known && strcmp(v->keys[i].kid, kid) != 0)
+		if (kid != NULL && strcmp(v->keys[i].kid, kid) != 0 &&
+		    (kid_known || v->keys[i].kid[0] != '\0'))
 			continue;
 		tried++;
 		if (!jwt_key_matches(&v->keys[i], token,
@@ -726,6 +810,7 @@ jwt_verify_signature(const struct jwt_verifier *v, const char *token,
 		    (int)v->keys[i].pemlen) == 0 && jwt_get_alg(jwt) == want) {
 			if (kidp != NULL)
 				*kidp = v->keys[i].kid;
+			*issp = v->keys[i].iss;
 			r = 0;
 		}
 		break;
@@ -749,6 +834,15 @@ out:
 	json_decref(header);
 	json_decref(claims);
 	return r;
+}
+
+int
+jwt_verify_signature(const struct jwt_verifier *v, const char *token,
+    json_t **claimsp, const char **kidp, char **cause)
+{
+	const char *iss;
+
+	return jwt_verify_key(v, token, claimsp, kidp, &iss, cause);
 }
 
 int
@@ -872,16 +966,31 @@ jwt_claim_string(json_t *claims, const char *name, char *buf, size_t len)
 	return 0;
 }
 
-/* Does the aud claim (string or array, RFC 7519 §4.1.3) name one of ours? */
+/*
+ * Does the aud claim (string or array, RFC 7519 §4.1.3) name one of our
+ * audiences, or fs_id (the file system of the listener, may be NULL)?
+ * *names_fs says whether it names any file system ("fs-..."), *has_fs
+ * whether it names fs_id.
+ */
 static int
-jwt_aud_ok(const struct jwt_verifier *v, json_t *aud)
+jwt_aud_ok(const struct jwt_verifier *v, json_t *aud, const char *fs_id,
+    int *names_fs, int *has_fs)
 {
 	json_t *e;
+	const char *s;
 	size_t i, k;
+	int ok = 0;
 
 	if (json_is_string(aud)) {
+		s = json_string_value(aud);
+		if (strncmp(s, "fs-", 3) == 0)
+			*names_fs = 1;
+		if (fs_id != NULL && fs_id[0] != '\0' && strcmp(s, fs_id) == 0) {
+			*has_fs = 1;
+			return 1;
+		}
 		for (k = 0; k < v->naud; k++)
-			if (strcmp(json_string_value(aud), v->aud[k]) == 0)
+			if (strcmp(s, v->aud[k]) == 0)
 				return 1;
 		return 0;
 	}
@@ -890,10 +999,11 @@ jwt_aud_ok(const struct jwt_verifier *v, json_t *aud)
 	json_array_foreach(aud, i, e) {
 		if (i >= 64)
 			break;
-		if (json_is_string(e) && jwt_aud_ok(v, e))
-			return 1;
+		if (json_is_string(e) && jwt_aud_ok(v, e, fs_id, names_fs,
+		    has_fs))
+			ok = 1;
 	}
-	return 0;
+	return ok;
 }
 
 /* Check the RFC 7800 cnf claim against the presented certificate. */
@@ -942,17 +1052,31 @@ jwt_check_cnf(const struct jwt_verifier *v, json_t *claims, X509 *cert,
 
 int
 jwt_verify(const struct jwt_verifier *v, const char *token, X509 *cert,
-    time_t now, unsigned skew, struct identity *out, char **cause)
+    const char *fs_id, time_t now, unsigned skew, struct identity *out,
+    char **cause)
 {
 	json_t *claims = NULL, *acts, *e;
-	const char *kid = NULL, *cnfhow = "";
-	char iss[128], kidesc[64], issesc[128];
+	const char *kid = NULL, *key_iss = "", *cnfhow = "";
+	char iss[JWT_MAX_ISS], kidesc[64], issesc[128];
 	time_t exp, t;
 	size_t i;
-	int r;
+	int r, names_fs = 0, has_fs = 0;
 
-	if ((r = jwt_verify_signature(v, token, &claims, &kid, cause)) != 0)
+	if ((r = jwt_verify_key(v, token, &claims, &kid, &key_iss, cause)) != 0)
 		return r;
+	/*
+	 * The key is bound to its issuer: a key of one issuer (one cluster of
+	 * a merged JWKS) cannot vouch for tokens saying they are another's.
+	 */
+	if (jwt_claim_string(claims, "iss", iss, sizeof iss) != 0)
+		iss[0] = '\0';
+	if (key_iss[0] != '\0' && strcmp(iss, key_iss) != 0) {
+		log_escape(issesc, sizeof issesc, iss, strlen(iss));
+		r = identity_fail(cause, EFSGW_ERR_BAD_VALUE, "jwt_issuer",
+		    "iss \"%s\" is not the issuer of the key that signed it",
+		    iss[0] != '\0' ? issesc : "(none)");
+		goto out;
+	}
 
 	/* RFC 7519 §4.1.4-6: exp is required here; nbf, iat optional. */
 	if ((r = jwt_claim_time(claims, "exp", &exp)) != 0) {
@@ -977,9 +1101,12 @@ jwt_verify(const struct jwt_verifier *v, const char *token, X509 *cert,
 		    "token iat is in the future or malformed");
 		goto out;
 	}
-	if (v->naud == 0 || !jwt_aud_ok(v, json_object_get(claims, "aud"))) {
+	if (!jwt_aud_ok(v, json_object_get(claims, "aud"), fs_id, &names_fs,
+	    &has_fs)) {
 		r = identity_fail(cause, EFSGW_ERR_BAD_VALUE, "jwt_audience",
-		    "aud names none of the %zu accepted audiences", v->naud);
+		    "aud names none of the %zu accepted audiences%s%s", v->naud,
+		    fs_id != NULL && fs_id[0] != '\0' ? " nor " : "",
+		    fs_id != NULL ? fs_id : "");
 		goto out;
 	}
 	if ((r = jwt_check_cnf(v, claims, cert, &cnfhow, cause)) != 0)
@@ -1018,8 +1145,24 @@ jwt_verify(const struct jwt_verifier *v, const char *token, X509 *cert,
 		    "efsgw:fs or efsgw:ap is not a short string");
 		goto out;
 	}
-	out->not_after = exp;
-	if (jwt_claim_string(claims, "iss", iss, sizeof iss) != 0)
+	/*
+	 * The file system comes from signed claims only: efsgw:fs, else the
+	 * file system ids in aud. A token naming file systems is good on
+	 * those alone; one naming none is good wherever its audience is.
+	 */
+	if (out->fs_id[0] == '\0' && names_fs && fs_id != NULL &&
+	    fs_id[0] != '\0') {
+		if (!has_fs) {
+			r = identity_fail(cause, EFSGW_ERR_BAD_VALUE,
+			    "fs_id_matches_expected", "token's aud names other "
+			    "file systems, not %s", fs_id);
+			goto out;
+		}
+		snprintf(out->fs_id, sizeof out->fs_id, "%s", fs_id);
+	}
+	/* The first second it is no longer valid: skew included, once. */
+	out->not_after = exp + (time_t)skew + 1;
+	if (iss[0] == '\0')
 		snprintf(iss, sizeof iss, "-");
 	log_escape(issesc, sizeof issesc, iss, strlen(iss));
 	log_escape(kidesc, sizeof kidesc, kid, strlen(kid));

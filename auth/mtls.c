@@ -131,3 +131,53 @@ out:
 	GENERAL_NAMES_free(sans);
 	return r;
 }
+
+/* The first needle in the len bytes at p, or NULL (p need not end in NUL). */
+static const char *
+mtls_find(const char *p, size_t len, const char *needle)
+{
+	size_t i, n = strlen(needle);
+
+	for (i = 0; n <= len && i <= len - n; i++)
+		if (memcmp(p + i, needle, n) == 0)
+			return p + i;
+	return NULL;
+}
+
+int
+mtls_check_fs(X509 *cert, const char *fs_id, char **cause)
+{
+	static const char marker[] = ":file-system/";
+	GENERAL_NAMES *sans;
+	GENERAL_NAME *gn;
+	const char *p, *q;
+	size_t n, len;
+	int i, r = 0;
+
+	if ((sans = X509_get_ext_d2i(cert, NID_subject_alt_name, NULL,
+	    NULL)) == NULL)
+		return 0;
+	for (i = 0; i < sk_GENERAL_NAME_num(sans) && i < 64; i++) {
+		gn = sk_GENERAL_NAME_value(sans, i);
+		if (gn->type != GEN_URI)
+			continue;
+		p = (const char *)ASN1_STRING_get0_data(
+		    gn->d.uniformResourceIdentifier);
+		len = (size_t)ASN1_STRING_length(gn->d.uniformResourceIdentifier);
+		/* An EFS file-system ARN: arn:PARTITION:elasticfilesystem:... */
+		if (len < 4 || strncmp(p, "arn:", 4) != 0 ||
+		    mtls_find(p, len, ":elasticfilesystem:") == NULL ||
+		    (q = mtls_find(p, len, marker)) == NULL)
+			continue;
+		q += sizeof marker - 1;
+		n = (size_t)(p + len - q);
+		if (n != strlen(fs_id) || memcmp(q, fs_id, n) != 0) {
+			r = identity_fail(cause, EFSGW_ERR_BAD_VALUE, "mtls_fs",
+			    "the certificate's subjectAltName names another "
+			    "file system than %s", fs_id);
+			break;
+		}
+	}
+	GENERAL_NAMES_free(sans);
+	return r;
+}

@@ -237,7 +237,8 @@ sigv4_verify(const struct sigv4_params *p, X509 *cert, const char *fs_id,
 
 	snprintf(out->principal, sizeof out->principal, "%s", cred->principal);
 	out->grants = cred->grants;
-	out->not_after = auth.date + (time_t)p->max_age + (time_t)p->skew;
+	/* The first second it is no longer valid (identity.h). */
+	out->not_after = auth.date + (time_t)p->max_age + (time_t)p->skew + 1;
 	snprintf(out->detail, sizeof out->detail, "akid=%.128s signed=%s%s", esc,
 	    amz_date, auth.token != NULL ? " session-token" : "");
 	r = 0;

@@ -29,7 +29,8 @@
 #define EFSGW_ERR_NOT_FOUND	-12	/* no such item */
 #define EFSGW_ERR_BAD_RPC	-13	/* malformed ONC RPC header */
 #define EFSGW_ERR_DEPTH		-14	/* nesting too deep */
-#define EFSGW_ERR_MAX		-14
+#define EFSGW_ERR_MISMATCH	-15	/* a rewritten record differs from its plan */
+#define EFSGW_ERR_MAX		-15
 
 /* clock.c: CLOCK_MONOTONIC in nanoseconds, milliseconds, seconds. */
 uint64_t mono_ns(void);

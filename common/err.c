@@ -21,6 +21,7 @@ static const char *const err_strings[] = {
 	"not found",
 	"malformed RPC header",
 	"nesting too deep",
+	"rewritten record differs from its plan",
 };
 
 /* Return a static description of error code r. */

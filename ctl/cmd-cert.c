@@ -39,7 +39,7 @@ cert_usage(FILE *f)
 "       efsgwctl cert check CERT.pem [--region REGION] [--credentials FILE]\n"
 "                      [--fs FS-ID] [--jwt-key PEM]... [--jwks FILE]...\n"
 "                      [--hs-secret FILE] [--aud AUD]... [--client-ca FILE]\n"
-"                      [--ca-verified] [--at YYYY-MM-DDTHH:MM:SSZ]\n"
+"                      [--ca-verified] [--at YYYY-MM-DDTHH:MM:SSZ] [--iss ISSUER]\n"
 "       efsgwctl cert mint-efs --key KEY.pem --fs FS-ID [--access-point FSAP-ID]\n"
 "                      --region REGION --access-key-id AKID\n"
 "                      (--secret-key SECRET | --secret-file FILE)\n"
@@ -262,6 +262,7 @@ cert_check(int argc, char **argv)
 		{ "client-ca", required_argument, NULL, 'C' },
 		{ "ca-verified", no_argument, NULL, 'V' },
 		{ "at", required_argument, NULL, 't' },
+		{ "iss", required_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct identity_config *cfg = identity_config_new();
@@ -273,9 +274,17 @@ cert_check(int argc, char **argv)
 	const char *end;
 
 	identity_config_set_clock(cfg, cert_clock);
+	/* The issuer binds the JWT keys loaded after it: take it first. */
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1 && r == 0)
+		if (c == 'i')
+			r = identity_config_set_jwt_issuer(cfg, optarg, &cause);
+	opterr = 1;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1 && r == 0) {
 		switch (c) {
+		case 'i': break;
 		case 'r': r = identity_config_set_region(cfg, optarg, &cause); break;
 		case 'c': r = identity_config_load_credentials(cfg, optarg, &cause); break;
 		case 'f': r = identity_config_set_fs_id(cfg, optarg, &cause); break;

@@ -36,7 +36,7 @@ token_usage(FILE *f)
 "                           [--kid KID] [--principal ARN] [--cnf-cert CERT.pem]\n"
 "                           [--cnf-key KEY.pem] [--cnf-x5t CERT.pem]\n"
 "       efsgwctl token inspect TOKEN|- [--key PEM]... [--jwks FILE]...\n"
-"                           [--hs-secret FILE] [--aud AUD]...\n"
+"                           [--hs-secret FILE] [--aud AUD]... [--iss ISSUER]\n"
 "\n"
 "mint prints a signed JWT for efsgw's client-certificate extension\n"
 "(OID " EFSGW_OID_JWT ").\n"
@@ -59,7 +59,9 @@ token_usage(FILE *f)
 "inspect decodes TOKEN (or standard input for -) and prints its header and\n"
 "claims. With --key (PEM public keys), --jwks or --hs-secret it also checks\n"
 "the signature as the gateway does (the key decides the algorithm; alg none\n"
-"is refused) and, with --aud, the time and audience claims.\n"
+"is refused) and, with --aud, the time and audience claims. --iss binds\n"
+"the keys to an issuer as identity-jwt-issuer does: a token whose iss\n"
+"differs is refused.\n"
 "\n"
 "exit status: 0 minted / decoded (and verified when keys were given),\n"
 "1 failure or a token that does not verify, 2 usage error.\n");
@@ -367,6 +369,7 @@ token_inspect(int argc, char **argv)
 		{ "jwks", required_argument, NULL, 'j' },
 		{ "hs-secret", required_argument, NULL, 'h' },
 		{ "aud", required_argument, NULL, 'A' },
+		{ "iss", required_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct jwt_verifier *v = jwt_verifier_new();
@@ -378,9 +381,18 @@ token_inspect(int argc, char **argv)
 	size_t len, slen;
 	int c, ret = 1, nkeys = 0, naud = 0;
 
+	/* The issuer binds the keys loaded after it: take it first. */
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
+		if (c == 'i' && jwt_verifier_set_issuer(v, optarg, &cause) != 0)
+			goto out;
+	opterr = 1;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
+		case 'i':
+			break;
 		case 'k':
 			if (jwt_verifier_add_pem(v, optarg, &cause) != 0)
 				goto out;
@@ -468,7 +480,8 @@ token_inspect(int argc, char **argv)
 		int r;
 
 		/* A blank certificate: only a cnf check can fail on it. */
-		r = jwt_verify(v, text, none, time(NULL), 300, &id, &cause);
+		r = jwt_verify(v, text, none, NULL, time(NULL), 300, &id,
+		    &cause);
 		X509_free(none);
 		if (r != 0 && !(cause != NULL && strncmp(cause, "jwt_cnf:", 8) == 0)) {
 			printf("claims: REFUSED (%s)\n", cause);

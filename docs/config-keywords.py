@@ -40,12 +40,14 @@ GROUPS = [
     ("Identities and ARNs", [
         ("global", "region"), ("global", "account"),
         ("global", "identity-jwt-keys"), ("global", "identity-jwt-hs256-secret"),
+        ("global", "identity-jwt-issuer"), ("global", "identity-jwt-require-cnf"),
         ("global", "identity-audience"), ("global", "identity-credentials"),
         ("global", "identity-client-ca"), ("global", "identity-clock-skew"),
     ]),
     ("Authorization and confinement", [
         ("filesystem", "policy"), ("filesystem", "access-points"),
         ("filesystem", "anon-uid"), ("filesystem", "anon-gid"),
+        ("filesystem", "share-deny"),
     ]),
     ("Sealed handles and state", [
         ("filesystem", "handle-keys"), ("global", "state-dir"),
@@ -105,6 +107,8 @@ RELOAD_NOTES = {
     ("global", "idle-timeout"): "SIGHUP (new connections)",
     ("global", "max-calls-in-flight"): "SIGHUP (new connections)",
     ("global", "identity-jwt-keys"): "SIGHUP (new connections)",
+    ("global", "identity-jwt-issuer"): "SIGHUP (new connections)",
+    ("global", "identity-jwt-require-cnf"): "SIGHUP (new connections)",
     ("global", "identity-jwt-hs256-secret"): "SIGHUP (new connections)",
     ("global", "identity-audience"): "SIGHUP (new connections)",
     ("global", "identity-credentials"): "SIGHUP (new connections)",

@@ -64,8 +64,8 @@ authz_deny(struct authz_result *out, const char *fmt, ...)
 
 /* Work out who the client is (once per connection). */
 void
-authz_identify(const struct config *conf, int tls, X509 *peer, int verified,
-    struct authz_identity *who)
+authz_identify(const struct config *conf, const char *fs_id, int tls,
+    X509 *peer, int verified, struct authz_identity *who)
 {
 	char *cause = NULL;
 
@@ -75,8 +75,8 @@ authz_identify(const struct config *conf, int tls, X509 *peer, int verified,
 	who->id.source = IDENTITY_ANONYMOUS;
 	if (!tls || peer == NULL || conf->idcfg == NULL)
 		return;
-	if (identity_from_cert(conf->idcfg, peer, verified, &who->id,
-	    &cause) != 0) {
+	if (identity_from_cert_for(conf->idcfg, peer, verified, fs_id,
+	    &who->id, &cause) != 0) {
 		who->ok = 0;
 		snprintf(who->why, sizeof who->why, "%s",
 		    cause != NULL ? cause : "certificate refused");
@@ -104,6 +104,7 @@ authz_decide(const struct config *conf, const struct config_listener *l,
 		authz_deny(out, "identity refused: %s", who->why);
 		return;
 	}
+	/* Bound by identity_from_cert_for(); a second look costs nothing. */
 	if (who->id.fs_id[0] != '\0' && strcmp(who->id.fs_id, fs->id) != 0) {
 		authz_deny(out, "the client names file system %s; this mount "
 		    "target serves %s", who->id.fs_id, fs->id);

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -72,15 +73,63 @@ call_put_prog_mismatch(struct evbuffer *msg, uint32_t xid, uint32_t vers)
 	return rpc_msg_put_prog_mismatch(msg, xid, vers, vers);
 }
 
+static struct nfs4_compound	*call_cmp;
+
+/* The per-process walk scratch (the event loop runs one call at a time). */
+struct nfs4_compound *
+call_compound_scratch(void)
+{
+	if (call_cmp == NULL)
+		call_cmp = xmalloc(sizeof *call_cmp);
+	return call_cmp;
+}
+
+/* The plan of the call being handled (a held call takes it along). */
+static struct call_plan *call_current;
+/* Rewritten calls and replies refused by the re-walk (a metric). */
+static uint64_t call_check_refused;
+
+uint64_t
+call_check_failures(void)
+{
+	return call_check_refused;
+}
+
+void
+call_check_refused_reply(void)
+{
+	call_check_refused++;
+}
+
+/* A plan to fill: the spare one, or a new one. */
+static struct call_plan *
+call_plan_take(void)
+{
+	struct call_plan *plan = call_current;
+
+	call_current = NULL;
+	return plan != NULL ? plan : call_plan_new();
+}
+
+/* Give a plan back once its call went out or was answered. */
+static void
+call_plan_give(struct call_plan *plan)
+{
+	if (call_current == NULL)
+		call_current = plan;
+	else
+		call_plan_free(plan);
+}
+
 /*
  * Answer a COMPOUND ourselves: status, the client's tag, and (when
  * with_result) one result for opcode carrying status (RFC 8881 §16.2.3).
  */
 static int
-call_reply_compound(struct conn *c, const struct xdrbuf *b, uint32_t xid,
-    uint32_t opcode, uint32_t status, int with_result)
+call_reply_compound(struct conn *c, const struct xdrbuf *b,
+    const struct call_plan *plan, uint32_t xid, uint32_t opcode,
+    uint32_t status, int with_result)
 {
-	const struct nfs4_compound *cmp = call_compound_scratch();
 	struct evbuffer *msg = evbuffer_new();
 	uint8_t tag[EFSGW_MAX_TAG];
 	uint32_t taglen = 0;
@@ -88,9 +137,9 @@ call_reply_compound(struct conn *c, const struct xdrbuf *b, uint32_t xid,
 
 	if (msg == NULL)
 		return EFSGW_ERR_NOMEM;
-	if (cmp->tag_off != 0 && cmp->tag_len <= sizeof tag &&
-	    xdrbuf_copy_at(b, cmp->tag_off + 4, tag, cmp->tag_len) == 0)
-		taglen = cmp->tag_len;
+	if (plan->tag_off != 0 && plan->tag_len <= sizeof tag &&
+	    xdrbuf_copy_at(b, plan->tag_off + 4, tag, plan->tag_len) == 0)
+		taglen = plan->tag_len;
 	if ((r = rpc_msg_put_accepted(msg, xid, RPC_SUCCESS)) != 0 ||
 	    (r = xdrbuf_put_u32(msg, status)) != 0 ||
 	    (r = xdrbuf_put_opaque(msg, tag, taglen)) != 0 ||
@@ -107,63 +156,6 @@ call_reply_compound(struct conn *c, const struct xdrbuf *b, uint32_t xid,
 out:
 	evbuffer_free(msg);
 	return r;
-}
-
-/*
- * The status for an op the walker could not take: unknown opcodes are
- * OP_ILLEGAL; an op of an older minor version only is NOTSUPP (RFC 8881
- * §15.2); anything that does not decode is BADXDR.
- */
-static void
-call_walk_failure(int r, uint32_t minor, uint32_t opcode, uint32_t *opp,
-    uint32_t *stp)
-{
-	const struct nfs4_op_info *info;
-
-	*opp = opcode;
-	*stp = NFS4ERR_BADXDR;
-	if (r != EFSGW_ERR_UNKNOWN_OP)
-		return;
-	info = opcode == OP_ILLEGAL ? NULL : nfs4_op_any(opcode);
-	if (info != NULL && info->max_minor < minor)
-		*stp = NFS4ERR_NOTSUPP;
-	else {
-		*opp = OP_ILLEGAL;
-		*stp = NFS4ERR_OP_ILLEGAL;
-	}
-}
-
-/*
- * The QoS class of a COMPOUND is its heaviest op's (data write, data
- * read, metadata write, metadata read); the estimate is the data it moves
- * (WRITE payloads, READ counts) or, for metadata, the call's size.
- */
-static void
-call_qos_estimate(struct conn *c, const struct xdrbuf *b, uint32_t nops,
-    struct pending *p)
-{
-	const struct nfs4_compound *cmp = call_compound_scratch();
-	const struct nfs4_op_info *info;
-	uint64_t data = 0;
-	uint32_t i, cls = QOS_CLASS_NONE;
-
-	for (i = 0; i < nops; i++) {
-		info = nfs4_op_lookup(cmp->minorversion, cmp->ops[i].opcode);
-		if (info != NULL && info->qos > cls)
-			cls = info->qos;
-	}
-	for (i = 0; i < cmp->nmarks; i++) {
-		if (cmp->marks[i].op >= nops)
-			break;
-		if (cmp->marks[i].kind == NFS4_MARK_WRITE_DATA)
-			data += cmp->marks[i].len;
-		else if (cmp->marks[i].kind == NFS4_MARK_READ_COUNT)
-			data += xdrbuf_word_at(b, cmp->marks[i].off);
-	}
-	p->qos_cls = (uint8_t)cls;
-	p->qos_est = (cls == QOS_CLASS_DATA_READ || cls == QOS_CLASS_DATA_WRITE) ?
-	    data : (uint64_t)xdrbuf_len(b);
-	(void)c;
 }
 
 /* Charge the call's actual bytes once its reply went to the client. */
@@ -187,52 +179,163 @@ call_qos_account(struct conn *c, const struct pending *p, size_t reply_len,
 	qos_account(c->qfs, c->qc, p->qos_cls, p->qos_est, actual);
 }
 
+/*
+ * A cursor over a staged record past its mark, on vectors of its own (the
+ * caller's cursor over the original record stays valid).
+ */
+int
+call_stage_cursor(struct evbuffer *stage, struct xdrbuf *b)
+{
+	static struct evbuffer_iovec *vec;
+	static int vecmax;
+	int n;
+
+	if ((n = evbuffer_peek(stage, -1, NULL, NULL, 0)) < 0)
+		return EFSGW_ERR_NOMEM;
+	if (n > vecmax) {
+		vecmax = n < 16 ? 16 : n;
+		vec = xreallocarray(vec, (size_t)vecmax, sizeof *vec);
+	}
+	if (n > 0)
+		evbuffer_peek(stage, -1, NULL, vec, n);
+	xdrbuf_init(b, vec, n);
+	return xdrbuf_skip(b, 4);
+}
+
+/* What the planner may know of connection c. */
+static void
+call_plan_context(struct conn *c, struct plan_ctx *ctx)
+{
+	memset(ctx, 0, sizeof *ctx);
+	ctx->grants = c->grants;
+	if (c->not_after != 0 && time(NULL) >= c->not_after) {
+		/* The token or certificate expired: reconnect with a fresh one. */
+		if (!c->expired_logged)
+			log_info("conn %llu (%s): identity expired; new calls get "
+			    "NFS4ERR_ACCESS until the client reconnects",
+			    (unsigned long long)c->id, c->peer);
+		c->expired_logged = 1;
+		ctx->grants = 0;
+	}
+	ctx->keys = &c->fs->keys;
+	ctx->scope = c->scope;
+	ctx->squash = &c->squash;
+	ctx->share_deny_refuse = c->fs->share_deny_refuse;
+	ctx->max_data = c->conf->max_record;
+	ctx->root_status = NFS4ERR_DELAY;
+	switch (c->root) {
+	case CONN_ROOT_READY:
+		ctx->root = &c->ap_root;
+		break;
+	case CONN_ROOT_FAILED:
+		ctx->root_status = c->root_status;
+		if (c->root_status == NFS4ERR_DELAY)
+			c->root = CONN_ROOT_UNRESOLVED;	/* try again next call */
+		break;
+	case CONN_ROOT_EXPORT:
+		ctx->root = fsroot_get(gateway_fsroot(c->gw, c->fs_id));
+		break;
+	case CONN_ROOT_UNRESOLVED:
+	case CONN_ROOT_PENDING:
+		ctx->root_pending = 1;
+		break;
+	}
+	ctx->confined = c->ap != NULL;
+	ctx->proof = c->proof;
+}
+
+/*
+ * Send a planned call to the server, once the re-walk found the record
+ * to be exactly the plan; otherwise refuse it with SERVERFAULT.
+ */
+static int
+call_forward(struct conn *c, struct evbuffer *rec, const struct xdrbuf *b,
+    const struct rpc_msg *m, struct call_plan *plan)
+{
+	struct evbuffer *stage = conn_stage(c);
+	struct nfs4_compound *cmp = call_compound_scratch();
+	struct pending *p;
+	struct xdrbuf rb;
+	const char *why = NULL;
+	int r;
+
+	if ((r = call_plan_apply(plan, rec, stage)) == 0 &&
+	    (r = call_stage_cursor(stage, &rb)) == 0)
+		r = call_plan_check(plan, &rb, cmp, &why);
+	if (r != 0) {
+		call_check_refused++;
+		log_warn("conn %llu (%s): xid %08x: the rewritten call differs "
+		    "from its plan (%s); refused with NFS4ERR_SERVERFAULT",
+		    (unsigned long long)c->id, c->peer, m->xid,
+		    why != NULL ? why : efsgw_err(r));
+		/* b still reads rec's chains, which the stage holds now. */
+		r = call_reply_compound(c, b, plan, m->xid, plan->nfwd > 0 ?
+		    plan->fwd_ops[0] : OP_ILLEGAL, NFS4ERR_SERVERFAULT, 1);
+		evbuffer_drain(stage, evbuffer_get_length(stage));
+		return r;
+	}
+	p = pending_get(c);
+	p->xid = m->xid;
+	p->proc = NFSPROC4_COMPOUND;
+	p->minor = plan->minor;
+	p->fwd_count = plan->nfwd;
+	p->has_fail = plan->fail_at >= 0;
+	p->fail_opcode = plan->fail_opcode;
+	p->fail_status = plan->fail_status;
+	p->nfix = plan->nfix;
+	memcpy(p->rootfix, plan->rootfix, sizeof p->rootfix);
+	memcpy(p->pubfix, plan->pubfix, sizeof p->pubfix);
+	memcpy(p->guard, plan->guard, sizeof p->guard);
+	memcpy(p->guard_sni, plan->guard_sni, sizeof p->guard_sni);
+	memcpy(p->postguard, plan->postguard, sizeof p->postguard);
+	p->qos_cls = plan->qos_cls;
+	p->qos_est = plan->qos_est;
+	p->req_bytes = (uint32_t)xdrbuf_len(b);
+	if ((r = conn_to_backend(c, 0)) != 0) {
+		pending_put(c, p);
+		return r;
+	}
+	pending_insert(&c->fore, p);
+	return 0;
+}
+
 /* A COMPOUND call from the client; 1 when held for the root or QoS. */
 static int
 call_compound(struct conn *c, struct evbuffer *rec, struct xdrbuf *b,
     const struct rpc_msg *m)
 {
-	struct nfs4_compound *cmp = call_compound_scratch();
+	struct plan_ctx ctx;
 	struct call_plan *plan;
-	struct pending *p;
-	uint32_t op0 = OP_ILLEGAL, opc, st;
-	int r, wr, at, admitted = c->qos_admitted;
+	int r, admitted = c->qos_admitted;
 
 	c->qos_admitted = 0;
-	wr = nfs4_walk_compound_args(b, cmp);
-	if (wr == EFSGW_ERR_BAD_VALUE && cmp->count_off == 0 &&
-	    cmp->minorversion > NFS4_MAX_MINOR) {
-		/* RFC 8881 §16.2.3: an empty result array. */
-		return call_reply_compound(c, b, m->xid, 0,
-		    NFS4ERR_MINOR_VERS_MISMATCH, 0);
+	call_plan_context(c, &ctx);
+	plan = c->held_plan;
+	c->held_plan = NULL;
+	if (plan != NULL && plan->grants != ctx.grants) {
+		/* The grants changed while the call waited: plan it again. */
+		call_plan_give(plan);
+		plan = NULL;
 	}
-	if (wr != 0 && cmp->count_off == 0) {
-		conn_log_bad(c, "xid %08x: COMPOUND header does not decode: %s",
-		    m->xid, efsgw_err(wr));
-		return call_reply_rpc(c, m->xid, RPC_GARBAGE_ARGS);
+	if (plan == NULL) {
+		plan = call_plan_take();
+		call_plan(&ctx, b, m, call_compound_scratch(), plan);
+		if (plan->action != PLAN_NEEDS_ROOT &&
+		    plan->action != PLAN_NEEDS_PROOF) {
+			/* A proof serves the one call it was made for. */
+			free(c->proof);
+			c->proof = NULL;
+		}
 	}
-	if (wr == EFSGW_ERR_TOO_MANY && cmp->nops == 0 &&
-	    cmp->count > EFSGW_MAX_OPS) {
-		/* RFC 8881 §2.10.6.4 (4.1+), RFC 7530 §15.2 (4.0: RESOURCE). */
-		if (xdrbuf_len(b) >= (size_t)cmp->count_off + 8)
-			op0 = xdrbuf_word_at(b, cmp->count_off + 4);
-		conn_log_bad(c, "xid %08x: COMPOUND of %u ops", m->xid, cmp->count);
-		return call_reply_compound(c, b, m->xid, op0,
-		    cmp->minorversion == 0 ? NFS4ERR_RESOURCE :
-		    NFS4ERR_TOO_MANY_OPS, 1);
-	}
-	if (wr == EFSGW_ERR_TRAILING && cmp->nops == cmp->count) {
-		conn_log_bad(c, "xid %08x: bytes after the last op", m->xid);
-		return call_reply_rpc(c, m->xid, RPC_GARBAGE_ARGS);
-	}
-	c->seen_compound = 1;
-	p = pending_get(c);
-	p->xid = m->xid;
-	p->proc = NFSPROC4_COMPOUND;
-	p->minor = cmp->minorversion;
-	if (call_args_plan(c, b, m, p, &plan) == 1) {
-		/* Needs the access point's root: hold the call. */
-		pending_put(c, p);
+	if (plan->why[0] != '\0')
+		conn_log_bad(c, "xid %08x: %s", m->xid, plan->why);
+	/* A COMPOUND that decoded: the full record size applies from now. */
+	if (plan->action == PLAN_FORWARD || plan->action == PLAN_ANSWER ||
+	    plan->action == PLAN_NEEDS_ROOT || plan->action == PLAN_NEEDS_PROOF)
+		c->seen_compound = 1;
+	switch (plan->action) {
+	case PLAN_NEEDS_ROOT:
+		call_plan_give(plan);
 		conn_resolve_root(c);
 		if (c->root == CONN_ROOT_PENDING) {
 			c->held = rec;
@@ -243,42 +346,57 @@ call_compound(struct conn *c, struct evbuffer *rec, struct xdrbuf *b,
 		if (xdrbuf_seek(b, m->body_off) != 0)
 			return EFSGW_ERR_INTERNAL;
 		return call_compound(c, rec, b, m);
-	}
-	if (wr != 0) {
-		opc = cmp->nops < EFSGW_MAX_OPS ? cmp->ops[cmp->nops].opcode :
-		    OP_ILLEGAL;
-		call_walk_failure(wr, cmp->minorversion, opc, &opc, &st);
-		if (call_plan_failed(plan, &op0, &op0) < 0)
-			call_plan_fail(plan, cmp->nops, opc, st);
-		conn_log_bad(c, "xid %08x: op %u (%s) refused: %s", m->xid,
-		    cmp->nops, nfs4_op_name(opc), efsgw_err(wr));
-	}
-	at = call_plan_failed(plan, &opc, &st);
-	if (at >= 0 && (st == NFS4ERR_ACCESS || st == NFS4ERR_ROFS ||
-	    st == NFS4ERR_PERM || st == NFS4ERR_BADHANDLE))
-		conn_audit_deny(c, opc, st);
-	if (at == 0) {
-		pending_put(c, p);
-		return call_reply_compound(c, b, m->xid, opc, st, 1);
-	}
-	call_qos_estimate(c, b, at < 0 ? cmp->nops : (uint32_t)at, p);
-	p->req_bytes = (uint32_t)evbuffer_get_length(rec);
-	if (c->qfs != NULL && !admitted) {
-		r = qos_admit(c->qfs, c->qc, p->qos_cls, p->qos_est,
-		    conn_qos_resume, c);
-		if (r == 1) {
-			/* Over budget: wait (never dropped); planned again then. */
-			pending_put(c, p);
+	case PLAN_NEEDS_PROOF:
+		/* LOOKUPP from a handle the client put: where does it lie? */
+		memcpy(c->anc_want, plan->prove, plan->provelen);
+		c->anc_wantlen = plan->provelen;
+		call_plan_give(plan);
+		conn_prove(c);
+		if (c->anc != NULL) {
 			c->held = rec;
+			c->qos_admitted = admitted;
 			return 1;
 		}
+		/* Could not start: c->proof says so; plan again. */
+		if (xdrbuf_seek(b, m->body_off) != 0)
+			return EFSGW_ERR_INTERNAL;
+		return call_compound(c, rec, b, m);
+	case PLAN_ANSWER_RPC:
+		r = call_reply_rpc(c, m->xid, plan->rpc_stat);
+		break;
+	case PLAN_ANSWER_EMPTY:
+		r = call_reply_compound(c, b, plan, m->xid, 0, plan->status, 0);
+		break;
+	case PLAN_ANSWER:
+	case PLAN_FORWARD:
+		if (plan->fail_at >= 0 && (plan->fail_status == NFS4ERR_ACCESS ||
+		    plan->fail_status == NFS4ERR_ROFS ||
+		    plan->fail_status == NFS4ERR_PERM ||
+		    plan->fail_status == NFS4ERR_BADHANDLE))
+			conn_audit_deny(c, plan->fail_opcode, plan->fail_status);
+		if (plan->action == PLAN_ANSWER) {
+			r = call_reply_compound(c, b, plan, m->xid, plan->opcode,
+			    plan->status, 1);
+			break;
+		}
+		if (c->qfs != NULL && !admitted) {
+			r = qos_admit(c->qfs, c->qc, plan->qos_cls, plan->qos_est,
+			    conn_qos_resume, c);
+			if (r == 1) {
+				/* Over budget: wait (never dropped) with the plan. */
+				c->held = rec;
+				c->held_plan = plan;
+				return 1;
+			}
+		}
+		r = call_forward(c, rec, b, m, plan);
+		break;
+	default:
+		r = EFSGW_ERR_INTERNAL;
+		break;
 	}
-	if ((r = call_args_forward(c, rec, plan, p)) != 0) {
-		pending_put(c, p);
-		return r;
-	}
-	pending_insert(&c->fore, p);
-	return 0;
+	call_plan_give(plan);
+	return r;
 }
 
 /* A reply from the client to one of the server's callbacks. */

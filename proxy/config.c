@@ -102,9 +102,16 @@ static const struct config_item config_items[] = {
 	{ "identity-jwt-hs256-secret", CONFIG_PATH, SECTION_GLOBAL,
 	  G(id_jwt_hs256), 0, 0, NULL, 1,
 	  "file holding an HS256 secret; HS256 tokens are refused without it" },
+	{ "identity-jwt-issuer", CONFIG_STRING, SECTION_GLOBAL,
+	  G(id_jwt_issuer), 0, 0, NULL, 1,
+	  "iss of the tokens identity-jwt-keys and the HS256 secret sign "
+	  "(JWKs with their own \"iss\" member keep it); required with JWT keys" },
+	{ "identity-jwt-require-cnf", CONFIG_BOOL, SECTION_GLOBAL,
+	  G(id_jwt_require_cnf), 0, 0, "no", 1,
+	  "refuse JWTs without a cnf claim binding them to the certificate's key" },
 	{ "identity-audience", CONFIG_STRING, SECTION_GLOBAL, G(id_audience), 0,
-	  0, "efsgw", 1, "comma-separated audiences a JWT must name (the file "
-	  "system id is always accepted too)" },
+	  0, "efsgw", 1, "comma-separated audiences a JWT must name (the id of "
+	  "the listener's file system is accepted too, no other one)" },
 	{ "identity-client-ca", CONFIG_PATH, SECTION_GLOBAL, G(id_client_ca), 0,
 	  0, NULL, 1, "CA file for client certificates (principal from SAN)" },
 	{ "identity-clock-skew", CONFIG_UINT, SECTION_GLOBAL, G(id_skew), 0, 3600,
@@ -175,6 +182,9 @@ static const struct config_item config_items[] = {
 	  "private key of tls-cert" },
 	{ "reserved-port", CONFIG_BOOL, SECTION_FS, F(reserved_port), 0, 0,
 	  "no", 1, "connect from a source port below 1024 (knfsd 'secure')" },
+	{ "share-deny", CONFIG_STRING, SECTION_FS, F(share_deny), 0, 0,
+	  "pass", 1, "OPEN share deny modes: pass (to the server, which "
+	  "enforces them) or refuse (NFS4ERR_NOTSUPP, as EFS does)" },
 
 	{ "address", CONFIG_LISTENADDR, SECTION_LISTENER, L(address), 0, 0,
 	  NULL, 0, "address:port to accept clients on (required)" },
@@ -591,6 +601,13 @@ config_commit(struct config_parser *p)
 	}
 	TAILQ_FOREACH(fs, &c->filesystems, entry) {
 		p->line = fs->line;
+		if (strcmp(fs->share_deny, "pass") == 0)
+			fs->share_deny_refuse = 0;
+		else if (strcmp(fs->share_deny, "refuse") == 0)
+			fs->share_deny_refuse = 1;
+		else
+			return config_error(p, "%s: share-deny '%s' is not pass "
+			    "or refuse", fs->id, fs->share_deny);
 		if (qos_mode_parse_tp(fs->tp_mode) < 0)
 			return config_error(p, "%s: throughput-mode '%s' is not "
 			    "bursting, provisioned or elastic", fs->id, fs->tp_mode);
@@ -729,6 +746,11 @@ config_load_identity(struct config *c, char **cause)
 	if ((r = identity_config_set_region(ic, c->region, cause)) != 0)
 		return r;
 	identity_config_set_skew(ic, c->id_skew);
+	identity_config_set_require_cnf(ic, c->id_jwt_require_cnf);
+	if (c->id_jwt_issuer != NULL &&
+	    (r = identity_config_set_jwt_issuer(ic, c->id_jwt_issuer,
+	    cause)) != 0)
+		return r;
 	if (c->id_credentials != NULL &&
 	    (r = identity_config_load_credentials(ic, c->id_credentials,
 	    cause)) != 0)
@@ -745,22 +767,19 @@ config_load_identity(struct config *c, char **cause)
 	if (c->id_jwt_hs256 != NULL &&
 	    (r = identity_config_set_hs256_file(ic, c->id_jwt_hs256, cause)) != 0)
 		return r;
+	if ((r = identity_config_check_jwt_issuers(ic, cause)) != 0)
+		return r;
 	snprintf(buf, sizeof buf, "%s", c->id_audience);
 	for (tok = strtok_r(buf, ",", &save); tok != NULL;
 	    tok = strtok_r(NULL, ",", &save)) {
 		if ((r = identity_config_add_audience(ic, tok, cause)) != 0)
 			return r;
 	}
-	/* A token may name the file system itself as its audience. */
-	{
-		struct config_fs *fs;
-
-		TAILQ_FOREACH(fs, &c->filesystems, entry) {
-			if ((r = identity_config_add_audience(ic, fs->id,
-			    cause)) != 0)
-				return r;
-		}
-	}
+	/*
+	 * A token whose aud is a file system id is good on that file
+	 * system's listeners only: identity_from_cert_for() matches it
+	 * against the listener, it is not a gateway-wide audience.
+	 */
 	if (c->id_client_ca != NULL &&
 	    (r = identity_config_load_client_ca(ic, c->id_client_ca, cause)) != 0)
 		return r;

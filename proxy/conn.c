@@ -565,7 +565,7 @@ conn_authorize(struct conn *c)
 		snprintf(c->sni, sizeof c->sni, "%s", sni != NULL ? sni : "");
 		peer = SSL_get1_peer_certificate(ssl);
 	}
-	authz_identify(c->conf, c->tls, peer, ssl != NULL &&
+	authz_identify(c->conf, c->fs->id, c->tls, peer, ssl != NULL &&
 	    tls_peer_verified(ssl), &c->who);
 	X509_free(peer);
 	if (l == NULL) {
@@ -677,13 +677,31 @@ conn_audit_deny(struct conn *c, uint32_t opcode, uint32_t status)
 	    "status", nfs4_status_name(status), (char *)NULL);
 }
 
+/* Run the call held for the root or a proof, then read on. */
+static void
+conn_run_held(struct conn *c)
+{
+	struct evbuffer *rec;
+	int r;
+
+	if ((rec = c->held) != NULL) {
+		c->held = NULL;
+		r = call_from_client(c, rec);
+		if (r < 0)
+			return;
+		if (r == 0)
+			evbuffer_free(rec);
+	}
+	conn_update(c);
+	if (evbuffer_get_length(bufferevent_get_input(c->cbev)) > 0)
+		conn_client_read_cb(c->cbev, c);
+}
+
 /* The access point's root is known (or not): run the held call. */
 static void
 conn_root_done(void *arg, uint32_t status, const struct backcall_result *res)
 {
 	struct conn *c = arg;
-	struct evbuffer *rec;
-	int r;
 
 	c->aproot = NULL;
 	if (status == NFS4_OK) {
@@ -697,17 +715,38 @@ conn_root_done(void *arg, uint32_t status, const struct backcall_result *res)
 		c->root = CONN_ROOT_FAILED;
 		c->root_status = status;
 	}
-	if ((rec = c->held) != NULL) {
-		c->held = NULL;
-		r = call_from_client(c, rec);
-		if (r < 0)
-			return;
-		if (r == 0)
-			evbuffer_free(rec);
-	}
-	conn_update(c);
-	if (evbuffer_get_length(bufferevent_get_input(c->cbev)) > 0)
-		conn_client_read_cb(c->cbev, c);
+	conn_run_held(c);
+}
+
+/* Where a handle lies is known (or not): run the held call. */
+static void
+conn_proof_done(void *arg, struct ancestry_chain *ch)
+{
+	struct conn *c = arg;
+
+	c->anc = NULL;
+	if (!ch->proven)
+		log_debug("conn %llu (%s): no proof that a handle lies inside the "
+		    "access point: %s", (unsigned long long)c->id, c->peer,
+		    ch->why);
+	free(c->proof);
+	c->proof = ch;
+	conn_run_held(c);
+}
+
+/* Start proving where c->anc_want lies; the caller holds a call. */
+void
+conn_prove(struct conn *c)
+{
+	free(c->proof);
+	c->proof = NULL;
+	c->anc = ancestry_start(gateway_base(c->gw), c->fs,
+	    c->conf->connect_timeout, c->anc_want, c->anc_wantlen, &c->ap_root,
+	    conn_proof_done, c);
+	if (c->anc == NULL)
+		c->proof = ancestry_unproven(c->anc_want, c->anc_wantlen,
+		    "the proof could not start");
+	c->anc_wantlen = 0;
 }
 
 /* Start resolving the access point's root; the caller holds a call. */
@@ -871,9 +910,12 @@ conn_free(struct conn *c)
 	free(c->vec);
 	evbuffer_free(c->stage);
 	aproot_cancel(c->aproot);
+	ancestry_cancel(c->anc);
+	free(c->proof);
 	qos_client_free(c->qc);
 	if (c->held != NULL)
 		evbuffer_free(c->held);
+	call_plan_free(c->held_plan);
 	free(c);
 }
 

@@ -12,11 +12,11 @@
 
 #define PENDING_BUCKETS		256
 
-#define BIT_SET(a, i)	((a)[(i) / 8] |= (uint8_t)(1u << ((i) % 8)))
-#define BIT_ISSET(a, i)	(((a)[(i) / 8] >> ((i) % 8)) & 1u)
+/* Bytes of a record kept for headers around READ/WRITE data (maxread). */
+#define CALL_IO_HEADROOM	(64 * 1024)
 
 /* Ops the gateway may forward for one COMPOUND (guards added). */
-#define CALL_MAX_FWD_OPS	(2 * EFSGW_MAX_OPS)
+#define CALL_MAX_FWD_OPS	PLAN_MAX_FWD_OPS
 
 /* One call in flight, keyed by xid. */
 struct pending {
@@ -33,6 +33,8 @@ struct pending {
 	uint8_t		 rootfix[CALL_MAX_FWD_OPS / 8];	/* was PUTROOTFH */
 	uint8_t		 pubfix[CALL_MAX_FWD_OPS / 8];	/* was PUTPUBFH */
 	uint8_t		 guard[CALL_MAX_FWD_OPS / 8];	/* NVERIFY we added */
+	uint8_t		 guard_sni[CALL_MAX_FWD_OPS / 8]; /* ...before SECINFO_NO_NAME */
+	uint8_t		 postguard[CALL_MAX_FWD_OPS / 8]; /* VERIFY after LOOKUPP */
 	uint8_t		 qos_cls;	/* QoS class charged at admission */
 	uint64_t	 qos_est;	/* bytes estimated at admission */
 	uint32_t	 req_bytes;	/* size of the call record */
@@ -90,7 +92,12 @@ struct conn {
 	uint32_t		 root_status;	/* when CONN_ROOT_FAILED */
 	struct fsroot_info	 ap_root;	/* when CONN_ROOT_READY */
 	struct aproot		*aproot;
-	struct evbuffer		*held;		/* call waiting for root or QoS */
+	struct ancestry		*anc;		/* a proof in flight (call held) */
+	struct ancestry_chain	*proof;		/* its answer, for the re-plan */
+	uint8_t			 anc_want[NFS4_FHSIZE]; /* planner: prove this */
+	size_t			 anc_wantlen;
+	struct evbuffer		*held;		/* call waiting for root, proof or QoS */
+	struct call_plan	*held_plan;	/* its plan, when QoS holds it */
 	struct qos_fs		*qfs;		/* the file system's QoS state */
 	struct qos_client	*qc;		/* this connection in it */
 	int			 qos_paused;	/* QoS says: stop reading */
@@ -128,26 +135,13 @@ int	 call_from_client(struct conn *, struct evbuffer *rec);
 /* Handle one record from the server; -1 when the conn was closed. */
 int	 call_from_backend(struct conn *, struct evbuffer *rec);
 
-/* call-args.c */
-struct call_plan;
+/* call.c */
 /* Per-process scratch: the walked COMPOUND (one walk at a time). */
 struct nfs4_compound *call_compound_scratch(void);
-/*
- * Plan a walked client COMPOUND: check every op against the grants,
- * rewrite credentials and handles. Returns 0, or 1 when the call must wait
- * for the connection's root (nothing planned).
- */
-int	 call_args_plan(struct conn *, const struct xdrbuf *,
-	     const struct rpc_msg *, struct pending *, struct call_plan **);
-/* Forward the planned call (rec drained). */
-int	 call_args_forward(struct conn *, struct evbuffer *rec,
-	     struct call_plan *, struct pending *);
-/* Stop the planned COMPOUND at client op i with status (if not sooner). */
-void	 call_plan_fail(struct call_plan *, uint32_t i, uint32_t opcode,
-	     uint32_t status);
-/* The op the plan stops at, or -1; its opcode and status. */
-int	 call_plan_failed(const struct call_plan *, uint32_t *opcode,
-	     uint32_t *status);
+/* Count a reply the re-walk refused. */
+void	 call_check_refused_reply(void);
+/* A cursor over a staged record (mark skipped); 0 or a negative code. */
+int	 call_stage_cursor(struct evbuffer *stage, struct xdrbuf *);
 
 /* call-reply.c */
 /*
@@ -183,6 +177,12 @@ int	 conn_peek(struct conn *, struct evbuffer *rec);
  * held call). Sets CONN_ROOT_FAILED at once when it cannot start.
  */
 void	 conn_resolve_root(struct conn *);
+/*
+ * Start proving that c->anc_want lies below the access point root
+ * (ancestry.c; conn_proof_done puts the answer in c->proof and runs the
+ * held call). c->proof is set at once when the proof cannot start.
+ */
+void	 conn_prove(struct conn *);
 /* Write an audit line for a call the gateway refused (rate-limited). */
 void	 conn_audit_deny(struct conn *, uint32_t opcode, uint32_t status);
 /* A call QoS held is admitted: run it (qos resume callback). */

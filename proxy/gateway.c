@@ -618,6 +618,11 @@ gateway_metrics(struct evbuffer *out, void *arg)
 		evbuffer_add_printf(out, "efsgw_backend_up{fs=\"%s\",gateway=\"%s\"} "
 		    "%d\n", fsroot_fs_id(p->root), gw->gateway_id,
 		    fsroot_healthy(p->root));
+	evbuffer_add_printf(out, "# HELP efsgw_integrity_refused_total Calls "
+	    "and replies refused because the rewritten record differed from "
+	    "its plan.\n# TYPE efsgw_integrity_refused_total counter\n"
+	    "efsgw_integrity_refused_total %llu\n",
+	    (unsigned long long)call_check_failures());
 	TAILQ_FOREACH(p, &gw->probes, entry) {
 		if (n < nitems(fss))
 			fss[n++] = p->qos;

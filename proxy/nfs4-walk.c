@@ -23,7 +23,7 @@
 
 /* Deepest nesting nfs4.x needs is about 12 (CB_NOTIFY rename entries). */
 #define NFS4_WALK_MAX_DEPTH	32
-/* bitmap4 words kept while walking a fattr4 (nfs4.x caps bitmap4 at 8). */
+/* bitmap4 words whose bits can name an attribute the table has (0-255). */
 #define NFS4_WALK_MAX_WORDS	8
 
 enum nfs4_walk_dir {
@@ -121,17 +121,30 @@ nfs4_walk_bitmapped(struct nfs4_walk *w, const struct nfs4_xdr_node *n,
 {
 	const struct nfs4_xdr_node *table = &nfs4_xdr_nodes[n->a];
 	const struct nfs4_xdr_arm *arm;
-	uint32_t words[NFS4_WALK_MAX_WORDS], nwords, i, bits, bit;
+	uint32_t words[NFS4_WALK_MAX_WORDS], nwords, i, bits, bit, v, extra;
 	size_t len, end;
 	int r;
 
 	if ((r = xdrbuf_get_u32(w->b, &nwords)) != 0)
 		return r;
-	if (nwords > n->b || nwords > NFS4_WALK_MAX_WORDS)
+	if (nwords > n->b)
 		return EFSGW_ERR_TOO_LONG;
-	for (i = 0; i < nwords; i++)
-		if ((r = xdrbuf_get_u32(w->b, &words[i])) != 0)
+	/*
+	 * A client may send a long bitmap (RFC 8881 §3.3.7: bitmap4 is
+	 * unbounded); only the first words name attributes the table has,
+	 * a bit further on is an unknown attribute like any other.
+	 */
+	extra = 0;
+	for (i = 0; i < nwords; i++) {
+		if ((r = xdrbuf_get_u32(w->b, &v)) != 0)
 			return r;
+		if (i < NFS4_WALK_MAX_WORDS)
+			words[i] = v;
+		else
+			extra |= v;
+	}
+	if (nwords > NFS4_WALK_MAX_WORDS)
+		nwords = NFS4_WALK_MAX_WORDS;
 	if ((r = xdrbuf_get_opaque_len(w->b, n->c, &len)) != 0)
 		return r;
 	/*
@@ -159,6 +172,14 @@ nfs4_walk_bitmapped(struct nfs4_walk *w, const struct nfs4_xdr_node *n,
 			if (xdrbuf_pos(w->b) > end)
 				return EFSGW_ERR_TRUNCATED;
 		}
+	}
+	if (extra != 0 && xdrbuf_pos(w->b) < end) {
+		/* Values of attributes past the table: not decoded. */
+		if ((r = nfs4_walk_mark(w, NFS4_MARK_ATTRS_UNDECODED,
+		    xdrbuf_pos(w->b), end - xdrbuf_pos(w->b))) != 0)
+			return r;
+		if ((r = xdrbuf_seek(w->b, end)) != 0)
+			return r;
 	}
 	if (xdrbuf_pos(w->b) != end)
 		return EFSGW_ERR_TRAILING;
@@ -316,7 +337,7 @@ static int
 nfs4_walk_fail(struct nfs4_compound *c, uint32_t opcode, size_t start, int r)
 {
 	c->bad_op = c->nops;
-	if (c->nops < EFSGW_MAX_OPS) {
+	if (c->nops < NFS4_WALK_MAX_OPS) {
 		c->ops[c->nops].opcode = opcode;
 		c->ops[c->nops].start = (uint32_t)start;
 		c->ops[c->nops].end = (uint32_t)start;
@@ -332,7 +353,7 @@ nfs4_walk_fail(struct nfs4_compound *c, uint32_t opcode, size_t start, int r)
  */
 static int
 nfs4_walk_compound(struct xdrbuf *b, enum nfs4_walk_dir dir, uint32_t minor,
-    struct nfs4_compound *c)
+    uint32_t maxops, struct nfs4_compound *c)
 {
 	const struct nfs4_op_info *info;
 	struct nfs4_walk w;
@@ -361,7 +382,8 @@ nfs4_walk_compound(struct xdrbuf *b, enum nfs4_walk_dir dir, uint32_t minor,
 		    1u << NFS4_MARK_ATTRS_UNDECODED | 1u << NFS4_MARK_NAME |
 		    1u << NFS4_MARK_READDIR_MAXCOUNT | 1u << NFS4_MARK_READ_COUNT);
 	else
-		w.markmask &= ~(1u << NFS4_MARK_ATTRLIST);
+		w.markmask &= ~(1u << NFS4_MARK_ATTR_MAXIO |
+		    1u << NFS4_MARK_CHAN_MAXSIZE);
 
 	start = xdrbuf_pos(b);
 	if (!args && (r = xdrbuf_get_u32(b, &c->status)) != 0)
@@ -390,7 +412,7 @@ nfs4_walk_compound(struct xdrbuf *b, enum nfs4_walk_dir dir, uint32_t minor,
 	if ((r = xdrbuf_get_u32(b, &c->count)) != 0)
 		return nfs4_walk_fail(c, 0, xdrbuf_pos(b), r);
 	/* Style rule 11: refuse before decoding a single op. */
-	if (c->count > EFSGW_MAX_OPS)
+	if (c->count > maxops || maxops > NFS4_WALK_MAX_OPS)
 		return nfs4_walk_fail(c, 0, xdrbuf_pos(b), EFSGW_ERR_TOO_MANY);
 
 	for (i = 0; i < c->count; i++) {
@@ -438,7 +460,14 @@ nfs4_walk_compound(struct xdrbuf *b, enum nfs4_walk_dir dir, uint32_t minor,
 int
 nfs4_walk_compound_args(struct xdrbuf *b, struct nfs4_compound *c)
 {
-	return nfs4_walk_compound(b, NFS4_WALK_ARGS, 0, c);
+	return nfs4_walk_compound(b, NFS4_WALK_ARGS, 0, EFSGW_MAX_OPS, c);
+}
+
+/* Walk COMPOUND4args the gateway rewrote (guards added). */
+int
+nfs4_walk_forwarded_args(struct xdrbuf *b, struct nfs4_compound *c)
+{
+	return nfs4_walk_compound(b, NFS4_WALK_ARGS, 0, NFS4_WALK_MAX_OPS, c);
 }
 
 /* Walk COMPOUND4res (RFC 8881 §16.2.2) of a minorversion request. */
@@ -446,14 +475,15 @@ int
 nfs4_walk_compound_res(struct xdrbuf *b, uint32_t minorversion,
     struct nfs4_compound *c)
 {
-	return nfs4_walk_compound(b, NFS4_WALK_RES, minorversion, c);
+	return nfs4_walk_compound(b, NFS4_WALK_RES, minorversion,
+	    NFS4_WALK_MAX_OPS, c);
 }
 
 /* Walk CB_COMPOUND4args (RFC 8881 §20.1 ff., RFC 7530 §15.2). */
 int
 nfs4_walk_cb_compound_args(struct xdrbuf *b, struct nfs4_compound *c)
 {
-	return nfs4_walk_compound(b, NFS4_WALK_CB_ARGS, 0, c);
+	return nfs4_walk_compound(b, NFS4_WALK_CB_ARGS, 0, EFSGW_MAX_OPS, c);
 }
 
 /* Walk CB_COMPOUND4res of a minorversion callback. */
@@ -461,5 +491,6 @@ int
 nfs4_walk_cb_compound_res(struct xdrbuf *b, uint32_t minorversion,
     struct nfs4_compound *c)
 {
-	return nfs4_walk_compound(b, NFS4_WALK_CB_RES, minorversion, c);
+	return nfs4_walk_compound(b, NFS4_WALK_CB_RES, minorversion,
+	    EFSGW_MAX_OPS, c);
 }

@@ -7,10 +7,10 @@
 #include "nfs4.h"
 #include "nfs4-xdr.h"
 
-const struct nfs4_xdr_node nfs4_xdr_nodes[373] = {
+const struct nfs4_xdr_node nfs4_xdr_nodes[374] = {
 	[0] = { NFS4_XK_VOID, 0, 0, 0, 0, 0 },
 	[1] = { NFS4_XK_U32, 0, 0, 0, 0, 0 },	/* nfsstat4 */
-	[2] = { NFS4_XK_ARRAY, 0, 0, 1, 8, 0 },	/* bitmap4 */
+	[2] = { NFS4_XK_ARRAY, 0, 0, 1, 1024, 0 },	/* bitmap4 */
 	[3] = { NFS4_XK_U64, 0, 0, 0, 0, 0 },	/* changeid4 */
 	[4] = { NFS4_XK_OPAQUE, 0, 0, 128, 0, 0 },
 	[5] = { NFS4_XK_OPAQUE, NFS4_MARK_FH, 0, 128, 0, 0 },	/* nfs_fh4 */
@@ -65,10 +65,10 @@ const struct nfs4_xdr_node nfs4_xdr_nodes[373] = {
 	[54] = { NFS4_XK_STRUCT, 0, 2, 1, 0, 0 },	/* mode_umask4 */
 	[55] = { NFS4_XK_UNION, 0, 83, 2, 1, 65535 },	/* fattr4_vals */
 	[56] = { NFS4_XK_U64, NFS4_MARK_ATTR_SIZE, 0, 0, 0, 0 },
-	[57] = { NFS4_XK_OPAQUE, NFS4_MARK_ATTR_OWNER, 0, 4096, 0, 0 },
-	[58] = { NFS4_XK_OPAQUE, NFS4_MARK_ATTR_OWNER_GROUP, 0, 4096, 0, 0 },
-	[59] = { NFS4_XK_ARRAY, 0, 0, 1, 1024, 0 },
-	[60] = { NFS4_XK_BITMAPPED, 0, 0, 55, 8, 1048576 },	/* fattr4 */
+	[57] = { NFS4_XK_U64, NFS4_MARK_ATTR_MAXIO, 0, 0, 0, 0 },
+	[58] = { NFS4_XK_OPAQUE, NFS4_MARK_ATTR_OWNER, 0, 4096, 0, 0 },
+	[59] = { NFS4_XK_OPAQUE, NFS4_MARK_ATTR_OWNER_GROUP, 0, 4096, 0, 0 },
+	[60] = { NFS4_XK_BITMAPPED, 0, 0, 55, 1024, 1048576 },	/* fattr4 */
 	[61] = { NFS4_XK_STRUCT, 0, 3, 58, 0, 0 },	/* change_info4 */
 	[62] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* ACCESS4args */
 	[63] = { NFS4_XK_STRUCT, 0, 2, 1, 0, 0 },	/* ACCESS4resok */
@@ -178,7 +178,7 @@ const struct nfs4_xdr_node nfs4_xdr_nodes[373] = {
 	[167] = { NFS4_XK_ARRAY, 0, 0, 166, 1024, 0 },	/* SECINFO4resok */
 	[168] = { NFS4_XK_UNION, 0, 1, 134, 1, 0 },	/* SECINFO4res */
 	[169] = { NFS4_XK_STRUCT, 0, 2, 143, 0, 0 },	/* SETATTR4args */
-	[170] = { NFS4_XK_BITMAPPED, NFS4_MARK_SETATTR_ATTRS, 0, 55, 8, 1048576 },
+	[170] = { NFS4_XK_BITMAPPED, NFS4_MARK_SETATTR_ATTRS, 0, 55, 1024, 1048576 },
 	[171] = { NFS4_XK_STRUCT, 0, 2, 48, 0, 0 },	/* SETATTR4res */
 	[172] = { NFS4_XK_STRUCT, 0, 2, 145, 0, 0 },	/* nfs_client_id4 */
 	[173] = { NFS4_XK_STRUCT, 0, 2, 147, 0, 0 },	/* cb_client4 */
@@ -226,164 +226,165 @@ const struct nfs4_xdr_node nfs4_xdr_nodes[373] = {
 	[215] = { NFS4_XK_U32, NFS4_MARK_EXCHGID_FLAGS, 0, 0, 0, 0 },
 	[216] = { NFS4_XK_UNION, 0, 1, 148, 1, 0 },	/* EXCHANGE_ID4res */
 	[217] = { NFS4_XK_STRUCT, 0, 7, 199, 0, 0 },	/* channel_attrs4 */
-	[218] = { NFS4_XK_ARRAY, 0, 0, 1, 1, 0 },
-	[219] = { NFS4_XK_STRUCT, 0, 7, 206, 0, 0 },	/* CREATE_SESSION4args */
-	[220] = { NFS4_XK_STRUCT, 0, 5, 213, 0, 0 },	/* CREATE_SESSION4resok */
-	[221] = { NFS4_XK_UNION, 0, 1, 149, 1, 0 },	/* CREATE_SESSION4res */
-	[222] = { NFS4_XK_STRUCT, 0, 1, 169, 0, 0 },	/* DESTROY_SESSION4args */
-	[223] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* DESTROY_SESSION4res */
-	[224] = { NFS4_XK_STRUCT, 0, 1, 21, 0, 0 },	/* FREE_STATEID4args */
-	[225] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* FREE_STATEID4res */
-	[226] = { NFS4_XK_STRUCT, 0, 6, 218, 0, 0 },	/* GET_DIR_DELEGATION4args */
-	[227] = { NFS4_XK_STRUCT, 0, 5, 224, 0, 0 },	/* GET_DIR_DELEGATION4resok */
-	[228] = { NFS4_XK_UNION, 0, 2, 150, 12, 65535 },	/* GET_DIR_DELEGATION4res_non_fatal */
-	[229] = { NFS4_XK_UNION, 0, 1, 152, 1, 0 },	/* GET_DIR_DELEGATION4res */
-	[230] = { NFS4_XK_STRUCT, 0, 4, 229, 0, 0 },	/* GETDEVICEINFO4args */
-	[231] = { NFS4_XK_STRUCT, 0, 2, 233, 0, 0 },	/* GETDEVICEINFO4resok */
-	[232] = { NFS4_XK_UNION, 0, 2, 153, 1, 0 },	/* GETDEVICEINFO4res */
-	[233] = { NFS4_XK_STRUCT, 0, 4, 235, 0, 0 },	/* GETDEVICELIST4args */
-	[234] = { NFS4_XK_STRUCT, 0, 4, 239, 0, 0 },	/* GETDEVICELIST4resok */
-	[235] = { NFS4_XK_ARRAY, 0, 0, 7, 1024, 0 },
-	[236] = { NFS4_XK_UNION, 0, 1, 155, 1, 0 },	/* GETDEVICELIST4res */
-	[237] = { NFS4_XK_UNION, 0, 2, 156, 44, 65535 },	/* newtime4 */
-	[238] = { NFS4_XK_UNION, 0, 2, 158, 44, 65535 },	/* newoffset4 */
-	[239] = { NFS4_XK_STRUCT, 0, 7, 243, 0, 0 },	/* LAYOUTCOMMIT4args */
-	[240] = { NFS4_XK_UNION, 0, 2, 160, 44, 65535 },	/* newsize4 */
-	[241] = { NFS4_XK_STRUCT, 0, 1, 250, 0, 0 },	/* LAYOUTCOMMIT4resok */
-	[242] = { NFS4_XK_UNION, 0, 1, 162, 1, 0 },	/* LAYOUTCOMMIT4res */
-	[243] = { NFS4_XK_STRUCT, 0, 8, 251, 0, 0 },	/* LAYOUTGET4args */
-	[244] = { NFS4_XK_STRUCT, 0, 3, 259, 0, 0 },	/* LAYOUTGET4resok */
-	[245] = { NFS4_XK_ARRAY, 0, 0, 25, 1024, 0 },
-	[246] = { NFS4_XK_UNION, 0, 2, 163, 1, 0 },	/* LAYOUTGET4res */
-	[247] = { NFS4_XK_STRUCT, 0, 4, 262, 0, 0 },	/* LAYOUTRETURN4args */
-	[248] = { NFS4_XK_UNION, 0, 2, 165, 44, 65535 },	/* layoutreturn_stateid */
-	[249] = { NFS4_XK_UNION, 0, 1, 167, 1, 0 },	/* LAYOUTRETURN4res */
-	[250] = { NFS4_XK_STRUCT, 0, 5, 266, 0, 0 },	/* SEQUENCE4args */
-	[251] = { NFS4_XK_STRUCT, 0, 6, 271, 0, 0 },	/* SEQUENCE4resok */
-	[252] = { NFS4_XK_UNION, 0, 1, 168, 1, 0 },	/* SEQUENCE4res */
-	[253] = { NFS4_XK_STRUCT, 0, 2, 160, 0, 0 },	/* SET_SSV4args */
-	[254] = { NFS4_XK_STRUCT, 0, 1, 14, 0, 0 },	/* SET_SSV4resok */
-	[255] = { NFS4_XK_UNION, 0, 1, 169, 1, 0 },	/* SET_SSV4res */
-	[256] = { NFS4_XK_STRUCT, 0, 1, 277, 0, 0 },	/* TEST_STATEID4args */
-	[257] = { NFS4_XK_ARRAY, 0, 0, 19, 1024, 0 },
-	[258] = { NFS4_XK_STRUCT, 0, 1, 278, 0, 0 },	/* TEST_STATEID4resok */
-	[259] = { NFS4_XK_UNION, 0, 1, 170, 1, 0 },	/* TEST_STATEID4res */
-	[260] = { NFS4_XK_UNION, 0, 3, 171, 113, 65535 },	/* deleg_claim4 */
-	[261] = { NFS4_XK_STRUCT, 0, 2, 279, 0, 0 },	/* WANT_DELEGATION4args */
-	[262] = { NFS4_XK_UNION, 0, 1, 174, 1, 0 },	/* WANT_DELEGATION4res */
-	[263] = { NFS4_XK_STRUCT, 0, 1, 0, 0, 0 },	/* DESTROY_CLIENTID4args */
-	[264] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* DESTROY_CLIENTID4res */
-	[265] = { NFS4_XK_STRUCT, 0, 1, 42, 0, 0 },	/* RECLAIM_COMPLETE4args */
-	[266] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* RECLAIM_COMPLETE4res */
-	[267] = { NFS4_XK_UNION, 0, 3, 175, 24, 65535 },	/* netloc4 */
-	[268] = { NFS4_XK_STRUCT, 0, 3, 89, 0, 0 },	/* ALLOCATE4args */
-	[269] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* ALLOCATE4res */
-	[270] = { NFS4_XK_STRUCT, 0, 4, 281, 0, 0 },	/* write_response4 */
-	[271] = { NFS4_XK_ARRAY, 0, 0, 19, 1, 0 },
-	[272] = { NFS4_XK_STRUCT, 0, 2, 285, 0, 0 },	/* copy_requirements4 */
-	[273] = { NFS4_XK_STRUCT, 0, 8, 287, 0, 0 },	/* COPY4args */
-	[274] = { NFS4_XK_ARRAY, 0, 0, 267, 1024, 0 },
-	[275] = { NFS4_XK_STRUCT, 0, 2, 295, 0, 0 },	/* COPY4resok */
-	[276] = { NFS4_XK_UNION, 0, 2, 178, 1, 0 },	/* COPY4res */
-	[277] = { NFS4_XK_STRUCT, 0, 2, 297, 0, 0 },	/* COPY_NOTIFY4args */
-	[278] = { NFS4_XK_STRUCT, 0, 3, 299, 0, 0 },	/* COPY_NOTIFY4resok */
-	[279] = { NFS4_XK_UNION, 0, 1, 180, 1, 0 },	/* COPY_NOTIFY4res */
-	[280] = { NFS4_XK_STRUCT, 0, 3, 89, 0, 0 },	/* DEALLOCATE4args */
-	[281] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* DEALLOCATE4res */
-	[282] = { NFS4_XK_STRUCT, 0, 4, 302, 0, 0 },	/* IO_ADVISE4args */
-	[283] = { NFS4_XK_STRUCT, 0, 1, 49, 0, 0 },	/* IO_ADVISE4resok */
-	[284] = { NFS4_XK_UNION, 0, 1, 181, 1, 0 },	/* IO_ADVISE4res */
-	[285] = { NFS4_XK_STRUCT, 0, 3, 213, 0, 0 },	/* device_error4 */
-	[286] = { NFS4_XK_STRUCT, 0, 4, 306, 0, 0 },	/* LAYOUTERROR4args */
-	[287] = { NFS4_XK_ARRAY, 0, 0, 285, 1024, 0 },
-	[288] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* LAYOUTERROR4res */
-	[289] = { NFS4_XK_STRUCT, 0, 2, 4, 0, 0 },	/* io_info4 */
-	[290] = { NFS4_XK_STRUCT, 0, 7, 310, 0, 0 },	/* LAYOUTSTATS4args */
-	[291] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* LAYOUTSTATS4res */
-	[292] = { NFS4_XK_STRUCT, 0, 1, 21, 0, 0 },	/* OFFLOAD_CANCEL4args */
-	[293] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* OFFLOAD_CANCEL4res */
-	[294] = { NFS4_XK_STRUCT, 0, 1, 21, 0, 0 },	/* OFFLOAD_STATUS4args */
-	[295] = { NFS4_XK_STRUCT, 0, 2, 317, 0, 0 },	/* OFFLOAD_STATUS4resok */
-	[296] = { NFS4_XK_UNION, 0, 1, 182, 1, 0 },	/* OFFLOAD_STATUS4res */
-	[297] = { NFS4_XK_STRUCT, 0, 3, 319, 0, 0 },	/* READ_PLUS4args */
-	[298] = { NFS4_XK_STRUCT, 0, 2, 322, 0, 0 },	/* data4 */
-	[299] = { NFS4_XK_STRUCT, 0, 2, 4, 0, 0 },	/* data_info4 */
-	[300] = { NFS4_XK_UNION, 0, 2, 183, 12, 0 },	/* read_plus_content */
-	[301] = { NFS4_XK_STRUCT, 0, 2, 324, 0, 0 },	/* read_plus_res4 */
-	[302] = { NFS4_XK_ARRAY, 0, 0, 300, 1024, 0 },
-	[303] = { NFS4_XK_UNION, 0, 1, 185, 1, 0 },	/* READ_PLUS4res */
-	[304] = { NFS4_XK_STRUCT, 0, 3, 326, 0, 0 },	/* SEEK4args */
-	[305] = { NFS4_XK_STRUCT, 0, 2, 58, 0, 0 },	/* seek_res4 */
-	[306] = { NFS4_XK_UNION, 0, 1, 186, 1, 0 },	/* SEEK4res */
-	[307] = { NFS4_XK_STRUCT, 0, 7, 329, 0, 0 },	/* app_data_block4 */
-	[308] = { NFS4_XK_STRUCT, 0, 3, 336, 0, 0 },	/* WRITE_SAME4args */
-	[309] = { NFS4_XK_UNION, 0, 1, 187, 1, 0 },	/* WRITE_SAME4res */
-	[310] = { NFS4_XK_STRUCT, 0, 5, 287, 0, 0 },	/* CLONE4args */
-	[311] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CLONE4res */
-	[312] = { NFS4_XK_STRUCT, 0, 1, 8, 0, 0 },	/* GETXATTR4args */
-	[313] = { NFS4_XK_UNION, 0, 1, 188, 1, 0 },	/* GETXATTR4res */
-	[314] = { NFS4_XK_STRUCT, 0, 3, 339, 0, 0 },	/* SETXATTR4args */
-	[315] = { NFS4_XK_UNION, 0, 1, 189, 1, 0 },	/* SETXATTR4res */
-	[316] = { NFS4_XK_STRUCT, 0, 2, 0, 0, 0 },	/* LISTXATTRS4args */
-	[317] = { NFS4_XK_STRUCT, 0, 3, 342, 0, 0 },	/* LISTXATTRS4resok */
-	[318] = { NFS4_XK_UNION, 0, 1, 190, 1, 0 },	/* LISTXATTRS4res */
-	[319] = { NFS4_XK_STRUCT, 0, 1, 8, 0, 0 },	/* REMOVEXATTR4args */
-	[320] = { NFS4_XK_UNION, 0, 1, 191, 1, 0 },	/* REMOVEXATTR4res */
-	[321] = { NFS4_XK_STRUCT, 0, 2, 345, 0, 0 },	/* CB_GETATTR4args */
-	[322] = { NFS4_XK_STRUCT, 0, 1, 66, 0, 0 },	/* CB_GETATTR4resok */
-	[323] = { NFS4_XK_UNION, 0, 1, 192, 1, 0 },	/* CB_GETATTR4res */
-	[324] = { NFS4_XK_STRUCT, 0, 3, 347, 0, 0 },	/* CB_RECALL4args */
-	[325] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_RECALL4res */
-	[326] = { NFS4_XK_STRUCT, 0, 4, 350, 0, 0 },	/* layoutrecall_file4 */
-	[327] = { NFS4_XK_UNION, 0, 3, 193, 24, 65535 },	/* layoutrecall4 */
-	[328] = { NFS4_XK_STRUCT, 0, 4, 354, 0, 0 },	/* CB_LAYOUTRECALL4args */
-	[329] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_LAYOUTRECALL4res */
-	[330] = { NFS4_XK_STRUCT, 0, 2, 129, 0, 0 },	/* notify_entry4 */
-	[331] = { NFS4_XK_STRUCT, 0, 2, 358, 0, 0 },	/* prev_entry4 */
-	[332] = { NFS4_XK_STRUCT, 0, 2, 358, 0, 0 },	/* notify_remove4 */
-	[333] = { NFS4_XK_STRUCT, 0, 5, 360, 0, 0 },	/* notify_add4 */
-	[334] = { NFS4_XK_ARRAY, 0, 0, 332, 1, 0 },
-	[335] = { NFS4_XK_ARRAY, 0, 0, 331, 1, 0 },
-	[336] = { NFS4_XK_STRUCT, 0, 1, 358, 0, 0 },	/* notify_attr4 */
-	[337] = { NFS4_XK_STRUCT, 0, 2, 365, 0, 0 },	/* notify_rename4 */
-	[338] = { NFS4_XK_STRUCT, 0, 2, 367, 0, 0 },	/* notify_verifier4 */
-	[339] = { NFS4_XK_UNION, 0, 6, 196, 1, 65535 },	/* notify_vals4 */
-	[340] = { NFS4_XK_BITMAPPED, 0, 0, 339, 8, 65536 },	/* notify4 */
-	[341] = { NFS4_XK_STRUCT, 0, 3, 369, 0, 0 },	/* CB_NOTIFY4args */
-	[342] = { NFS4_XK_ARRAY, 0, 0, 340, 1024, 0 },
-	[343] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_NOTIFY4res */
-	[344] = { NFS4_XK_STRUCT, 0, 2, 372, 0, 0 },	/* CB_PUSH_DELEG4args */
-	[345] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_PUSH_DELEG4res */
-	[346] = { NFS4_XK_STRUCT, 0, 2, 48, 0, 0 },	/* CB_RECALL_ANY4args */
-	[347] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_RECALL_ANY4res */
-	[348] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_RECALLABLE_OBJ_AVAIL4res */
-	[349] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_RECALL_SLOT4args */
-	[350] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_RECALL_SLOT4res */
-	[351] = { NFS4_XK_STRUCT, 0, 2, 1, 0, 0 },	/* referring_call4 */
-	[352] = { NFS4_XK_STRUCT, 0, 2, 374, 0, 0 },	/* referring_call_list4 */
-	[353] = { NFS4_XK_ARRAY, 0, 0, 351, 1024, 0 },
-	[354] = { NFS4_XK_STRUCT, 0, 6, 376, 0, 0 },	/* CB_SEQUENCE4args */
-	[355] = { NFS4_XK_ARRAY, 0, 0, 352, 1024, 0 },
-	[356] = { NFS4_XK_STRUCT, 0, 5, 271, 0, 0 },	/* CB_SEQUENCE4resok */
-	[357] = { NFS4_XK_UNION, 0, 1, 202, 1, 0 },	/* CB_SEQUENCE4res */
-	[358] = { NFS4_XK_STRUCT, 0, 2, 285, 0, 0 },	/* CB_WANTS_CANCELLED4args */
-	[359] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_WANTS_CANCELLED4res */
-	[360] = { NFS4_XK_STRUCT, 0, 2, 382, 0, 0 },	/* CB_NOTIFY_LOCK4args */
-	[361] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_NOTIFY_LOCK4res */
-	[362] = { NFS4_XK_STRUCT, 0, 2, 384, 0, 0 },	/* notify_deviceid_delete4 */
-	[363] = { NFS4_XK_STRUCT, 0, 3, 386, 0, 0 },	/* notify_deviceid_change4 */
-	[364] = { NFS4_XK_UNION, 0, 2, 203, 1, 65535 },	/* notify_deviceid_vals4 */
-	[365] = { NFS4_XK_BITMAPPED, 0, 0, 364, 8, 65536 },	/* notify_deviceid4 */
-	[366] = { NFS4_XK_STRUCT, 0, 1, 389, 0, 0 },	/* CB_NOTIFY_DEVICEID4args */
-	[367] = { NFS4_XK_ARRAY, 0, 0, 365, 1024, 0 },
-	[368] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_NOTIFY_DEVICEID4res */
-	[369] = { NFS4_XK_UNION, 0, 1, 205, 1, 3 },	/* offload_info4 */
-	[370] = { NFS4_XK_STRUCT, 0, 3, 390, 0, 0 },	/* CB_OFFLOAD4args */
-	[371] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_OFFLOAD4res */
-	[372] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_ILLEGAL4res */
+	[218] = { NFS4_XK_U32, NFS4_MARK_CHAN_MAXSIZE, 0, 0, 0, 0 },
+	[219] = { NFS4_XK_ARRAY, 0, 0, 1, 1, 0 },
+	[220] = { NFS4_XK_STRUCT, 0, 7, 206, 0, 0 },	/* CREATE_SESSION4args */
+	[221] = { NFS4_XK_STRUCT, 0, 5, 213, 0, 0 },	/* CREATE_SESSION4resok */
+	[222] = { NFS4_XK_UNION, 0, 1, 149, 1, 0 },	/* CREATE_SESSION4res */
+	[223] = { NFS4_XK_STRUCT, 0, 1, 169, 0, 0 },	/* DESTROY_SESSION4args */
+	[224] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* DESTROY_SESSION4res */
+	[225] = { NFS4_XK_STRUCT, 0, 1, 21, 0, 0 },	/* FREE_STATEID4args */
+	[226] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* FREE_STATEID4res */
+	[227] = { NFS4_XK_STRUCT, 0, 6, 218, 0, 0 },	/* GET_DIR_DELEGATION4args */
+	[228] = { NFS4_XK_STRUCT, 0, 5, 224, 0, 0 },	/* GET_DIR_DELEGATION4resok */
+	[229] = { NFS4_XK_UNION, 0, 2, 150, 12, 65535 },	/* GET_DIR_DELEGATION4res_non_fatal */
+	[230] = { NFS4_XK_UNION, 0, 1, 152, 1, 0 },	/* GET_DIR_DELEGATION4res */
+	[231] = { NFS4_XK_STRUCT, 0, 4, 229, 0, 0 },	/* GETDEVICEINFO4args */
+	[232] = { NFS4_XK_STRUCT, 0, 2, 233, 0, 0 },	/* GETDEVICEINFO4resok */
+	[233] = { NFS4_XK_UNION, 0, 2, 153, 1, 0 },	/* GETDEVICEINFO4res */
+	[234] = { NFS4_XK_STRUCT, 0, 4, 235, 0, 0 },	/* GETDEVICELIST4args */
+	[235] = { NFS4_XK_STRUCT, 0, 4, 239, 0, 0 },	/* GETDEVICELIST4resok */
+	[236] = { NFS4_XK_ARRAY, 0, 0, 7, 1024, 0 },
+	[237] = { NFS4_XK_UNION, 0, 1, 155, 1, 0 },	/* GETDEVICELIST4res */
+	[238] = { NFS4_XK_UNION, 0, 2, 156, 44, 65535 },	/* newtime4 */
+	[239] = { NFS4_XK_UNION, 0, 2, 158, 44, 65535 },	/* newoffset4 */
+	[240] = { NFS4_XK_STRUCT, 0, 7, 243, 0, 0 },	/* LAYOUTCOMMIT4args */
+	[241] = { NFS4_XK_UNION, 0, 2, 160, 44, 65535 },	/* newsize4 */
+	[242] = { NFS4_XK_STRUCT, 0, 1, 250, 0, 0 },	/* LAYOUTCOMMIT4resok */
+	[243] = { NFS4_XK_UNION, 0, 1, 162, 1, 0 },	/* LAYOUTCOMMIT4res */
+	[244] = { NFS4_XK_STRUCT, 0, 8, 251, 0, 0 },	/* LAYOUTGET4args */
+	[245] = { NFS4_XK_STRUCT, 0, 3, 259, 0, 0 },	/* LAYOUTGET4resok */
+	[246] = { NFS4_XK_ARRAY, 0, 0, 25, 1024, 0 },
+	[247] = { NFS4_XK_UNION, 0, 2, 163, 1, 0 },	/* LAYOUTGET4res */
+	[248] = { NFS4_XK_STRUCT, 0, 4, 262, 0, 0 },	/* LAYOUTRETURN4args */
+	[249] = { NFS4_XK_UNION, 0, 2, 165, 44, 65535 },	/* layoutreturn_stateid */
+	[250] = { NFS4_XK_UNION, 0, 1, 167, 1, 0 },	/* LAYOUTRETURN4res */
+	[251] = { NFS4_XK_STRUCT, 0, 5, 266, 0, 0 },	/* SEQUENCE4args */
+	[252] = { NFS4_XK_STRUCT, 0, 6, 271, 0, 0 },	/* SEQUENCE4resok */
+	[253] = { NFS4_XK_UNION, 0, 1, 168, 1, 0 },	/* SEQUENCE4res */
+	[254] = { NFS4_XK_STRUCT, 0, 2, 160, 0, 0 },	/* SET_SSV4args */
+	[255] = { NFS4_XK_STRUCT, 0, 1, 14, 0, 0 },	/* SET_SSV4resok */
+	[256] = { NFS4_XK_UNION, 0, 1, 169, 1, 0 },	/* SET_SSV4res */
+	[257] = { NFS4_XK_STRUCT, 0, 1, 277, 0, 0 },	/* TEST_STATEID4args */
+	[258] = { NFS4_XK_ARRAY, 0, 0, 19, 1024, 0 },
+	[259] = { NFS4_XK_STRUCT, 0, 1, 49, 0, 0 },	/* TEST_STATEID4resok */
+	[260] = { NFS4_XK_UNION, 0, 1, 170, 1, 0 },	/* TEST_STATEID4res */
+	[261] = { NFS4_XK_UNION, 0, 3, 171, 113, 65535 },	/* deleg_claim4 */
+	[262] = { NFS4_XK_STRUCT, 0, 2, 278, 0, 0 },	/* WANT_DELEGATION4args */
+	[263] = { NFS4_XK_UNION, 0, 1, 174, 1, 0 },	/* WANT_DELEGATION4res */
+	[264] = { NFS4_XK_STRUCT, 0, 1, 0, 0, 0 },	/* DESTROY_CLIENTID4args */
+	[265] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* DESTROY_CLIENTID4res */
+	[266] = { NFS4_XK_STRUCT, 0, 1, 42, 0, 0 },	/* RECLAIM_COMPLETE4args */
+	[267] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* RECLAIM_COMPLETE4res */
+	[268] = { NFS4_XK_UNION, 0, 3, 175, 24, 65535 },	/* netloc4 */
+	[269] = { NFS4_XK_STRUCT, 0, 3, 89, 0, 0 },	/* ALLOCATE4args */
+	[270] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* ALLOCATE4res */
+	[271] = { NFS4_XK_STRUCT, 0, 4, 280, 0, 0 },	/* write_response4 */
+	[272] = { NFS4_XK_ARRAY, 0, 0, 19, 1, 0 },
+	[273] = { NFS4_XK_STRUCT, 0, 2, 284, 0, 0 },	/* copy_requirements4 */
+	[274] = { NFS4_XK_STRUCT, 0, 8, 286, 0, 0 },	/* COPY4args */
+	[275] = { NFS4_XK_ARRAY, 0, 0, 268, 1024, 0 },
+	[276] = { NFS4_XK_STRUCT, 0, 2, 294, 0, 0 },	/* COPY4resok */
+	[277] = { NFS4_XK_UNION, 0, 2, 178, 1, 0 },	/* COPY4res */
+	[278] = { NFS4_XK_STRUCT, 0, 2, 296, 0, 0 },	/* COPY_NOTIFY4args */
+	[279] = { NFS4_XK_STRUCT, 0, 3, 298, 0, 0 },	/* COPY_NOTIFY4resok */
+	[280] = { NFS4_XK_UNION, 0, 1, 180, 1, 0 },	/* COPY_NOTIFY4res */
+	[281] = { NFS4_XK_STRUCT, 0, 3, 89, 0, 0 },	/* DEALLOCATE4args */
+	[282] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* DEALLOCATE4res */
+	[283] = { NFS4_XK_STRUCT, 0, 4, 301, 0, 0 },	/* IO_ADVISE4args */
+	[284] = { NFS4_XK_STRUCT, 0, 1, 49, 0, 0 },	/* IO_ADVISE4resok */
+	[285] = { NFS4_XK_UNION, 0, 1, 181, 1, 0 },	/* IO_ADVISE4res */
+	[286] = { NFS4_XK_STRUCT, 0, 3, 213, 0, 0 },	/* device_error4 */
+	[287] = { NFS4_XK_STRUCT, 0, 4, 305, 0, 0 },	/* LAYOUTERROR4args */
+	[288] = { NFS4_XK_ARRAY, 0, 0, 286, 1024, 0 },
+	[289] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* LAYOUTERROR4res */
+	[290] = { NFS4_XK_STRUCT, 0, 2, 4, 0, 0 },	/* io_info4 */
+	[291] = { NFS4_XK_STRUCT, 0, 7, 309, 0, 0 },	/* LAYOUTSTATS4args */
+	[292] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* LAYOUTSTATS4res */
+	[293] = { NFS4_XK_STRUCT, 0, 1, 21, 0, 0 },	/* OFFLOAD_CANCEL4args */
+	[294] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* OFFLOAD_CANCEL4res */
+	[295] = { NFS4_XK_STRUCT, 0, 1, 21, 0, 0 },	/* OFFLOAD_STATUS4args */
+	[296] = { NFS4_XK_STRUCT, 0, 2, 316, 0, 0 },	/* OFFLOAD_STATUS4resok */
+	[297] = { NFS4_XK_UNION, 0, 1, 182, 1, 0 },	/* OFFLOAD_STATUS4res */
+	[298] = { NFS4_XK_STRUCT, 0, 3, 318, 0, 0 },	/* READ_PLUS4args */
+	[299] = { NFS4_XK_STRUCT, 0, 2, 321, 0, 0 },	/* data4 */
+	[300] = { NFS4_XK_STRUCT, 0, 2, 4, 0, 0 },	/* data_info4 */
+	[301] = { NFS4_XK_UNION, 0, 2, 183, 12, 0 },	/* read_plus_content */
+	[302] = { NFS4_XK_STRUCT, 0, 2, 323, 0, 0 },	/* read_plus_res4 */
+	[303] = { NFS4_XK_ARRAY, 0, 0, 301, 1024, 0 },
+	[304] = { NFS4_XK_UNION, 0, 1, 185, 1, 0 },	/* READ_PLUS4res */
+	[305] = { NFS4_XK_STRUCT, 0, 3, 325, 0, 0 },	/* SEEK4args */
+	[306] = { NFS4_XK_STRUCT, 0, 2, 58, 0, 0 },	/* seek_res4 */
+	[307] = { NFS4_XK_UNION, 0, 1, 186, 1, 0 },	/* SEEK4res */
+	[308] = { NFS4_XK_STRUCT, 0, 7, 328, 0, 0 },	/* app_data_block4 */
+	[309] = { NFS4_XK_STRUCT, 0, 3, 335, 0, 0 },	/* WRITE_SAME4args */
+	[310] = { NFS4_XK_UNION, 0, 1, 187, 1, 0 },	/* WRITE_SAME4res */
+	[311] = { NFS4_XK_STRUCT, 0, 5, 286, 0, 0 },	/* CLONE4args */
+	[312] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CLONE4res */
+	[313] = { NFS4_XK_STRUCT, 0, 1, 8, 0, 0 },	/* GETXATTR4args */
+	[314] = { NFS4_XK_UNION, 0, 1, 188, 1, 0 },	/* GETXATTR4res */
+	[315] = { NFS4_XK_STRUCT, 0, 3, 338, 0, 0 },	/* SETXATTR4args */
+	[316] = { NFS4_XK_UNION, 0, 1, 189, 1, 0 },	/* SETXATTR4res */
+	[317] = { NFS4_XK_STRUCT, 0, 2, 0, 0, 0 },	/* LISTXATTRS4args */
+	[318] = { NFS4_XK_STRUCT, 0, 3, 341, 0, 0 },	/* LISTXATTRS4resok */
+	[319] = { NFS4_XK_UNION, 0, 1, 190, 1, 0 },	/* LISTXATTRS4res */
+	[320] = { NFS4_XK_STRUCT, 0, 1, 8, 0, 0 },	/* REMOVEXATTR4args */
+	[321] = { NFS4_XK_UNION, 0, 1, 191, 1, 0 },	/* REMOVEXATTR4res */
+	[322] = { NFS4_XK_STRUCT, 0, 2, 344, 0, 0 },	/* CB_GETATTR4args */
+	[323] = { NFS4_XK_STRUCT, 0, 1, 66, 0, 0 },	/* CB_GETATTR4resok */
+	[324] = { NFS4_XK_UNION, 0, 1, 192, 1, 0 },	/* CB_GETATTR4res */
+	[325] = { NFS4_XK_STRUCT, 0, 3, 346, 0, 0 },	/* CB_RECALL4args */
+	[326] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_RECALL4res */
+	[327] = { NFS4_XK_STRUCT, 0, 4, 349, 0, 0 },	/* layoutrecall_file4 */
+	[328] = { NFS4_XK_UNION, 0, 3, 193, 24, 65535 },	/* layoutrecall4 */
+	[329] = { NFS4_XK_STRUCT, 0, 4, 353, 0, 0 },	/* CB_LAYOUTRECALL4args */
+	[330] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_LAYOUTRECALL4res */
+	[331] = { NFS4_XK_STRUCT, 0, 2, 129, 0, 0 },	/* notify_entry4 */
+	[332] = { NFS4_XK_STRUCT, 0, 2, 357, 0, 0 },	/* prev_entry4 */
+	[333] = { NFS4_XK_STRUCT, 0, 2, 357, 0, 0 },	/* notify_remove4 */
+	[334] = { NFS4_XK_STRUCT, 0, 5, 359, 0, 0 },	/* notify_add4 */
+	[335] = { NFS4_XK_ARRAY, 0, 0, 333, 1, 0 },
+	[336] = { NFS4_XK_ARRAY, 0, 0, 332, 1, 0 },
+	[337] = { NFS4_XK_STRUCT, 0, 1, 357, 0, 0 },	/* notify_attr4 */
+	[338] = { NFS4_XK_STRUCT, 0, 2, 364, 0, 0 },	/* notify_rename4 */
+	[339] = { NFS4_XK_STRUCT, 0, 2, 366, 0, 0 },	/* notify_verifier4 */
+	[340] = { NFS4_XK_UNION, 0, 6, 196, 1, 65535 },	/* notify_vals4 */
+	[341] = { NFS4_XK_BITMAPPED, 0, 0, 340, 1024, 65536 },	/* notify4 */
+	[342] = { NFS4_XK_STRUCT, 0, 3, 368, 0, 0 },	/* CB_NOTIFY4args */
+	[343] = { NFS4_XK_ARRAY, 0, 0, 341, 1024, 0 },
+	[344] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_NOTIFY4res */
+	[345] = { NFS4_XK_STRUCT, 0, 2, 371, 0, 0 },	/* CB_PUSH_DELEG4args */
+	[346] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_PUSH_DELEG4res */
+	[347] = { NFS4_XK_STRUCT, 0, 2, 48, 0, 0 },	/* CB_RECALL_ANY4args */
+	[348] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_RECALL_ANY4res */
+	[349] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_RECALLABLE_OBJ_AVAIL4res */
+	[350] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_RECALL_SLOT4args */
+	[351] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_RECALL_SLOT4res */
+	[352] = { NFS4_XK_STRUCT, 0, 2, 1, 0, 0 },	/* referring_call4 */
+	[353] = { NFS4_XK_STRUCT, 0, 2, 373, 0, 0 },	/* referring_call_list4 */
+	[354] = { NFS4_XK_ARRAY, 0, 0, 352, 1024, 0 },
+	[355] = { NFS4_XK_STRUCT, 0, 6, 375, 0, 0 },	/* CB_SEQUENCE4args */
+	[356] = { NFS4_XK_ARRAY, 0, 0, 353, 1024, 0 },
+	[357] = { NFS4_XK_STRUCT, 0, 5, 271, 0, 0 },	/* CB_SEQUENCE4resok */
+	[358] = { NFS4_XK_UNION, 0, 1, 202, 1, 0 },	/* CB_SEQUENCE4res */
+	[359] = { NFS4_XK_STRUCT, 0, 2, 284, 0, 0 },	/* CB_WANTS_CANCELLED4args */
+	[360] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_WANTS_CANCELLED4res */
+	[361] = { NFS4_XK_STRUCT, 0, 2, 381, 0, 0 },	/* CB_NOTIFY_LOCK4args */
+	[362] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_NOTIFY_LOCK4res */
+	[363] = { NFS4_XK_STRUCT, 0, 2, 383, 0, 0 },	/* notify_deviceid_delete4 */
+	[364] = { NFS4_XK_STRUCT, 0, 3, 385, 0, 0 },	/* notify_deviceid_change4 */
+	[365] = { NFS4_XK_UNION, 0, 2, 203, 1, 65535 },	/* notify_deviceid_vals4 */
+	[366] = { NFS4_XK_BITMAPPED, 0, 0, 365, 1024, 65536 },	/* notify_deviceid4 */
+	[367] = { NFS4_XK_STRUCT, 0, 1, 388, 0, 0 },	/* CB_NOTIFY_DEVICEID4args */
+	[368] = { NFS4_XK_ARRAY, 0, 0, 366, 1024, 0 },
+	[369] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_NOTIFY_DEVICEID4res */
+	[370] = { NFS4_XK_UNION, 0, 1, 205, 1, 3 },	/* offload_info4 */
+	[371] = { NFS4_XK_STRUCT, 0, 3, 389, 0, 0 },	/* CB_OFFLOAD4args */
+	[372] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_OFFLOAD4res */
+	[373] = { NFS4_XK_STRUCT, 0, 1, 1, 0, 0 },	/* CB_ILLEGAL4res */
 };
 
-const uint16_t nfs4_xdr_members[393] = {
+const uint16_t nfs4_xdr_members[392] = {
 	3, 1, 1, 1, 3, 3, 6, 6, 8, 8, 11, 1, 20, 1, 22, 3, 3, 24, 21, 3, 3, 19,
 	22, 1, 1, 1, 8, 1, 33, 9, 9, 9, 37, 1, 22, 8, 40, 9, 1, 1, 9, 42, 44, 1,
 	8, 8, 1, 11, 1, 2, 22, 47, 3, 49, 44, 51, 52, 22, 44, 3, 3, 1, 19, 10,
@@ -394,17 +395,17 @@ const uint16_t nfs4_xdr_members[393] = {
 	6, 1, 24, 19, 170, 10, 6, 1, 17, 172, 175, 1, 19, 3, 182, 184, 1, 182,
 	10, 24, 22, 22, 1, 192, 1, 1, 193, 196, 197, 7, 199, 44, 7, 24, 44, 2,
 	2, 205, 207, 207, 1, 1, 203, 1, 208, 210, 205, 1, 1, 1, 1, 212, 3, 1,
-	215, 213, 204, 6, 210, 1, 1, 1, 1, 1, 1, 218, 3, 1, 1, 217, 217, 196,
-	197, 7, 1, 1, 217, 217, 44, 2, 11, 11, 2, 2, 10, 19, 2, 2, 2, 7, 1, 1,
-	2, 26, 2, 1, 1, 3, 10, 3, 10, 235, 44, 3, 3, 44, 19, 238, 237, 27, 240,
-	44, 1, 24, 3, 3, 3, 19, 1, 44, 19, 245, 44, 1, 24, 29, 7, 1, 1, 1, 44,
-	7, 1, 1, 1, 1, 1, 257, 59, 1, 260, 271, 3, 182, 10, 44, 44, 19, 19, 3,
-	3, 3, 44, 44, 274, 270, 272, 19, 267, 11, 19, 274, 19, 3, 3, 2, 3, 3,
-	19, 287, 3, 3, 19, 289, 289, 7, 27, 3, 218, 19, 3, 1, 3, 143, 44, 302,
-	19, 3, 12, 3, 3, 3, 3, 1, 3, 22, 19, 182, 307, 182, 8, 22, 3, 9, 44, 5,
-	2, 19, 44, 5, 5, 3, 3, 19, 1, 24, 44, 327, 330, 3, 334, 330, 51, 335,
-	44, 332, 333, 10, 10, 19, 5, 342, 5, 124, 7, 353, 7, 1, 1, 1, 44, 355,
-	5, 88, 1, 7, 1, 7, 44, 367, 5, 19, 369,
+	215, 213, 204, 6, 210, 1, 218, 218, 1, 1, 1, 219, 3, 1, 1, 217, 217,
+	196, 197, 7, 1, 1, 217, 217, 44, 2, 11, 11, 2, 2, 10, 19, 2, 2, 2, 7, 1,
+	1, 2, 26, 2, 1, 1, 3, 10, 3, 10, 236, 44, 3, 3, 44, 19, 239, 238, 27,
+	241, 44, 1, 24, 3, 3, 3, 19, 1, 44, 19, 246, 44, 1, 24, 29, 7, 1, 1, 1,
+	44, 7, 1, 1, 1, 1, 1, 258, 1, 261, 272, 3, 182, 10, 44, 44, 19, 19, 3,
+	3, 3, 44, 44, 275, 271, 273, 19, 268, 11, 19, 275, 19, 3, 3, 2, 3, 3,
+	19, 288, 3, 3, 19, 290, 290, 7, 27, 3, 219, 19, 3, 1, 3, 143, 44, 303,
+	19, 3, 12, 3, 3, 3, 3, 1, 3, 22, 19, 182, 308, 182, 8, 22, 3, 9, 44, 5,
+	2, 19, 44, 5, 5, 3, 3, 19, 1, 24, 44, 328, 331, 3, 335, 331, 51, 336,
+	44, 333, 334, 10, 10, 19, 5, 343, 5, 124, 7, 354, 7, 1, 1, 1, 44, 356,
+	5, 88, 1, 7, 1, 7, 44, 368, 5, 19, 370,
 };
 
 const struct nfs4_xdr_arm nfs4_xdr_arms[206] = {
@@ -413,13 +414,13 @@ const struct nfs4_xdr_arm nfs4_xdr_arms[206] = {
 	{ 10, 1 }, { 11, 1 }, { 12, 33 }, { 13, 1 }, { 14, 44 }, { 15, 44 },
 	{ 16, 44 }, { 17, 44 }, { 18, 44 }, { 19, 5 }, { 20, 3 }, { 21, 3 },
 	{ 22, 3 }, { 23, 3 }, { 24, 36 }, { 25, 44 }, { 26, 44 }, { 27, 3 },
-	{ 28, 1 }, { 29, 1 }, { 30, 3 }, { 31, 3 }, { 32, 8 }, { 33, 1 },
-	{ 34, 44 }, { 35, 1 }, { 36, 57 }, { 37, 58 }, { 38, 3 }, { 39, 3 },
+	{ 28, 1 }, { 29, 1 }, { 30, 57 }, { 31, 57 }, { 32, 8 }, { 33, 1 },
+	{ 34, 44 }, { 35, 1 }, { 36, 58 }, { 37, 59 }, { 38, 3 }, { 39, 3 },
 	{ 40, 3 }, { 41, 14 }, { 42, 3 }, { 43, 3 }, { 44, 3 }, { 45, 3 },
 	{ 46, 44 }, { 47, 11 }, { 48, 13 }, { 49, 11 }, { 50, 11 }, { 51, 11 },
 	{ 52, 11 }, { 53, 11 }, { 54, 13 }, { 55, 3 }, { 56, 11 }, { 57, 11 },
-	{ 58, 32 }, { 59, 32 }, { 60, 16 }, { 61, 43 }, { 62, 59 }, { 63, 23 },
-	{ 64, 59 }, { 65, 1 }, { 66, 1 }, { 67, 41 }, { 68, 46 }, { 69, 48 },
+	{ 58, 32 }, { 59, 32 }, { 60, 16 }, { 61, 43 }, { 62, 2 }, { 63, 23 },
+	{ 64, 2 }, { 65, 1 }, { 66, 1 }, { 67, 41 }, { 68, 46 }, { 69, 48 },
 	{ 70, 50 }, { 71, 48 }, { 72, 50 }, { 73, 3 }, { 74, 34 }, { 75, 2 },
 	{ 76, 1 }, { 77, 1 }, { 78, 3 }, { 79, 1 }, { 80, 53 }, { 81, 54 },
 	{ 82, 44 }, { 0, 63 }, { 0, 19 }, { 0, 68 }, { 2, 0 }, { 3, 14 },
@@ -433,16 +434,16 @@ const struct nfs4_xdr_arm nfs4_xdr_arms[206] = {
 	{ 0, 158 }, { 6, 165 }, { 0, 167 }, { 0, 176 }, { 10017, 17 },
 	{ 0, 185 }, { 0, 0 }, { 1, 191 }, { 6, 190 }, { 0, 201 }, { 0, 0 },
 	{ 1, 205 }, { 2, 206 }, { 0, 0 }, { 1, 205 }, { 2, 211 }, { 0, 214 },
-	{ 0, 220 }, { 0, 227 }, { 1, 44 }, { 0, 228 }, { 0, 231 }, { 10005, 1 },
-	{ 0, 234 }, { 0, 0 }, { 1, 11 }, { 0, 0 }, { 1, 3 }, { 0, 0 }, { 1, 3 },
-	{ 0, 241 }, { 0, 244 }, { 10058, 44 }, { 0, 0 }, { 1, 19 }, { 0, 248 },
-	{ 0, 251 }, { 0, 254 }, { 0, 258 }, { 1, 105 }, { 4, 0 }, { 6, 0 },
-	{ 0, 124 }, { 1, 8 }, { 2, 8 }, { 3, 17 }, { 0, 275 }, { 10094, 272 },
-	{ 0, 278 }, { 0, 283 }, { 0, 295 }, { 0, 298 }, { 1, 299 }, { 0, 301 },
-	{ 0, 305 }, { 0, 270 }, { 0, 22 }, { 0, 61 }, { 0, 317 }, { 0, 61 },
-	{ 0, 322 }, { 1, 326 }, { 2, 15 }, { 3, 0 }, { 0, 336 }, { 1, 336 },
-	{ 2, 332 }, { 3, 333 }, { 4, 337 }, { 5, 338 }, { 0, 356 }, { 1, 363 },
-	{ 2, 362 }, { 0, 270 },
+	{ 0, 221 }, { 0, 228 }, { 1, 44 }, { 0, 229 }, { 0, 232 }, { 10005, 1 },
+	{ 0, 235 }, { 0, 0 }, { 1, 11 }, { 0, 0 }, { 1, 3 }, { 0, 0 }, { 1, 3 },
+	{ 0, 242 }, { 0, 245 }, { 10058, 44 }, { 0, 0 }, { 1, 19 }, { 0, 249 },
+	{ 0, 252 }, { 0, 255 }, { 0, 259 }, { 1, 105 }, { 4, 0 }, { 6, 0 },
+	{ 0, 124 }, { 1, 8 }, { 2, 8 }, { 3, 17 }, { 0, 276 }, { 10094, 273 },
+	{ 0, 279 }, { 0, 284 }, { 0, 296 }, { 0, 299 }, { 1, 300 }, { 0, 302 },
+	{ 0, 306 }, { 0, 271 }, { 0, 22 }, { 0, 61 }, { 0, 318 }, { 0, 61 },
+	{ 0, 323 }, { 1, 327 }, { 2, 15 }, { 3, 0 }, { 0, 337 }, { 1, 337 },
+	{ 2, 333 }, { 3, 334 }, { 4, 338 }, { 5, 339 }, { 0, 357 }, { 1, 364 },
+	{ 2, 363 }, { 0, 271 },
 };
 
 const uint32_t nfs4_xdr_enumvals[38] = {

@@ -27,7 +27,8 @@ struct xdrbuf;
 #define NFS4_MAX_MINOR		2
 
 /* Hard caps enforced while decoding (before anything is allocated). */
-#define EFSGW_MAX_OPS		128	/* ops in one COMPOUND */
+#define EFSGW_MAX_OPS		128	/* ops in one COMPOUND from a client */
+#define NFS4_WALK_MAX_OPS	(2 * EFSGW_MAX_OPS) /* forwarded (guards added) */
 #define EFSGW_MAX_MARKS		32768	/* marks per COMPOUND: a 1 MiB READDIR reply */
 #define EFSGW_MAX_TAG		1024	/* COMPOUND tag bytes */
 
@@ -46,6 +47,7 @@ struct xdrbuf;
 #define NFS4ERR_SERVERFAULT	10006
 #define NFS4ERR_DELAY		10008
 #define NFS4ERR_SAME		10009
+#define NFS4ERR_NOT_SAME	10027
 #define NFS4ERR_NOFILEHANDLE	10020
 #define NFS4ERR_RESOURCE	10018
 #define NFS4ERR_MINOR_VERS_MISMATCH 10021
@@ -155,6 +157,10 @@ enum nfs4_mark_kind {
 					 * body; replies and callbacks only, so that
 					 * a handle sealed inside it can fix its length */
 	NFS4_MARK_READ_COUNT,		/* READ4args.count (u32): the QoS estimate; args */
+	NFS4_MARK_ATTR_MAXIO,		/* maxread / maxwrite attr (u64) in a fattr4 of
+					 * replies: clamped to what the gateway carries */
+	NFS4_MARK_CHAN_MAXSIZE,		/* channel_attrs4 ca_maxrequestsize and
+					 * ca_maxresponsesize (u32); replies */
 	NFS4_MARK_KIND_MAX
 };
 
@@ -183,7 +189,7 @@ struct nfs4_compound {
 	uint32_t	 count_off;	/* offset of the argarray / resarray count word */
 	uint32_t	 count;		/* count as declared */
 	uint32_t	 nops;		/* ops decoded completely */
-	struct nfs4_op_ref ops[EFSGW_MAX_OPS];
+	struct nfs4_op_ref ops[NFS4_WALK_MAX_OPS];
 	uint32_t	 nmarks;
 	struct nfs4_mark marks[EFSGW_MAX_MARKS];
 	/*
@@ -217,7 +223,15 @@ struct nfs4_compound {
  * a mark: more than EFSGW_MAX_MARKS entries asking for it fail the walk.
  */
 int	 nfs4_walk_compound_args(struct xdrbuf *, struct nfs4_compound *c);
-/* Walk COMPOUND4res; minorversion is the request's (matched by xid). */
+/*
+ * The same for a COMPOUND the gateway rewrote: up to NFS4_WALK_MAX_OPS
+ * ops (the guards it adds), no other difference.
+ */
+int	 nfs4_walk_forwarded_args(struct xdrbuf *, struct nfs4_compound *c);
+/*
+ * Walk COMPOUND4res; minorversion is the request's (matched by xid). Up
+ * to NFS4_WALK_MAX_OPS results: a forwarded COMPOUND may have that many.
+ */
 int	 nfs4_walk_compound_res(struct xdrbuf *, uint32_t minorversion,
 	     struct nfs4_compound *c);
 /* Walk CB_COMPOUND4args / CB_COMPOUND4res (RFC 8881 §20, RFC 7862 §16). */

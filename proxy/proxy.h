@@ -48,6 +48,8 @@ struct config_fs {
 	socklen_t		 backend_addrlen;
 	char			*export;	/* path on the backend, "/..." */
 	int			 reserved_port;	/* bind a source port < 1024 */
+	char			*share_deny;	/* "pass" or "refuse" */
+	int			 share_deny_refuse; /* derived from share_deny */
 	char			*handle_keys;	/* key file path, NULL = default */
 	char			*access_points;	/* access point file, or NULL */
 	uint32_t		 anon_uid;
@@ -121,6 +123,8 @@ struct config {
 	char			*id_credentials;
 	char			*id_jwt_keys;
 	char			*id_jwt_hs256;
+	char			*id_jwt_issuer;
+	int			 id_jwt_require_cnf;
 	char			*id_audience;
 	char			*id_client_ca;
 	uint32_t		 id_skew;
@@ -312,16 +316,144 @@ struct rpc_edits {
 	uint8_t		*arena;
 	size_t		 used;
 	size_t		 cap;
+	int		 overflow;	/* an edit did not fit: do not apply */
 };
+
+/* Largest single rpc_edits_alloc (callers ask for fixed small sizes). */
+#define RPC_EDITS_MAX_ALLOC	4096
 
 /* Clear e, with room for nedits edits and bytes inserted bytes. */
 void	 rpc_edits_reset(struct rpc_edits *, size_t nedits, size_t bytes);
-/* Bytes for an insertion; valid until the next reset. */
+/*
+ * Bytes for an insertion (n <= RPC_EDITS_MAX_ALLOC); valid until the next
+ * reset. When the arena is full the bytes come from a sink and overflow
+ * is set: rpc_edit_apply then refuses the list (no input ends the process).
+ */
 uint8_t	*rpc_edits_alloc(struct rpc_edits *, size_t n);
 void	 rpc_edits_add(struct rpc_edits *, size_t off, size_t del,
 	     const void *ins, size_t inslen);
 /* Replace the 4-byte word at off with v. */
 void	 rpc_edits_word(struct rpc_edits *, size_t off, uint32_t v);
+
+/* ------------------------------------------------------------ call-plan.c */
+
+/*
+ * The call planner: a pure function from (context, record) to a plan,
+ * so that it can be unit-tested and fuzzed on its own. It reads only its
+ * arguments; everything it decides is in the plan.
+ */
+
+/* Ops the gateway may forward for one COMPOUND (guards added). */
+#define PLAN_MAX_FWD_OPS	(2 * EFSGW_MAX_OPS)
+
+#define BIT_SET(a, i)	((a)[(i) / 8] |= (uint8_t)(1u << ((i) % 8)))
+#define BIT_ISSET(a, i)	(((a)[(i) / 8] >> ((i) % 8)) & 1u)
+
+/* What becomes of a call. */
+enum plan_action {
+	PLAN_FORWARD,		/* send the rewritten COMPOUND (maybe cut short) */
+	PLAN_ANSWER,		/* the gateway answers: status and one result */
+	PLAN_ANSWER_EMPTY,	/* the gateway answers: status, no results */
+	PLAN_ANSWER_RPC,	/* an accepted RPC reply with rpc_stat */
+	PLAN_NEEDS_ROOT,	/* plan again once the access point's root is known */
+	PLAN_NEEDS_PROOF,	/* plan again once where prove[] lies is known */
+};
+
+/* Everything the planner may read about the connection. */
+struct plan_ctx {
+	uint32_t	 grants;	/* GRANT_*, expiry already applied */
+	const struct seal_keys *keys;	/* the file system's sealing keys */
+	const char	*scope;		/* sealing scope (file system, access point) */
+	const struct squash_policy *squash;
+	const struct fsroot_info *root;	/* the client's root, or NULL */
+	uint32_t	 root_status;	/* why root is NULL (NFS4ERR_DELAY, ...) */
+	int		 root_pending;	/* not resolved yet: PUTROOTFH waits */
+	int		 confined;	/* an access point: LOOKUPP needs a proof */
+	const struct ancestry_chain *proof; /* the proof made for this call */
+	int		 share_deny_refuse; /* OPEN deny other than NONE: NOTSUPP */
+	uint32_t	 max_data;	/* most one READ can return (QoS estimate) */
+};
+
+/* A handle the plan sends to the server (bytes in the plan's arena). */
+struct plan_fh {
+	const uint8_t	*p;
+	uint32_t	 len;
+};
+
+/* The plan for one call: the edits and what the reply path must undo. */
+struct call_plan {
+	enum plan_action action;
+	uint32_t	 rpc_stat;	/* PLAN_ANSWER_RPC */
+	uint32_t	 status;	/* PLAN_ANSWER*: the COMPOUND status */
+	uint32_t	 opcode;	/* PLAN_ANSWER: the op answered */
+	char		 why[160];	/* bad input worth a log line, or "" */
+	uint32_t	 minor;
+	uint32_t	 tag_off;	/* the client's tag (for answers) */
+	uint32_t	 tag_len;
+	uint32_t	 grants;	/* ctx->grants the plan was made under */
+	/* PLAN_FORWARD */
+	struct rpc_edits ed;
+	int		 fail_at;	/* client op the gateway refuses, or -1 */
+	uint32_t	 fail_opcode;
+	uint32_t	 fail_status;
+	uint32_t	 nfwd;		/* ops the server gets */
+	uint32_t	 fwd_ops[PLAN_MAX_FWD_OPS]; /* their opcodes, in order */
+	uint8_t		 rootfix[PLAN_MAX_FWD_OPS / 8];	/* was PUTROOTFH */
+	uint8_t		 pubfix[PLAN_MAX_FWD_OPS / 8];	/* was PUTPUBFH */
+	uint8_t		 guard[PLAN_MAX_FWD_OPS / 8];	/* NVERIFY we added */
+	uint8_t		 guard_sni[PLAN_MAX_FWD_OPS / 8]; /* ...before SECINFO_NO_NAME */
+	uint8_t		 postguard[PLAN_MAX_FWD_OPS / 8]; /* VERIFY after LOOKUPP */
+	uint8_t		 prove[NFS4_FHSIZE];	/* PLAN_NEEDS_PROOF: this handle */
+	uint32_t	 provelen;
+	int		 nfix;
+	uint32_t	 nguards;
+	uint8_t		 count[4];	/* the new op count word */
+	const uint8_t	*cred;		/* the credential sent (flavor on) */
+	size_t		 credlen;
+	struct plan_fh	*fh;		/* every handle the server gets, in order */
+	uint32_t	 nfh;
+	uint32_t	 maxfh;
+	uint8_t		 qos_cls;	/* heaviest op's class (nfs4_qos_class) */
+	uint64_t	 qos_est;	/* bytes estimated for admission */
+};
+
+/* call.c: calls and replies the re-walk refused since start (a metric). */
+uint64_t call_check_failures(void);
+
+/* A new, empty plan (caller frees). */
+struct call_plan *call_plan_new(void);
+void	 call_plan_free(struct call_plan *);
+/*
+ * Walk the COMPOUND at b's cursor (just past the call header m) into the
+ * caller's work area and plan it under ctx. Always fills plan; returns
+ * plan->action. The plan borrows nothing from b or work once made.
+ */
+enum plan_action call_plan(const struct plan_ctx *, struct xdrbuf *b,
+	     const struct rpc_msg *m, struct nfs4_compound *work,
+	     struct call_plan *plan);
+/*
+ * Apply a PLAN_FORWARD plan to rec (drained): append the record, mark
+ * included, to out. Returns 0 or a negative code.
+ */
+int	 call_plan_apply(struct call_plan *, struct evbuffer *rec,
+	     struct evbuffer *out);
+/*
+ * Re-walk a record the plan produced (b at its RPC header) and compare it
+ * with the plan: one well-formed COMPOUND, the planned credential, op
+ * count and opcodes, and every handle one the plan put there, in order.
+ * Returns 0, or a negative code with why (a static string) set.
+ */
+int	 call_plan_check(const struct call_plan *, struct xdrbuf *b,
+	     struct nfs4_compound *work, const char **why);
+/*
+ * Re-walk a rewritten reply (cb: a server callback's arguments) at b's
+ * RPC header: 0 when it is one COMPOUND of count results whose handles
+ * are exactly the nfh ones sealed at record offsets fh_off[], in order;
+ * otherwise a negative code with why (static) set.
+ */
+int	 call_reply_check(struct xdrbuf *b, uint32_t minor, int cb,
+	     uint32_t count, const uint32_t *fh_off, uint32_t nfh,
+	     struct nfs4_compound *work, const char **why);
 
 /* ------------------------------------------------------------ backcall.c */
 
@@ -348,15 +480,20 @@ struct backcall;
  */
 typedef void (*backcall_cb)(void *arg, int err, const char *why,
 	     const struct backcall_result *res);
+/* Sees the handle of the GETFH at op index op, while the reply is parsed. */
+typedef void (*backcall_fh_cb)(void *arg, uint32_t op, const uint8_t *fh,
+	     size_t len);
 /*
  * Send one NFSv4.0 COMPOUND of nops ops (ops is drained) on a new
- * connection to sa. The ops may be PUTFH, PUTROOTFH, LOOKUP, CREATE,
- * GETFH and GETATTR(fsid, fileid). Returns NULL when the connect fails at
- * once (cb is not called then).
+ * connection to sa. The ops may be PUTFH, PUTROOTFH, LOOKUP, LOOKUPP,
+ * NVERIFY, CREATE, GETFH and GETATTR(fsid, fileid). Returns NULL when the
+ * connect fails at once (cb is not called then).
  */
 struct backcall *backcall_start(struct event_base *, const struct sockaddr *sa,
 	     socklen_t salen, struct evbuffer *ops, uint32_t nops,
 	     uint32_t timeout, backcall_cb cb, void *arg);
+/* Call fn for every GETFH result of the reply (before the callback). */
+void	 backcall_on_getfh(struct backcall *, backcall_fh_cb fn, void *arg);
 /* Abandon a call; its callback will not run. */
 void	 backcall_cancel(struct backcall *);
 /*
@@ -387,6 +524,46 @@ struct aproot *aproot_start(struct event_base *, const struct config_fs *fs,
 	     const struct access_point *ap, const uint8_t *export_fh,
 	     size_t len, aproot_cb cb, void *arg);
 void	 aproot_cancel(struct aproot *);
+
+/* ------------------------------------------------------------ ancestry.c */
+
+/* How many levels above a handle a proof looks for the root. */
+#define ANCESTRY_MAX_DEPTH	32
+
+/* Where a handle lies: its ancestors up to a root, or no proof. */
+struct ancestry_chain {
+	uint8_t		 fh[NFS4_FHSIZE];	/* the handle asked about */
+	size_t		 fhlen;
+	int		 proven;	/* the root is among the ancestors */
+	const char	*why;		/* when not proven (static) */
+	uint32_t	 lookupp_status; /* the first LOOKUPP's error, or 0 */
+	uint32_t	 nanc;		/* ancestors, parent first; the last
+					 * is the root when proven */
+	struct {
+		uint8_t	 fh[NFS4_FHSIZE];
+		size_t	 len;
+	}		 anc[ANCESTRY_MAX_DEPTH];
+};
+
+struct ancestry;
+struct fsroot_info;
+/* Called once with a chain the callee owns (free it). */
+typedef void (*ancestry_cb)(void *arg, struct ancestry_chain *);
+/*
+ * Prove that backend handle fh lies strictly below root (its fsid and
+ * fileid are compared): one COMPOUND of LOOKUPP, GETFH and NVERIFY per
+ * level, up to ANCESTRY_MAX_DEPTH levels, on a new connection to the
+ * file system's backend that ends after timeout seconds. NULL when it
+ * cannot start (cb is not called then).
+ */
+struct ancestry *ancestry_start(struct event_base *, const struct config_fs *,
+	     uint32_t timeout, const uint8_t *fh, size_t len,
+	     const struct fsroot_info *root, ancestry_cb cb, void *arg);
+/* Abandon a proof; its callback will not run. NULL is a no-op. */
+void	 ancestry_cancel(struct ancestry *);
+/* A chain that proves nothing, saying why (caller frees). */
+struct ancestry_chain *ancestry_unproven(const uint8_t *fh, size_t len,
+	     const char *why);
 
 /* ------------------------------------------------------------ fsroot.c */
 
@@ -472,9 +649,12 @@ struct authz_result {
 	char		 reason[320];	/* why mount is denied, or "" */
 };
 
-/* Identify the client from its TLS certificate (or as anonymous). */
-void	 authz_identify(const struct config *, int tls, struct x509_st *peer,
-	     int verified, struct authz_identity *who);
+/*
+ * Identify the client of a listener serving fs_id from its TLS certificate
+ * (or as anonymous); the identity is bound to fs_id or refused.
+ */
+void	 authz_identify(const struct config *, const char *fs_id, int tls,
+	     struct x509_st *peer, int verified, struct authz_identity *who);
 /* Decide the grants of who on listener l of conf. */
 void	 authz_decide(const struct config *, const struct config_listener *l,
 	     const struct authz_identity *who, const char *sni,

@@ -7,6 +7,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 #include <stdlib.h>
+#include <time.h>
 
 #include <event2/buffer.h>
 
@@ -19,6 +20,9 @@ rpc_edit_apply(struct evbuffer *rec, struct rpc_edit *edits, size_t nedits,
 {
 	size_t len = evbuffer_get_length(rec), total = len, pos = 0, i, n;
 	int r;
+
+	if (nedits > 0 && edits == NULL)
+		return EFSGW_ERR_INTERNAL;
 
 	for (i = 0; i < nedits; i++) {
 		if (edits[i].off < pos || edits[i].off > len ||
@@ -62,16 +66,35 @@ rpc_edits_reset(struct rpc_edits *e, size_t nedits, size_t bytes)
 	}
 	e->n = 0;
 	e->used = 0;
+	e->overflow = 0;
+}
+
+/* Note an overflow: the list is refused; one log line a second at most. */
+static void
+rpc_edits_overflow(struct rpc_edits *e, const char *what)
+{
+	static time_t last;
+	time_t now = time(NULL);
+
+	e->overflow = 1;
+	if (now != last) {
+		last = now;
+		log_warn("rpc edits: %s overflow (%zu edits, %zu of %zu bytes); "
+		    "the record is refused", what, e->n, e->used, e->cap);
+	}
 }
 
 /* Bytes from the arena, sized by rpc_edits_reset so pointers stay valid. */
 uint8_t *
 rpc_edits_alloc(struct rpc_edits *e, size_t n)
 {
+	static uint8_t sink[RPC_EDITS_MAX_ALLOC];
 	uint8_t *p;
 
-	if (e->cap - e->used < n)
-		fatalx("edit arena overflow (%zu + %zu > %zu)", e->used, n, e->cap);
+	if (e->arena == NULL || e->cap - e->used < n || n > sizeof sink) {
+		rpc_edits_overflow(e, "arena");
+		return sink;
+	}
 	p = e->arena + e->used;
 	e->used += (n + 3) & ~(size_t)3;
 	return p;
@@ -82,8 +105,10 @@ void
 rpc_edits_add(struct rpc_edits *e, size_t off, size_t del, const void *ins,
     size_t inslen)
 {
-	if (e->n == e->max)
-		fatalx("edit list overflow (%zu)", e->max);
+	if (e->n == e->max) {
+		rpc_edits_overflow(e, "list");
+		return;
+	}
 	e->v[e->n++] = (struct rpc_edit){ off, del, ins, inslen };
 }
 

@@ -11,8 +11,18 @@
  * client CA, and auth/identity.c decides what the certificate is worth
  * (it checks a self-signed certificate's own signature itself).
  *
+ * A resumed handshake runs no verification, yet the session still holds
+ * the peer's certificate: the verdict is stored in the session too, as its
+ * ticket app data ("1": the chain verified), which OpenSSL keeps with a
+ * cached session and encrypts into TLS 1.2 and 1.3 tickets, so a resumed
+ * client-CA client keeps its identity instead of becoming anonymous. A
+ * client cannot forge it: tickets are sealed with the listener's ticket
+ * keys, which each configuration generation makes anew (a reload that
+ * changes the client CA ends every earlier session).
+ *
  * SPDX-License-Identifier: Apache-2.0
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,6 +56,27 @@ struct tls_verify_state {
 	int		 failed;	/* some depth did not verify */
 };
 
+/* Keep the verdict with the session, for its resumptions. */
+static void
+tls_session_mark(SSL_SESSION *sess, const char *verdict)
+{
+	if (sess != NULL)
+		SSL_SESSION_set1_ticket_appdata(sess, verdict, 1);
+}
+
+/* The verdict a resumed session carries: 1 if the chain had verified. */
+static int
+tls_session_verified(const SSL_SESSION *sess)
+{
+	void *data = NULL;
+	size_t len = 0;
+
+	if (sess == NULL || !SSL_SESSION_get0_ticket_appdata(
+	    (SSL_SESSION *)(uintptr_t)sess, &data, &len))
+		return 0;
+	return len == 1 && *(const char *)data == '1';
+}
+
 /* Record the chain's verdict; never fail the handshake (see above). */
 static int
 tls_verify_cb(int preverify_ok, X509_STORE_CTX *xctx)
@@ -64,6 +95,7 @@ tls_verify_cb(int preverify_ok, X509_STORE_CTX *xctx)
 	vs->seen = 1;
 	if (!preverify_ok)
 		vs->failed = 1;
+	tls_session_mark(SSL_get_session(ssl), vs->failed ? "0" : "1");
 	return 1;
 }
 
@@ -158,6 +190,8 @@ tls_peer_verified(const struct ssl_st *ssl)
 
 	if (tls_ex_index < 0)
 		return 0;
+	if (SSL_session_reused((SSL *)(uintptr_t)ssl))
+		return tls_session_verified(SSL_get_session(ssl));
 	vs = SSL_get_ex_data(ssl, tls_ex_index);
 	return vs != NULL && vs->seen && !vs->failed &&
 	    SSL_get_verify_result(ssl) == X509_V_OK;

@@ -28,6 +28,7 @@
 #include "qos.h"
 #include "nfs4.h"
 #include "xdrbuf.h"
+#include "proxy.h"
 
 #define MB_MAX_REPEATS	50
 
@@ -349,6 +350,103 @@ mb_walk_peek(struct mb_walk *w)
 		fatalx("record has too many chains");
 }
 
+/* ------------------------------------------------------------ planner */
+
+/*
+ * The planner path of one call as the gateway runs it: parse the RPC
+ * header, walk and plan (proxy/call-plan.c), apply the edits into the
+ * outgoing record; with check, also the re-walk that compares the result
+ * with the plan (proxy/call-check.c). The record's chains are referenced,
+ * not copied, as the gateway moves them.
+ */
+struct mb_plan {
+	struct evbuffer	*rec;		/* the call, RPC header included */
+	struct plan_ctx	 ctx;
+	struct call_plan *plan;
+	struct fsroot_info root;
+	struct squash_policy squash;
+	int		 check;
+};
+
+static struct nfs4_compound mb_compound2;
+
+/* Plan (and check) the call n times. */
+static int
+mb_plan_run(void *arg, long n)
+{
+	struct mb_plan *p = arg;
+	struct evbuffer *in = evbuffer_new(), *out = evbuffer_new();
+	struct evbuffer_iovec vec[64], ovec[64];
+	struct xdrbuf b;
+	struct rpc_msg m;
+	const char *why;
+	long i;
+	int nv, r = 0;
+
+	for (i = 0; i < n && r == 0; i++) {
+		evbuffer_add_buffer_reference(in, p->rec);
+		nv = evbuffer_peek(in, -1, NULL, vec, 64);
+		xdrbuf_init(&b, vec, nv);
+		if (rpc_msg_parse(&b, &m) != 0 ||
+		    call_plan(&p->ctx, &b, &m, &mb_compound, p->plan) !=
+		    PLAN_FORWARD || call_plan_apply(p->plan, in, out) != 0) {
+			r = -1;
+			break;
+		}
+		if (p->check) {
+			nv = evbuffer_peek(out, -1, NULL, ovec, 64);
+			xdrbuf_init(&b, ovec, nv);
+			if (xdrbuf_skip(&b, 4) != 0 ||
+			    call_plan_check(p->plan, &b, &mb_compound2, &why) != 0)
+				r = -1;
+		}
+		microbench_sink += evbuffer_get_length(out);
+		evbuffer_drain(out, evbuffer_get_length(out));
+		evbuffer_drain(in, evbuffer_get_length(in));
+	}
+	evbuffer_free(in);
+	evbuffer_free(out);
+	return r;
+}
+
+/* An RPC call (AUTH_SYS) around the walk benchmark's COMPOUND, handle sealed. */
+static void
+mb_plan_build(struct mb_plan *p, const struct mb_seal *seal, size_t writelen,
+    int check)
+{
+	struct mb_walk w;
+	uint8_t sealed[NFS4_FHSIZE], *flat;
+	size_t n, len;
+
+	memset(&w, 0, sizeof w);
+	mb_build_args(&w, writelen);
+	/* Replace the raw 46-byte handle by a sealed one of 28 + overhead. */
+	flat = evbuffer_pullup(w.rec, -1);
+	len = evbuffer_get_length(w.rec);
+	if (seal_handle(&seal->keys, seal->scope, seal->fh, sizeof seal->fh,
+	    sealed, &n) != 0)
+		fatalx("seal");
+	p->rec = evbuffer_new();
+	if (rpc_msg_put_call(p->rec, 7, NFS4_PROGRAM, 4, 1) != 0)
+		fatalx("call header");
+	/* tag(4) minor(4) count(4) SEQUENCE(4+16+16) then PUTFH opcode */
+	evbuffer_add(p->rec, flat, 48);
+	xdrbuf_put_opaque(p->rec, sealed, n);
+	evbuffer_add(p->rec, flat + 48 + 4 + 48, len - 48 - 4 - 48);
+	evbuffer_free(w.rec);
+	p->plan = call_plan_new();
+	p->root.fhlen = 20;
+	p->squash.anon_uid = p->squash.anon_gid = 65534;
+	p->squash.root_allowed = 1;
+	p->ctx.grants = GRANT_MOUNT | GRANT_WRITE | GRANT_ROOT;
+	p->ctx.keys = &seal->keys;
+	p->ctx.scope = seal->scope;
+	p->ctx.squash = &p->squash;
+	p->ctx.root = &p->root;
+	p->ctx.max_data = 1 << 20;
+	p->check = check;
+}
+
 /* ------------------------------------------------------------ driver */
 
 /* Compare doubles for qsort. */
@@ -379,6 +477,7 @@ main(int argc, char **argv)
 	static struct mb_policy pol;
 	static struct mb_qos qos;
 	static struct mb_walk wga, wgr, wwr;
+	static struct mb_plan pg, pgc, pw, pwc;
 	struct microbench mb[] = {
 		{ "seal+unseal", "seal a 28-byte handle, then verify it (auth/seal.c)",
 		  mb_seal_run, &seal, { 0 }, 0 },
@@ -394,6 +493,14 @@ main(int argc, char **argv)
 		  mb_walk_run, &wgr, { 0 }, 0 },
 		{ "walk-write-args", "walk SEQUENCE+PUTFH+WRITE(1 MiB) args",
 		  mb_walk_run, &wwr, { 0 }, 0 },
+		{ "plan-getattr", "plan + apply SEQUENCE+PUTFH+GETATTR (call-plan.c)",
+		  mb_plan_run, &pg, { 0 }, 0 },
+		{ "plan-getattr+check", "the same + re-walk check (call-check.c)",
+		  mb_plan_run, &pgc, { 0 }, 0 },
+		{ "plan-write", "plan + apply SEQUENCE+PUTFH+WRITE(1 MiB)",
+		  mb_plan_run, &pw, { 0 }, 0 },
+		{ "plan-write+check", "the same + re-walk check",
+		  mb_plan_run, &pwc, { 0 }, 0 },
 	};
 	struct qos_fs_config qc;
 	const char *out = NULL;
@@ -475,6 +582,10 @@ main(int argc, char **argv)
 	mb_walk_peek(&wgr);
 	mb_build_args(&wwr, 1024 * 1024);
 	mb_walk_peek(&wwr);
+	mb_plan_build(&pg, &seal, 0, 0);
+	mb_plan_build(&pgc, &seal, 0, 1);
+	mb_plan_build(&pw, &seal, 1024 * 1024, 0);
+	mb_plan_build(&pwc, &seal, 1024 * 1024, 1);
 
 	for (k = 0; k < (int)nitems(mb); k++) {
 		/* A warm-up repeat, not counted (caches, lazy page faults). */

@@ -30,7 +30,7 @@ fuzz_check(const struct nfs4_compound *c, size_t len, int r)
 {
 	uint32_t i, prev = 0;
 
-	if (c->nops > EFSGW_MAX_OPS || c->nmarks > EFSGW_MAX_MARKS ||
+	if (c->nops > NFS4_WALK_MAX_OPS || c->nmarks > EFSGW_MAX_MARKS ||
 	    c->nops > c->count)
 		abort();
 	if (r == 0 && c->nops != c->count)

@@ -58,7 +58,8 @@ CTL=$abs_top_builddir/ctl/efsgwctl
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$T/issuer.key" 2>/dev/null
 openssl pkey -in "$T/issuer.key" -pubout -out "$T/issuer.pub" 2>/dev/null
 TOKEN=$("$CTL" token mint --key "$T/issuer.key" --alg ES256 \
-	--sub system:serviceaccount:default:app --aud efsgw --ttl 7200) ||
+	--sub system:serviceaccount:default:app --aud efsgw --ttl 7200 \
+	--iss https://issuer.test) ||
 	harness_bail "efsgwctl token mint failed"
 printf '%s\n' "$TOKEN" >"$T/token"
 
@@ -82,6 +83,7 @@ start_tls() {
 		audit-log $T/audit.log
 		admin-address none
 		identity-jwt-keys $T/issuer.pub
+		identity-jwt-issuer https://issuer.test
 		filesystem $FS {
 		backend 127.0.0.1:$BACKEND_PORT
 		export /export

@@ -13,6 +13,7 @@
 #   EFSGW_TEST_FLAGS       efsgw flags (default: -d, debug log to stderr -> efsgw.log)
 #   EFSGW_TEST_TIMEOUT     whole-test limit in seconds (default 300)
 #   EFSGW_TEST_EXTRA_CONF  global lines added to the generated efsgw.conf
+#   EFSGW_TEST_EXTRA_GANESHA  blocks added to ganesha.conf (e.g. a second EXPORT)
 #                          (e.g. EFSGW_TEST_EXTRA_CONF="record-timeout 3" harness_start)
 #   EFSGW_TEST_USER        the user efsgw drops to after start (default nobody;
 #                          root keeps root). Every config the harness starts
@@ -302,6 +303,7 @@ harness_ganesha_conf() {
 	NFSv4 { Graceless = true; RecoveryBackend = fs; RecoveryRoot = $T/recov; Only_Numeric_Owners = true; }
 	NFS_KRB5 { Active_krb5 = false; }
 	EXPORT { Export_Id = 1; Path = $EXPORT_DIR; Pseudo = /export; Access_Type = RW; Squash = No_Root_Squash; SecType = sys; Protocols = 4; FSAL { Name = VFS; } }
+	${EFSGW_TEST_EXTRA_GANESHA:-}
 	LOG { Default_Log_Level = EVENT; }
 	EOF
 }

@@ -24,6 +24,7 @@ command -v openssl >/dev/null || harness_skip_all "openssl CLI not installed"
 FS=fs-0123456789abcdef0
 NAME=$FS.efs.us-east-1.amazonaws.com
 PRINCIPAL=arn:aws:iam::111122223333:role/app
+ISS=https://issuer.test
 JWT_OID=$(sed -n 's/^#define EFSGW_OID_JWT[[:space:]]*"\(.*\)"/\1/p' "$abs_top_srcdir/auth/identity.h")
 [ -n "$JWT_OID" ] || harness_bail "cannot read EFSGW_OID_JWT from auth/identity.h"
 harness_free_port; TLS_PORT=$HARNESS_PORT
@@ -72,7 +73,11 @@ harness_efsgw_conf() {
 	audit-log       $T/audit.log
 	admin-address   none
 	handshake-timeout 2
+	# No skew, so that a token one second past exp is expired at connect
+	# and on every call alike (one rule: now >= exp + skew + 1).
+	identity-clock-skew 0
 	identity-jwt-keys $T/jwt.pub
+	identity-jwt-issuer $ISS
 	identity-client-ca $T/clientca.pem
 	identity-credentials $T/credentials.json
 	filesystem $FS {
@@ -103,11 +108,11 @@ openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$T/jwt.key"
 openssl pkey -in "$T/jwt.key" -pubout -out "$T/jwt.pub" 2>/dev/null
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$T/other.key" 2>/dev/null
 write_policy
-TOKEN=$("$CTL" token mint --key "$T/jwt.key" --alg ES256 --sub app --principal "$PRINCIPAL" --aud efsgw --fs $FS)
+TOKEN=$("$CTL" token mint --iss "$ISS" --key "$T/jwt.key" --alg ES256 --sub app --principal "$PRINCIPAL" --aud efsgw --fs $FS)
 mktokencert app "$TOKEN"
-OLD=$("$CTL" token mint --key "$T/jwt.key" --alg ES256 --sub app --principal "$PRINCIPAL" --aud efsgw --ttl 1)
-WRONGAUD=$("$CTL" token mint --key "$T/jwt.key" --alg ES256 --sub app --principal "$PRINCIPAL" --aud somebody-else)
-FORGED=$("$CTL" token mint --key "$T/other.key" --alg ES256 --sub app --principal "$PRINCIPAL" --aud efsgw)
+OLD=$("$CTL" token mint --iss "$ISS" --key "$T/jwt.key" --alg ES256 --sub app --principal "$PRINCIPAL" --aud efsgw --ttl 1)
+WRONGAUD=$("$CTL" token mint --iss "$ISS" --key "$T/jwt.key" --alg ES256 --sub app --principal "$PRINCIPAL" --aud somebody-else)
+FORGED=$("$CTL" token mint --iss "$ISS" --key "$T/other.key" --alg ES256 --sub app --principal "$PRINCIPAL" --aud efsgw)
 mktokencert wrongaud "$WRONGAUD"
 mktokencert forged "$FORGED"
 # Stock efs-utils: a certificate carrying the SigV4 extension, as
@@ -170,6 +175,55 @@ sclient -tls1_2 -sess_out "$T/sess" >/dev/null
 # lists AES-256-GCM first (OpenSSL's own default order does).
 check "TLS 1.3 settles on the gateway's first suite, AES-128-GCM" bash -c "$(declare -f sclient); T=$T TLS_PORT=$TLS_PORT NAME=$NAME; sclient -tls1_3 -ciphersuites TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256 | grep -q 'Cipher is TLS_AES_128_GCM_SHA256'"
 check "a TLS 1.2 session is resumed" bash -c "$(declare -f sclient); T=$T TLS_PORT=$TLS_PORT NAME=$NAME; sclient -tls1_2 -sess_in '$T/sess' | grep -q '^Reused'"
+
+# A client-CA identity survives resumption: the verify callback does not
+# run on a resumed handshake, so the verdict must travel in the session
+# (TLS 1.2 session cache and tickets, TLS 1.3 tickets).
+connects() { grep -c '"event":"connect"' "$T/audit.log" || true; }
+# The audit line of connect number $1, waiting up to 5 s for it.
+connect_line() {
+	local i line
+	for i in $(seq 50); do
+		line=$(grep '"event":"connect"' "$T/audit.log" | sed -n "$1p")
+		[ -n "$line" ] && { printf '%s\n' "$line"; return 0; }
+		sleep 0.1
+	done
+	return 1
+}
+# resume_keeps VERSION [CERT PATTERN]: full handshake, then a resumed one,
+# with CERT (default writer's client-CA certificate); the audit lines of
+# both must match PATTERN (default: writer's principal, via mtls).
+resume_keeps() {
+	local n full resumed cert=${2:-writer}
+	local want=${3:-'"principal":"arn:aws:iam::111122223333:role/writer"*"identity":"mtls"'}
+	rm -f "$T/sess-ca"
+	n=$(connects)
+	# stdin open for a second: TLS 1.3 tickets come after the handshake.
+	sleep 1 | timeout 10 openssl s_client -connect "127.0.0.1:$TLS_PORT" \
+		-servername "$NAME" -CAfile "$T/serverca.pem" "-$1" \
+		-cert "$T/$cert.pem" -key "$T/$cert.key" -sess_out "$T/sess-ca" \
+		>/dev/null 2>&1
+	full=$(connect_line $((n + 1))) || return 1
+	sleep 1 | timeout 10 openssl s_client -connect "127.0.0.1:$TLS_PORT" \
+		-servername "$NAME" -CAfile "$T/serverca.pem" "-$1" \
+		-cert "$T/$cert.pem" -key "$T/$cert.key" -sess_in "$T/sess-ca" \
+		2>&1 | grep -q '^Reused' || { echo "# $1: not resumed"; return 1; }
+	resumed=$(connect_line $((n + 2))) || return 1
+	printf '# full:    %s\n# resumed: %s\n' "$full" "$resumed"
+	for l in "$full" "$resumed"; do
+		# shellcheck disable=SC2254 # want is a pattern
+		case $l in
+		*$want*) ;;
+		*) return 1 ;;
+		esac
+	done
+}
+check "a client-CA identity is kept across TLS 1.2 resumption" resume_keeps tls1_2
+check "a client-CA identity is kept across TLS 1.3 resumption" resume_keeps tls1_3
+check "an untrusted CA's certificate stays anonymous when resumed (1.2)" \
+	resume_keeps tls1_2 rogue '"principal":"anonymous"*"identity":"anonymous"'
+check "an untrusted CA's certificate stays anonymous when resumed (1.3)" \
+	resume_keeps tls1_3 rogue '"principal":"anonymous"*"identity":"anonymous"'
 
 # Certificate rotation: SIGHUP, new connections get the new certificate,
 # a connection open across the reload keeps working.

@@ -390,8 +390,11 @@ START_TEST(test_vector_accepted)
 	ap = json_object_get(in, "access_point_id");
 	ck_assert_str_eq(id.ap_id, json_is_string(ap) ? json_string_value(ap) :
 	    "");
-	/* notAfter (sigv4 time + 3 h) ends it before the 24 h window. */
-	ck_assert_int_eq(id.not_after, fixed_now + 3 * 3600);
+	/*
+	 * notAfter (sigv4 time + 3 h) ends it before the 24 h window; the
+	 * expiry is the first second past notAfter plus the 300 s skew.
+	 */
+	ck_assert_int_eq(id.not_after, fixed_now + 3 * 3600 + 300 + 1);
 	ck_assert_ptr_nonnull(strstr(id.detail, "AKIDEXAMPLE0EFSGW01"));
 
 	/* The same with the gateway's fs id configured. */
@@ -714,6 +717,9 @@ claims(const char *aud, long iat, long exp, const char *extra)
 	return s;
 }
 
+/* The listener's file system present() checks against; NULL: the cfg's. */
+static const char *listener_fs;
+
 /* Present token in a fresh self-signed client cert; return result. */
 static int
 present(struct identity_config *cfg, const char *token, const char *fs,
@@ -729,7 +735,10 @@ present(struct identity_config *cfg, const char *token, const char *fs,
 	s.fs = fs;
 	s.ap = ap;
 	x = make_cert(&s);
-	r = identity_from_cert(cfg, x, 0, id, cause);
+	if (listener_fs != NULL)
+		r = identity_from_cert_for(cfg, x, 0, listener_fs, id, cause);
+	else
+		r = identity_from_cert(cfg, x, 0, id, cause);
 	X509_free(x);
 	return r;
 }
@@ -764,7 +773,7 @@ START_TEST(test_jwt_valid)
 	ck_assert_uint_eq(id.grants, GRANT_MOUNT | GRANT_WRITE);
 	ck_assert_str_eq(id.fs_id, "fs-0123456789abcdef0");
 	ck_assert_str_eq(id.ap_id, "fsap-1");
-	ck_assert_int_eq(id.not_after, T0 + 600);
+	ck_assert_int_eq(id.not_after, T0 + 600 + 300 + 1);	/* exp + skew */
 	ck_assert_ptr_nonnull(strstr(id.detail, "iss=https://issuer.example"));
 	/* The certificate's unsigned .7.3 may not contradict the token. */
 	ck_assert_int_ne(present(cfg, tok, "fs-0fedcba9876543210", NULL, &id,
@@ -778,12 +787,17 @@ START_TEST(test_jwt_valid)
 	free(tok);
 	free(c);
 
-	/* "principal" wins over sub; no fs claim: the cert's .7.3 is used. */
+	/*
+	 * "principal" wins over sub; no efsgw:fs claim: the aud naming the
+	 * listener's file system binds it (the cert's .7.3 only agrees).
+	 */
 	c = claims("\"fs-0123456789abcdef0\"", T0, T0 + 60,
 	    "\"principal\":\"arn:aws:iam::1:role/x\"");
 	tok = mint(JWT_ALG_ES256, ec_a_priv, strlen(ec_a_priv), c, NULL);
+	listener_fs = "fs-0123456789abcdef0";
 	ck_assert_msg(present(cfg, tok, "fs-0123456789abcdef0", "fsap-9", &id,
 	    &cause) == 0, "%s", cause);
+	listener_fs = NULL;
 	ck_assert_str_eq(id.principal, "arn:aws:iam::1:role/x");
 	ck_assert_str_eq(id.fs_id, "fs-0123456789abcdef0");
 	ck_assert_str_eq(id.ap_id, "fsap-9");
@@ -1277,6 +1291,395 @@ START_TEST(test_anonymous)
 }
 END_TEST
 
+
+#define FS_A	"fs-0123456789abcdef0"
+#define FS_B	"fs-0fedcba9876543210"
+
+/* Expect present() on listener fs to be refused with check. */
+#define REFUSED_ON(fs, cfg, tok, cert_fs, check) do {			\
+	struct identity id_;						\
+	char *c_ = NULL;						\
+	int r_;								\
+	listener_fs = (fs);						\
+	r_ = present(cfg, tok, cert_fs, NULL, &id_, &c_);		\
+	listener_fs = NULL;						\
+	ck_assert_msg(r_ != 0 && cause_is(c_, check),			\
+	    "on %s: want %s, got %d %s", fs, check, r_, c_);		\
+	free(c_);							\
+} while (0)
+
+/* Expect present() on listener fs to succeed, bound to fs. */
+#define ACCEPTED_ON(fs, cfg, tok, cert_fs) do {				\
+	struct identity id_;						\
+	char *c_ = NULL;						\
+	int r_;								\
+	listener_fs = (fs);						\
+	r_ = present(cfg, tok, cert_fs, NULL, &id_, &c_);		\
+	listener_fs = NULL;						\
+	ck_assert_msg(r_ == 0, "on %s: %s", fs, c_);			\
+	ck_assert_str_eq(id_.fs_id, fs);				\
+} while (0)
+
+/*
+ * A token is good on the file system its signed claims name, never on
+ * another one the same gateway serves: aud naming file system B does not
+ * open A, whatever the unsigned .7.3 says, and efsgw:fs decides as well.
+ * The config is the daemon's: the audience "efsgw", no file system ids.
+ */
+START_TEST(test_jwt_fs_binding)
+{
+	struct identity_config *cfg = identity_config_new();
+	char *p, *c, *tok, *cause = NULL;
+
+	keys_setup();
+	p = write_temp(rsa_a_pub);
+	fixed_now = T0;
+	identity_config_set_clock(cfg, test_now);
+	ck_assert_msg(identity_config_add_jwt_pem(cfg, p, &cause) == 0, "%s",
+	    cause);
+	ck_assert_int_eq(identity_config_add_audience(cfg, "efsgw", &cause), 0);
+
+	/* aud = B only. */
+	c = claims("\"" FS_B "\"", T0, T0 + 600, NULL);
+	tok = mint(JWT_ALG_RS256, rsa_a_priv, strlen(rsa_a_priv), c, NULL);
+	ACCEPTED_ON(FS_B, cfg, tok, NULL);
+	REFUSED_ON(FS_A, cfg, tok, NULL, "jwt_audience");
+	REFUSED_ON(FS_A, cfg, tok, FS_A, "jwt_audience");	/* .7.3 says A */
+	free(tok);
+	free(c);
+
+	/* A generic audience next to B still binds the token to B. */
+	c = claims("[\"efsgw\",\"" FS_B "\"]", T0, T0 + 600, NULL);
+	tok = mint(JWT_ALG_RS256, rsa_a_priv, strlen(rsa_a_priv), c, NULL);
+	ACCEPTED_ON(FS_B, cfg, tok, NULL);
+	REFUSED_ON(FS_A, cfg, tok, NULL, "fs_id_matches_expected");
+	REFUSED_ON(FS_A, cfg, tok, FS_A, "fs_id_matches_expected");
+	free(tok);
+	free(c);
+
+	/* efsgw:fs = B. */
+	c = claims("\"efsgw\"", T0, T0 + 600, "\"efsgw:fs\":\"" FS_B "\"");
+	tok = mint(JWT_ALG_RS256, rsa_a_priv, strlen(rsa_a_priv), c, NULL);
+	ACCEPTED_ON(FS_B, cfg, tok, NULL);
+	REFUSED_ON(FS_A, cfg, tok, NULL, "fs_id_matches_expected");
+	REFUSED_ON(FS_B, cfg, tok, FS_A, "fs_id_matches_expected");
+	free(tok);
+	free(c);
+
+	/* A token naming no file system: the listener's, .7.3 must agree. */
+	c = claims("\"efsgw\"", T0, T0 + 600, NULL);
+	tok = mint(JWT_ALG_RS256, rsa_a_priv, strlen(rsa_a_priv), c, NULL);
+	ACCEPTED_ON(FS_A, cfg, tok, NULL);
+	ACCEPTED_ON(FS_B, cfg, tok, NULL);
+	REFUSED_ON(FS_A, cfg, tok, FS_B, "fs_id_matches_expected");
+	free(tok);
+	free(c);
+	unlink(p);
+	free(p);
+	identity_config_free(cfg);
+}
+END_TEST
+
+/* An efs-utils certificate is bound to the file system it signed (host). */
+START_TEST(test_sigv4_fs_binding)
+{
+	struct identity_config *cfg;
+	struct identity id;
+	char path[512], *cause = NULL;
+	json_t *v;
+	X509 *x;
+	const char *fs;
+
+	snprintf(path, sizeof path, "%s/%s/vector.json", VDIR, vectors[0]);
+	v = load_json(path);
+	fixed_now = iso_time(json_string_value(json_object_get(json_object_get(
+	    v, "inputs"), "fixed_utc_now")));
+	fs = json_string_value(json_object_get(json_object_get(v, "inputs"),
+	    "fs_id"));
+	snprintf(path, sizeof path, "%s/%s/cert.pem", VDIR, vectors[0]);
+	x = load_cert(path);
+	cfg = vector_config(NULL);
+	ck_assert_msg(identity_from_cert_for(cfg, x, 0, fs, &id, &cause) == 0,
+	    "%s", cause);
+	ck_assert_str_eq(id.fs_id, fs);
+	ck_assert_int_ne(identity_from_cert_for(cfg, x, 0, FS_B, &id, &cause),
+	    0);
+	ck_assert_msg(cause_is(cause, "fs_id_matches_expected"), "%s", cause);
+	ck_assert_int_eq(id.source, IDENTITY_ANONYMOUS);
+	free(cause);
+	identity_config_free(cfg);
+	X509_free(x);
+	json_decref(v);
+}
+END_TEST
+
+/*
+ * A kid names the key: an unknown kid is refused, not tried against every
+ * key. Keys are bound to their issuer: a JWKS merged from two clusters
+ * cannot let cluster a's key sign cluster b's service accounts.
+ */
+START_TEST(test_jwt_kid_issuer)
+{
+	struct identity_config *cfg = identity_config_new();
+	char *n, *e, *x, *y, *jwks, *path, *c, *tok, *pem, *cause = NULL;
+	struct identity id;
+
+	keys_setup();
+	fixed_now = T0;
+	identity_config_set_clock(cfg, test_now);
+	identity_config_add_audience(cfg, "efsgw", &cause);
+	n = b64u_param(rsa_a, OSSL_PKEY_PARAM_RSA_N, 0);
+	e = b64u_param(rsa_a, OSSL_PKEY_PARAM_RSA_E, 0);
+	x = b64u_param(ec_a, OSSL_PKEY_PARAM_EC_PUB_X, 32);
+	y = b64u_param(ec_a, OSSL_PKEY_PARAM_EC_PUB_Y, 32);
+	xasprintf(&jwks, "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"r1\","
+	    "\"iss\":\"https://a.example\",\"n\":\"%s\",\"e\":\"%s\"},"
+	    "{\"kty\":\"EC\",\"crv\":\"P-256\",\"kid\":\"e1\","
+	    "\"iss\":\"https://b.example\",\"x\":\"%s\",\"y\":\"%s\"}]}",
+	    n, e, x, y);
+	path = write_temp(jwks);
+	ck_assert_msg(identity_config_add_jwks(cfg, path, &cause) == 0, "%s",
+	    cause);
+	ck_assert_msg(identity_config_check_jwt_issuers(cfg, &cause) == 0,
+	    "%s", cause);
+
+	/* The right key and issuer. */
+	c = claims("\"efsgw\"", T0, T0 + 60, NULL);
+	free(c);
+	xasprintf(&c, "{\"sub\":\"a-app\",\"iss\":\"https://a.example\","
+	    "\"aud\":\"efsgw\",\"exp\":%ld}", (long)T0 + 60);
+	tok = mint(JWT_ALG_RS256, rsa_a_priv, strlen(rsa_a_priv), c, "r1");
+	ck_assert_msg(present(cfg, tok, NULL, NULL, &id, &cause) == 0, "%s",
+	    cause);
+	free(tok);
+	/* Signed by key r1 under a kid we do not have. */
+	tok = mint(JWT_ALG_RS256, rsa_a_priv, strlen(rsa_a_priv), c, "gone");
+	REFUSED(cfg, tok, "jwt_unknown_kid");
+	free(tok);
+	free(c);
+	/* Cluster a's key minting a token that says it is cluster b's. */
+	xasprintf(&c, "{\"sub\":\"b-admin\",\"iss\":\"https://b.example\","
+	    "\"aud\":\"efsgw\",\"exp\":%ld}", (long)T0 + 60);
+	tok = mint(JWT_ALG_RS256, rsa_a_priv, strlen(rsa_a_priv), c, "r1");
+	REFUSED(cfg, tok, "jwt_issuer");
+	free(tok);
+	/* ...and without a kid, which picks the key by signature. */
+	tok = mint(JWT_ALG_RS256, rsa_a_priv, strlen(rsa_a_priv), c, NULL);
+	REFUSED(cfg, tok, "jwt_issuer");
+	free(tok);
+	free(c);
+	/* No iss at all. */
+	xasprintf(&c, "{\"sub\":\"x\",\"aud\":\"efsgw\",\"exp\":%ld}",
+	    (long)T0 + 60);
+	tok = mint(JWT_ALG_RS256, rsa_a_priv, strlen(rsa_a_priv), c, "r1");
+	REFUSED(cfg, tok, "jwt_issuer");
+	free(tok);
+	free(c);
+	unlink(path);
+	free(path);
+	identity_config_free(cfg);
+
+	/* A PEM key takes identity_config_set_jwt_issuer's issuer... */
+	cfg = identity_config_new();
+	identity_config_set_clock(cfg, test_now);
+	identity_config_add_audience(cfg, "efsgw", &cause);
+	pem = write_temp(rsa_a_pub);
+	ck_assert_int_eq(identity_config_add_jwt_pem(cfg, pem, &cause), 0);
+	/* ...and without one the configuration is refused. */
+	ck_assert_int_ne(identity_config_check_jwt_issuers(cfg, &cause), 0);
+	ck_assert_ptr_nonnull(strstr(cause, "identity-jwt-issuer"));
+	free(cause);
+	cause = NULL;
+	identity_config_free(cfg);
+	cfg = identity_config_new();
+	identity_config_set_clock(cfg, test_now);
+	identity_config_add_audience(cfg, "efsgw", &cause);
+	ck_assert_int_eq(identity_config_set_jwt_issuer(cfg,
+	    "https://issuer.example", &cause), 0);
+	ck_assert_int_eq(identity_config_add_jwt_pem(cfg, pem, &cause), 0);
+	ck_assert_int_eq(identity_config_check_jwt_issuers(cfg, &cause), 0);
+	c = claims("\"efsgw\"", T0, T0 + 60, NULL);	/* iss issuer.example */
+	tok = mint(JWT_ALG_RS256, rsa_a_priv, strlen(rsa_a_priv), c, NULL);
+	ck_assert_msg(present(cfg, tok, NULL, NULL, &id, &cause) == 0, "%s",
+	    cause);
+	free(tok);
+	free(c);
+	xasprintf(&c, "{\"sub\":\"x\",\"iss\":\"https://evil.example\","
+	    "\"aud\":\"efsgw\",\"exp\":%ld}", (long)T0 + 60);
+	tok = mint(JWT_ALG_RS256, rsa_a_priv, strlen(rsa_a_priv), c, NULL);
+	REFUSED(cfg, tok, "jwt_issuer");
+	free(tok);
+	free(c);
+	/*
+	 * A PEM key has no kid to be named by: a token with a kid (as every
+	 * Kubernetes token has) is tried against the kid-less keys only.
+	 */
+	c = claims("\"efsgw\"", T0, T0 + 60, NULL);
+	tok = mint(JWT_ALG_RS256, rsa_a_priv, strlen(rsa_a_priv), c, "k8s-1");
+	ck_assert_msg(present(cfg, tok, NULL, NULL, &id, &cause) == 0, "%s",
+	    cause);
+	free(tok);
+	tok = mint(JWT_ALG_RS256, rsa_b_priv, strlen(rsa_b_priv), c, "k8s-1");
+	REFUSED(cfg, tok, "jwt_signature");
+	free(tok);
+	free(c);
+	/* An empty or control-character issuer is refused. */
+	ck_assert_int_ne(identity_config_set_jwt_issuer(cfg, "", &cause), 0);
+	free(cause);
+	unlink(pem);
+	free(pem);
+	free(jwks);
+	free(n);
+	free(e);
+	free(x);
+	free(y);
+	identity_config_free(cfg);
+}
+END_TEST
+
+/*
+ * The per-call expiry check of proxy/call-args.c, verbatim: the
+ * connection keeps the identity's not_after and drops calls from then on.
+ */
+static int
+call_expired(time_t not_after, time_t now)
+{
+	return not_after != 0 && now >= not_after;
+}
+
+/*
+ * One skew rule: every second identity_from_cert accepts at connect is a
+ * second in which calls pass, and the first second it refuses is the first
+ * second calls fail. Walked over the end of a token (exp), of a
+ * certificate (notAfter) and of an efs-utils signature.
+ */
+START_TEST(test_skew_one_rule)
+{
+	struct identity_config *cfg;
+	struct identity id, first;
+	struct certspec s;
+	char path[512], *c, *tok, *cause = NULL;
+	time_t t, end;
+	json_t *v;
+	X509 *x;
+	int r, i;
+
+	keys_setup();
+	for (i = 0; i < 2; i++) {
+		fixed_now = T0;
+		cfg = jwt_config();
+		/* i = 0: the token ends first; i = 1: the certificate does. */
+		c = claims("\"efsgw\"", T0, i == 0 ? T0 + 60 : T0 + 86400, NULL);
+		tok = mint(JWT_ALG_RS256, rsa_a_priv, strlen(rsa_a_priv), c,
+		    NULL);
+		memset(&s, 0, sizeof s);
+		s.key = client_key;
+		s.token = tok;
+		s.na = T0 + 120;
+		x = make_cert(&s);
+		ck_assert_int_eq(identity_from_cert(cfg, x, 0, &first, &cause),
+		    0);
+		end = i == 0 ? T0 + 60 : T0 + 120;
+		for (t = end - 2; t <= end + 300 + 2; t++) {
+			fixed_now = t;
+			r = identity_from_cert(cfg, x, 0, &id, &cause);
+			free(cause);
+			cause = NULL;
+			/* Connect accepts exactly when a call would pass. */
+			ck_assert_msg((r == 0) == !call_expired(first.not_after,
+			    t), "i=%d t=end%+lld: connect %s, call %s", i,
+			    (long long)(t - end), r == 0 ? "allowed" : "refused",
+			    call_expired(first.not_after, t) ? "refused" :
+			    "allowed");
+		}
+		/* Inside the skew window: connect and calls both allowed. */
+		ck_assert(!call_expired(first.not_after, end + 300));
+		ck_assert(call_expired(first.not_after, end + 301));
+		X509_free(x);
+		free(tok);
+		free(c);
+		identity_config_free(cfg);
+	}
+
+	/* SigV4: its own window (900 s skew) or the certificate's. */
+	snprintf(path, sizeof path, "%s/%s/cert.pem", VDIR, vectors[0]);
+	x = load_cert(path);
+	snprintf(path, sizeof path, "%s/%s/vector.json", VDIR, vectors[0]);
+	v = load_json(path);
+	fixed_now = iso_time(json_string_value(json_object_get(json_object_get(
+	    v, "inputs"), "fixed_utc_now")));
+	cfg = vector_config(NULL);
+	identity_config_set_sigv4_window(cfg, 900, 3600);	/* ends first */
+	ck_assert_int_eq(identity_from_cert(cfg, x, 0, &first, &cause), 0);
+	end = first.not_after;
+	for (t = end - 3; t <= end + 3; t++) {
+		fixed_now = t;
+		r = identity_from_cert(cfg, x, 0, &id, &cause);
+		free(cause);
+		cause = NULL;
+		ck_assert_msg((r == 0) == !call_expired(first.not_after, t),
+		    "sigv4 t=end%+lld: connect %d", (long long)(t - end), r);
+	}
+	identity_config_free(cfg);
+	json_decref(v);
+	X509_free(x);
+}
+END_TEST
+
+/* A client-CA certificate's SAN naming a file system binds it. */
+START_TEST(test_mtls_fs_binding)
+{
+	struct identity_config *cfg = identity_config_new();
+	struct identity id;
+	struct certspec s;
+	EVP_PKEY *cakey = EVP_EC_gen("P-256");
+	X509 *ca, *leaf;
+	char *pem, *path, *cause = NULL;
+
+	keys_setup();
+	fixed_now = time(NULL);
+	identity_config_set_clock(cfg, test_now);
+	memset(&s, 0, sizeof s);
+	s.key = cakey;
+	s.cn = "ca";
+	s.ca = 1;
+	ca = make_cert(&s);
+	pem = pem_cert(ca);
+	path = write_temp(pem);
+	ck_assert_int_eq(identity_config_load_client_ca(cfg, path, &cause), 0);
+	memset(&s, 0, sizeof s);
+	s.key = client_key;
+	s.signer = cakey;
+	s.issuer = ca;
+	s.san = "URI:spiffe://example.org/app,URI:arn:aws:elasticfilesystem:"
+	    "us-east-1:111122223333:file-system/" FS_B;
+	leaf = make_cert(&s);
+	ck_assert_msg(identity_from_cert_for(cfg, leaf, 1, FS_B, &id, &cause)
+	    == 0, "%s", cause);
+	ck_assert_str_eq(id.principal, "spiffe://example.org/app");
+	ck_assert_str_eq(id.fs_id, FS_B);
+	ck_assert_int_ne(identity_from_cert_for(cfg, leaf, 1, FS_A, &id,
+	    &cause), 0);
+	ck_assert_msg(cause_is(cause, "mtls_fs"), "%s", cause);
+	free(cause);
+	cause = NULL;
+	X509_free(leaf);
+	/* Without such a SAN: the listener's file system, whichever. */
+	s.san = "URI:spiffe://example.org/app";
+	leaf = make_cert(&s);
+	ck_assert_int_eq(identity_from_cert_for(cfg, leaf, 1, FS_A, &id,
+	    &cause), 0);
+	ck_assert_str_eq(id.fs_id, FS_A);
+	X509_free(leaf);
+	unlink(path);
+	free(path);
+	free(pem);
+	X509_free(ca);
+	EVP_PKEY_free(cakey);
+	identity_config_free(cfg);
+}
+END_TEST
+
 /* ------------------------------------------------------------ timing */
 
 /* Microseconds per identity_from_cert (printed, never asserted). */
@@ -1355,11 +1758,16 @@ identity_suite(void)
 	tcase_add_test(tc, test_jwt_cnf);
 	tcase_add_test(tc, test_jwt_jwks_hs256);
 	tcase_add_test(tc, test_jwt_self_signature);
+	tcase_add_test(tc, test_jwt_fs_binding);
+	tcase_add_test(tc, test_jwt_kid_issuer);
+	tcase_add_test(tc, test_skew_one_rule);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("mtls");
 	tcase_add_test(tc, test_mtls);
 	tcase_add_test(tc, test_anonymous);
+	tcase_add_test(tc, test_mtls_fs_binding);
+	tcase_add_test(tc, test_sigv4_fs_binding);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("timing");

@@ -17,7 +17,8 @@
  * Mark letters: F FH, W WRITE_DATA, R READ_DATA, S OPEN_SHARE_ACCESS,
  * C OPEN_CREATE, L OPEN_CLAIM, B SETCLIENTID_CB, X EXCHGID_FLAGS,
  * P CSESS_CB_PROGRAM, A SETATTR_ATTRS, O ATTR_OWNER, G ATTR_OWNER_GROUP,
- * Z ATTR_SIZE, U ATTRS_UNDECODED.
+ * Z ATTR_SIZE, U ATTRS_UNDECODED, N NAME, M READDIR_MAXCOUNT, T ATTRLIST,
+ * K READ_COUNT, I ATTR_MAXIO, Q CHAN_MAXSIZE.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -115,7 +116,7 @@ put_opaque(struct enc *e, const void *p, size_t n)
 static int
 mark_kind(char k)
 {
-	static const char letters[] = "FWRSCLBXPAOGZUNMTK";
+	static const char letters[] = "FWRSCLBXPAOGZUNMTKIQ";
 	const char *p = strchr(letters, k);
 
 	ck_assert_msg(k != '\0' && p != NULL, "bad mark letter %c", k);
@@ -383,7 +384,8 @@ static const struct opvec ops[] = {
 	    "0 h1 1 @X 0x10001 1 1 0x3 1 0x1 h2 o8 o8 0", NULL },
 	{ 43, 1, 2, 0, "h1 1 0 0 1048576 1048576 4096 8 64 0 0 1048576 1048576 "
 	    "4096 8 64 0 @P 0x40000000 1 1 0 'm 0 0 0",			/* CREATE_SESSION */
-	    "0 sess 1 0 0 1048576 1048576 4096 8 64 0 0 1048576 1048576 4096 8 64 1 2",
+	    "0 sess 1 0 0 @Q 1048576 @Q 1048576 4096 8 64 0 0 @Q 1048576 @Q 1048576 "
+	    "4096 8 64 1 2",
 	    NULL },
 	{ 44, 1, 2, 0, "sess", "0", NULL },				/* DESTROY_SESSION */
 	{ 45, 1, 2, 0, "sid", "0", NULL },					/* FREE_STATEID */
@@ -738,8 +740,31 @@ START_TEST(test_oversize_opaque)
 	    &e), EFSGW_ERR_TOO_LONG);
 	ck_assert_int_eq(walk_str(D_ARGS, 0, "'t 0 1 | 39 h1 o1025", &e),
 	    EFSGW_ERR_TOO_LONG);
-	ck_assert_int_eq(walk_str(D_ARGS, 0, "'t 0 1 | 9 9 1 2 3 4 5 6 7 8 9",
-	    &e), EFSGW_ERR_TOO_LONG);			/* bitmap4 > 8 words */
+	{
+		/*
+		 * bitmap4 is unbounded in RFC 8881 §3.3.7: a GETATTR asking
+		 * for attribute 1000 in 32 words decodes (the server answers
+		 * with what it supports); over 1024 words is refused.
+		 */
+		char buf[16384];
+		size_t n;
+		int i;
+
+		ck_assert_int_eq(walk_str(D_ARGS, 0,
+		    "'t 0 1 | 9 9 1 2 3 4 5 6 7 8 9", &e), 0);
+		n = (size_t)snprintf(buf, sizeof buf, "'t 0 1 | 9 32");
+		for (i = 0; i < 32; i++)
+			n += (size_t)snprintf(buf + n, sizeof buf - n, " %s",
+			    i == 31 ? "0x100" : "0");
+		ck_assert_int_eq(walk_str(D_ARGS, 0, buf, &e), 0);
+		n = (size_t)snprintf(buf, sizeof buf, "'t 0 1 | 9 1025");
+		for (i = 0; i < 1025; i++)
+			n += (size_t)snprintf(buf + n, sizeof buf - n, " 0");
+		ck_assert_int_eq(walk_str(D_ARGS, 0, buf, &e), EFSGW_ERR_TOO_LONG);
+		/* A fattr4 with a bit past word 8: the rest is undecoded. */
+		ck_assert_int_eq(walk_str(D_ARGS, 0,
+		    "'t 0 1 | 17 9 0 0 0 0 0 0 0 0 1 4 7", &e), 0);
+	}
 	ck_assert_int_eq(walk_str(D_ARGS, 2, "'t 2 1 | 55 1025", &e),
 	    EFSGW_ERR_TOO_LONG);			/* stateids<> > 1024 */
 	/* A fattr4 whose attrlist length is huge. */

@@ -557,6 +557,274 @@ START_TEST(test_trailing_bytes)
 }
 END_TEST
 
+
+/* Read a whole COMPOUND reply as (opcode, status) pairs; GETFH handle kept. */
+struct wire_results {
+	uint32_t	 status;
+	uint32_t	 n;
+	uint32_t	 op[16];
+	uint32_t	 st[16];
+	uint8_t		 fh[128];
+	uint32_t	 fhlen;
+};
+
+/* Walk a reply of the simple ops the smuggling cases use. */
+static void
+wire_results(int fd, uint32_t xid, struct wire_results *res)
+{
+	struct evbuffer_iovec one;
+	struct xdrbuf b;
+	struct rpc_msg m;
+	uint8_t *buf;
+	size_t len;
+	uint32_t i, n, skip;
+
+	memset(res, 0, sizeof *res);
+	buf = wire_recv_record(fd, &len);
+	ck_assert_msg(buf != NULL, "no reply from the gateway");
+	xdrbuf_init_mem(&b, &one, buf, len);
+	ck_assert_int_eq(rpc_msg_parse(&b, &m), 0);
+	ck_assert_uint_eq(m.xid, xid);
+	ck_assert_uint_eq(m.accept_stat, RPC_SUCCESS);
+	ck_assert_int_eq(xdrbuf_get_u32(&b, &res->status), 0);
+	ck_assert_int_eq(xdrbuf_skip_opaque(&b, 1024, NULL, NULL), 0);
+	ck_assert_int_eq(xdrbuf_get_u32(&b, &n), 0);
+	ck_assert_uint_le(n, 16);
+	for (i = 0; i < n; i++) {
+		ck_assert_int_eq(xdrbuf_get_u32(&b, &res->op[i]), 0);
+		ck_assert_int_eq(xdrbuf_get_u32(&b, &res->st[i]), 0);
+		res->n = i + 1;
+		if (res->st[i] != 0) {
+			/* SETATTR4res carries a bitmap even on error. */
+			break;
+		}
+		switch (res->op[i]) {
+		case OP_GETFH:
+			ck_assert_int_eq(xdrbuf_get_u32(&b, &res->fhlen), 0);
+			ck_assert_uint_le(res->fhlen, 128);
+			ck_assert_int_eq(xdrbuf_get_opaque_fixed(&b, res->fh,
+			    res->fhlen), 0);
+			break;
+		case OP_PUTROOTFH:
+		case OP_PUTFH:
+		case OP_LOOKUP:
+		case OP_NVERIFY:
+		case 37:	/* VERIFY */
+			break;
+		default:
+			/* Results after this one are not read. */
+			skip = 1;
+			(void)skip;
+			i = n;
+			break;
+		}
+	}
+	free(buf);
+}
+
+/* The sealed handle of the client's root (rel NULL) or of root/rel. */
+static void
+wire_getfh(int fd, const char *rel, uint8_t *fh, uint32_t *fhlen)
+{
+	struct wire_results res;
+	struct evbuffer *e;
+	uint32_t xid = next_xid++;
+
+	e = compound_start(xid, 0, rel != NULL ? 3 : 2);
+	xdrbuf_put_u32(e, OP_PUTROOTFH);
+	if (rel != NULL) {
+		xdrbuf_put_u32(e, OP_LOOKUP);
+		xdrbuf_put_opaque(e, rel, strlen(rel));
+	}
+	xdrbuf_put_u32(e, OP_GETFH);
+	wire_send_record(fd, e);
+	evbuffer_free(e);
+	wire_results(fd, xid, &res);
+	ck_assert_msg(res.status == 0, "GETFH of %s: status %u",
+	    rel != NULL ? rel : "/", res.status);
+	memcpy(fh, res.fh, res.fhlen);
+	*fhlen = res.fhlen;
+}
+
+/* fattr4 { FILEHANDLE (attribute 19) = fh } (RFC 8881 §5.8.1.9). */
+static void
+put_fh_attr(struct evbuffer *e, const uint8_t *fh, uint32_t fhlen)
+{
+	xdrbuf_put_u32(e, 1);
+	xdrbuf_put_u32(e, 1u << 19);
+	xdrbuf_put_u32(e, 4 + ((fhlen + 3) & ~3u));
+	xdrbuf_put_opaque(e, fh, fhlen);
+}
+
+/*
+ * A LOOKUP whose name, read D bytes late, is PUTROOTFH; LOOKUP "other";
+ * GETFH: what the server would execute if the gateway shortened a handle
+ * inside an attribute list without fixing the list's length.
+ */
+static void
+put_smuggling_lookup(struct evbuffer *e, uint32_t sealed_len)
+{
+	uint32_t backend = sealed_len - SEAL_OVERHEAD;
+	uint32_t d = ((sealed_len + 3) & ~3u) - ((backend + 3) & ~3u);
+	uint8_t name[64];
+	size_t n = 0;
+
+	memset(name, 'x', sizeof name);
+	n = d - 8;			/* the opcode and length words go first */
+	xdrbuf_store_u32(name + n, OP_PUTROOTFH); n += 4;
+	xdrbuf_store_u32(name + n, OP_LOOKUP); n += 4;
+	xdrbuf_store_u32(name + n, 5); n += 4;
+	memcpy(name + n, "other\0\0\0", 8); n += 8;
+	xdrbuf_store_u32(name + n, OP_GETFH); n += 4;
+	xdrbuf_put_u32(e, OP_LOOKUP);
+	xdrbuf_put_opaque(e, name, n);
+}
+
+#define OP_VERIFY	37
+#define OP_CREATE_	6
+#define NF4DIR		2
+
+/*
+ * Issue: a FILEHANDLE attribute inside a call's attribute list is
+ * unsealed (it shrinks), so the list's length must shrink with it; if it
+ * did not, the server would read the following bytes as new ops and run
+ * a COMPOUND the gateway never checked (here: the root of the server's
+ * pseudo file system, another export, its handle). For every op that
+ * carries an fattr4 in a call, the reply must be the client's own ops
+ * and nothing else, and the smuggled GETFH must never be answered.
+ */
+START_TEST(test_fh_attr_smuggling)
+{
+	static const uint32_t ops[] = { OP_VERIFY, OP_NVERIFY, OP_SETATTR,
+	    OP_CREATE_, OP_OPEN };
+	struct wire_results res;
+	struct evbuffer *e;
+	uint8_t root[128], sub[128];
+	uint32_t rootlen, sublen, xid, i, k, op;
+	int fd = wire_connect();
+
+	wire_getfh(fd, NULL, root, &rootlen);
+	wire_getfh(fd, "sub", sub, &sublen);
+	ck_assert_uint_gt(rootlen, SEAL_OVERHEAD);
+	for (k = 0; k < sizeof ops / sizeof ops[0]; k++) {
+		op = ops[k];
+		xid = next_xid++;
+		/* PUTROOTFH, the op with the attribute, LOOKUP, GETFH. */
+		e = compound_start(xid, 0, 4);
+		xdrbuf_put_u32(e, OP_PUTROOTFH);
+		xdrbuf_put_u32(e, op);
+		switch (op) {
+		case OP_VERIFY:		/* same handle: VERIFY passes */
+			put_fh_attr(e, root, rootlen);
+			break;
+		case OP_NVERIFY:	/* another handle: NVERIFY passes */
+			put_fh_attr(e, sub, sublen);
+			break;
+		case OP_SETATTR:
+			xdrbuf_put_u32(e, 0);	/* stateid4: seqid, other[12] */
+			for (i = 0; i < 3; i++)
+				xdrbuf_put_u32(e, 0);
+			put_fh_attr(e, root, rootlen);
+			break;
+		case OP_CREATE_:
+			xdrbuf_put_u32(e, NF4DIR);
+			xdrbuf_put_opaque(e, "smuggled", 8);
+			put_fh_attr(e, root, rootlen);
+			break;
+		case OP_OPEN:
+			xdrbuf_put_u32(e, 0);		/* seqid */
+			xdrbuf_put_u32(e, 2);		/* share_access WRITE */
+			xdrbuf_put_u32(e, 0);		/* share_deny NONE */
+			xdrbuf_put_u64(e, 1);		/* owner: clientid */
+			xdrbuf_put_opaque(e, "smuggler", 8);
+			xdrbuf_put_u32(e, 1);		/* OPEN4_CREATE */
+			xdrbuf_put_u32(e, 0);		/* UNCHECKED4 */
+			put_fh_attr(e, root, rootlen);
+			xdrbuf_put_u32(e, 0);		/* CLAIM_NULL */
+			xdrbuf_put_opaque(e, "smuggled", 8);
+			break;
+		}
+		put_smuggling_lookup(e, rootlen);
+		xdrbuf_put_u32(e, OP_GETFH);
+		wire_send_record(fd, e);
+		evbuffer_free(e);
+		wire_results(fd, xid, &res);
+		/* Every result is the client's own op, in order. */
+		ck_assert_uint_ge(res.n, 2);
+		ck_assert_uint_le(res.n, 4);
+		ck_assert_uint_eq(res.op[0], OP_PUTROOTFH);
+		ck_assert_msg(res.op[1] == op, "%s: result 1 is op %u",
+		    nfs4_op_name(op), res.op[1]);
+		if (res.n >= 3) {
+			ck_assert_msg(res.op[2] == OP_LOOKUP, "%s: result 2 is "
+			    "op %u", nfs4_op_name(op), res.op[2]);
+			/* The name is no file: the server must refuse it. */
+			ck_assert_msg(res.st[2] != 0, "%s: the smuggling LOOKUP "
+			    "succeeded", nfs4_op_name(op));
+		}
+		ck_assert_msg(res.n < 4, "%s: GETFH after the smuggling LOOKUP "
+		    "was answered", nfs4_op_name(op));
+		ck_assert_uint_ne(res.status, 0);
+	}
+	close(fd);
+}
+END_TEST
+
+
+/*
+ * RFC 8881 §5.8.2.20-21: maxread and maxwrite through efsgw are at most
+ * what one record carries (max-record-size less headroom), even when the
+ * server behind says more (Ganesha: 64 MiB): a client that believed the
+ * server would send WRITEs the gateway must refuse.
+ */
+START_TEST(test_maxread_clamped)
+{
+	struct evbuffer_iovec one;
+	struct xdrbuf b;
+	struct rpc_msg m;
+	struct evbuffer *e;
+	uint8_t *buf;
+	size_t len;
+	uint32_t xid = next_xid++, v, n, w0;
+	uint64_t maxread, maxwrite;
+	int fd = wire_connect();
+
+	e = compound_start(xid, 0, 2);
+	xdrbuf_put_u32(e, OP_PUTROOTFH);
+	xdrbuf_put_u32(e, OP_GETATTR);
+	xdrbuf_put_u32(e, 1);
+	xdrbuf_put_u32(e, 1u << 30 | 1u << 31);
+	wire_send_record(fd, e);
+	evbuffer_free(e);
+	buf = wire_recv_record(fd, &len);
+	ck_assert_ptr_nonnull(buf);
+	xdrbuf_init_mem(&b, &one, buf, len);
+	ck_assert_int_eq(rpc_msg_parse(&b, &m), 0);
+	ck_assert_int_eq(xdrbuf_get_u32(&b, &v), 0);
+	ck_assert_uint_eq(v, 0);
+	ck_assert_int_eq(xdrbuf_skip_opaque(&b, 1024, NULL, NULL), 0);
+	ck_assert_int_eq(xdrbuf_get_u32(&b, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(xdrbuf_skip(&b, 8), 0);	/* PUTROOTFH OK */
+	ck_assert_int_eq(xdrbuf_skip(&b, 8), 0);	/* GETATTR OK */
+	ck_assert_int_eq(xdrbuf_get_u32(&b, &n), 0);	/* bitmap words */
+	ck_assert_uint_ge(n, 1);
+	ck_assert_int_eq(xdrbuf_get_u32(&b, &w0), 0);
+	ck_assert_int_eq(xdrbuf_skip(&b, (size_t)(n - 1) * 4), 0);
+	ck_assert_uint_eq(w0 & (1u << 30 | 1u << 31), 1u << 30 | 1u << 31);
+	ck_assert_int_eq(xdrbuf_get_u32(&b, &v), 0);	/* attr_vals length */
+	ck_assert_uint_eq(v, 16);
+	ck_assert_int_eq(xdrbuf_get_u64(&b, &maxread), 0);
+	ck_assert_int_eq(xdrbuf_get_u64(&b, &maxwrite), 0);
+	/* The harness runs the default max-record-size, 1 MiB + 64 KiB. */
+	ck_assert_uint_le(maxread, 1024 * 1024);
+	ck_assert_uint_le(maxwrite, 1024 * 1024);
+	ck_assert_uint_ge(maxread, 4096);
+	free(buf);
+	close(fd);
+}
+END_TEST
+
 static Suite *
 wire_suite(void)
 {
@@ -580,6 +848,8 @@ wire_suite(void)
 	tcase_add_test(tc, test_lookupp_root);
 	tcase_add_test(tc, test_putrootfh_opcode);
 	tcase_add_test(tc, test_trailing_bytes);
+	tcase_add_test(tc, test_fh_attr_smuggling);
+	tcase_add_test(tc, test_maxread_clamped);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -13,6 +13,11 @@ fi
 WIRE=$abs_top_builddir/t/wire/check_wire
 [ -x "$WIRE" ] || harness_bail "not built: $WIRE"
 
+# A second export that efsgw does not serve: the smuggling case must never
+# reach it; and a directory to hold handles of.
+mkdir -p "$T/other" "$EXPORT_DIR/sub"
+echo "not for this file system's clients" >"$T/other/secret"
+EFSGW_TEST_EXTRA_GANESHA="EXPORT { Export_Id = 2; Path = $T/other; Pseudo = /other; Access_Type = RW; Squash = No_Root_Squash; SecType = sys; Protocols = 4; FSAL { Name = VFS; } }" \
 EFSGW_TEST_EXTRA_CONF="record-timeout 3" harness_start
 if EFSGW_TEST_ADDR=$GW_ADDR timeout -k 5 240 "$WIRE" >"$T/wire.out" 2>&1; then
 	pass "hostile wire input: every case answered or closed ($(tail -1 "$T/wire.out"))"

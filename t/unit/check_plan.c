@@ -1,0 +1,544 @@
+/*
+ * efsgw - unit tests of the call planner and its re-walk check
+ * (proxy/call-plan.c, proxy/call-check.c).
+ *
+ * Pins: a FILEHANDLE attribute (RFC 8881 §5.8.1.9, attribute 19) inside
+ * any call's fattr4 is unsealed and its attribute list's length shrinks
+ * with it, so the server reads the same ops the gateway checked (the
+ * request-smuggling finding); call_plan_check refuses a rewritten record
+ * whose op count, opcodes, handles or credential differ from the plan;
+ * the READDIR maxcount the server gets leaves room for the seals and is a
+ * multiple of 4, and is the client's own when no handle is asked for or
+ * the value is too small for any entry (RFC 8881 §18.23.3); OPEN share
+ * deny passes or is refused per the share-deny setting; an edit list
+ * that overflows refuses the record instead of ending the process; on an
+ * access point, LOOKUPP needs a proven parent and carries a VERIFY guard.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+
+#include "proxy.h"
+
+#define OP_VERIFY	37
+#define NF4DIR		2
+
+static struct nfs4_compound walk, rewalk;
+static struct seal_keys keys;
+static const char scope[] = "fs-0123456789abcdef0";
+static const uint8_t backend_fh[] = "a-backend-handle-01";
+static const uint8_t root_fh[] = "the-root-handle";
+static struct fsroot_info root;
+static struct squash_policy squash = { NULL, 1, 65534, 65534 };
+
+static void
+setup(void)
+{
+	char *cause = NULL;
+
+	ck_assert_int_eq(seal_keys_parse("t", "key 7 00112233445566778899aabb"
+	    "ccddeeff seal\n", &keys, &cause), 0);
+	memset(&root, 0, sizeof root);
+	memcpy(root.fh, root_fh, sizeof root_fh);
+	root.fhlen = sizeof root_fh;
+	root.fsid_major = 5;
+	root.fileid = 9;
+}
+
+/* A context with every grant and a known root. */
+static void
+ctx_init(struct plan_ctx *ctx)
+{
+	memset(ctx, 0, sizeof *ctx);
+	ctx->grants = GRANT_MOUNT | GRANT_WRITE | GRANT_ROOT;
+	ctx->keys = &keys;
+	ctx->scope = scope;
+	ctx->squash = &squash;
+	ctx->root = &root;
+	ctx->max_data = 1 << 20;
+}
+
+/* Start a COMPOUND call (AUTH_SYS root) of count ops. */
+static struct evbuffer *
+call_start(uint32_t count)
+{
+	struct evbuffer *e = evbuffer_new();
+
+	ck_assert_int_eq(rpc_msg_put_call(e, 1, NFS4_PROGRAM, 4, 1), 0);
+	xdrbuf_put_opaque(e, "unit", 4);
+	xdrbuf_put_u32(e, 0);
+	xdrbuf_put_u32(e, count);
+	return e;
+}
+
+/* The sealed backend handle. */
+static size_t
+sealed_fh(uint8_t *out)
+{
+	size_t n;
+
+	ck_assert_int_eq(seal_handle(&keys, scope, backend_fh,
+	    sizeof backend_fh, out, &n), 0);
+	return n;
+}
+
+/* fattr4 { FILEHANDLE = fh } */
+static void
+put_fh_attr(struct evbuffer *e, const uint8_t *fh, size_t len)
+{
+	xdrbuf_put_u32(e, 1);
+	xdrbuf_put_u32(e, 1u << 19);
+	xdrbuf_put_u32(e, 4 + (((uint32_t)len + 3) & ~3u));
+	xdrbuf_put_opaque(e, fh, len);
+}
+
+/* Plan rec under ctx; on FORWARD apply it into out. */
+static enum plan_action
+plan_it(const struct plan_ctx *ctx, struct evbuffer *rec, struct call_plan *plan,
+    struct evbuffer *out)
+{
+	struct evbuffer_iovec one;
+	struct xdrbuf b;
+	struct rpc_msg m;
+	enum plan_action a;
+
+	xdrbuf_init_mem(&b, &one, evbuffer_pullup(rec, -1),
+	    evbuffer_get_length(rec));
+	ck_assert_int_eq(rpc_msg_parse(&b, &m), 0);
+	a = call_plan(ctx, &b, &m, &walk, plan);
+	if (a == PLAN_FORWARD && out != NULL)
+		ck_assert_int_eq(call_plan_apply(plan, rec, out), 0);
+	return a;
+}
+
+/* Run call_plan_check over out (mark first). */
+static int
+check_it(const struct call_plan *plan, struct evbuffer *out)
+{
+	struct evbuffer_iovec one;
+	struct xdrbuf b;
+	const char *why;
+
+	xdrbuf_init_mem(&b, &one, evbuffer_pullup(out, -1),
+	    evbuffer_get_length(out));
+	ck_assert_int_eq(xdrbuf_skip(&b, 4), 0);
+	return call_plan_check(plan, &b, &rewalk, &why);
+}
+
+/*
+ * Every op carrying an fattr4 in a call, with a sealed handle in it and a
+ * LOOKUP after: the rewritten call walks to the same ops, the handle in
+ * the list is the backend one, and the list's length word matches.
+ */
+START_TEST(test_fh_attr_every_op)
+{
+	static const uint32_t ops[] = { OP_VERIFY, OP_NVERIFY, OP_SETATTR,
+	    OP_CREATE, OP_OPEN };
+	uint32_t op = ops[_i], i;
+	struct plan_ctx ctx;
+	struct call_plan *plan = call_plan_new();
+	struct evbuffer *e = call_start(4), *out = evbuffer_new();
+	uint8_t fh[NFS4_FHSIZE];
+	size_t n = sealed_fh(fh);
+
+	ctx_init(&ctx);
+	xdrbuf_put_u32(e, OP_PUTROOTFH);
+	xdrbuf_put_u32(e, op);
+	switch (op) {
+	case OP_VERIFY:
+	case OP_NVERIFY:
+		put_fh_attr(e, fh, n);
+		break;
+	case OP_SETATTR:
+		for (i = 0; i < 4; i++)
+			xdrbuf_put_u32(e, 0);
+		put_fh_attr(e, fh, n);
+		break;
+	case OP_CREATE:
+		xdrbuf_put_u32(e, NF4DIR);
+		xdrbuf_put_opaque(e, "d", 1);
+		put_fh_attr(e, fh, n);
+		break;
+	case OP_OPEN:
+		xdrbuf_put_u32(e, 0);
+		xdrbuf_put_u32(e, 2);
+		xdrbuf_put_u32(e, 0);
+		xdrbuf_put_u64(e, 1);
+		xdrbuf_put_opaque(e, "o", 1);
+		xdrbuf_put_u32(e, 1);
+		xdrbuf_put_u32(e, 0);
+		put_fh_attr(e, fh, n);
+		xdrbuf_put_u32(e, 0);
+		xdrbuf_put_opaque(e, "f", 1);
+		break;
+	}
+	xdrbuf_put_u32(e, OP_LOOKUP);
+	xdrbuf_put_opaque(e, "name-that-could-hide-ops", 24);
+	xdrbuf_put_u32(e, OP_GETFH);
+	ck_assert_int_eq(plan_it(&ctx, e, plan, out), PLAN_FORWARD);
+	ck_assert_int_eq(check_it(plan, out), 0);
+	/* What the server reads: the client's four ops, nothing else. */
+	ck_assert_uint_eq(rewalk.nops, 4);
+	ck_assert_uint_eq(rewalk.ops[0].opcode, OP_PUTFH);
+	ck_assert_uint_eq(rewalk.ops[1].opcode, op);
+	ck_assert_uint_eq(rewalk.ops[2].opcode, OP_LOOKUP);
+	ck_assert_uint_eq(rewalk.ops[3].opcode, OP_GETFH);
+	/* root (PUTFH) and the attribute's handle, both backend handles */
+	ck_assert_uint_eq(plan->nfh, 2);
+	ck_assert_uint_eq(plan->fh[1].len, sizeof backend_fh);
+	ck_assert(memcmp(plan->fh[1].p, backend_fh, sizeof backend_fh) == 0);
+	call_plan_free(plan);
+	evbuffer_free(e);
+	evbuffer_free(out);
+}
+END_TEST
+
+/* A rewritten record that is not the plan is refused, whatever differs. */
+START_TEST(test_check_refuses_tampering)
+{
+	struct plan_ctx ctx;
+	struct call_plan *plan = call_plan_new();
+	struct evbuffer *e = call_start(2), *out = evbuffer_new(), *bad;
+	uint8_t *p;
+	size_t len;
+
+	ctx_init(&ctx);
+	xdrbuf_put_u32(e, OP_PUTROOTFH);
+	xdrbuf_put_u32(e, OP_GETFH);
+	ck_assert_int_eq(plan_it(&ctx, e, plan, out), PLAN_FORWARD);
+	ck_assert_int_eq(check_it(plan, out), 0);
+	len = evbuffer_get_length(out);
+	p = evbuffer_pullup(out, -1);
+	/* The last opcode turned into another op. */
+	bad = evbuffer_new();
+	evbuffer_add(bad, p, len);
+	xdrbuf_store_u32(evbuffer_pullup(bad, -1) + len - 4, OP_READDIR);
+	ck_assert_int_ne(check_it(plan, bad), 0);
+	evbuffer_free(bad);
+	/* One byte of the root handle changed. */
+	bad = evbuffer_new();
+	evbuffer_add(bad, p, len);
+	evbuffer_pullup(bad, -1)[len - 12] ^= 1;
+	ck_assert_int_ne(check_it(plan, bad), 0);
+	evbuffer_free(bad);
+	/* Bytes appended: not one COMPOUND any more. */
+	bad = evbuffer_new();
+	evbuffer_add(bad, p, len);
+	xdrbuf_put_u32(bad, OP_GETFH);
+	ck_assert_int_ne(check_it(plan, bad), 0);
+	evbuffer_free(bad);
+	call_plan_free(plan);
+	evbuffer_free(e);
+	evbuffer_free(out);
+}
+END_TEST
+
+/* The maxcount word the server gets for a READDIR of maxcount mc. */
+static uint32_t
+readdir_maxcount(uint32_t mc, int want_fh)
+{
+	struct plan_ctx ctx;
+	struct call_plan *plan = call_plan_new();
+	struct evbuffer *e = call_start(2), *out = evbuffer_new();
+	uint32_t v;
+
+	ctx_init(&ctx);
+	xdrbuf_put_u32(e, OP_PUTROOTFH);
+	xdrbuf_put_u32(e, OP_READDIR);
+	xdrbuf_put_u64(e, 0);
+	xdrbuf_put_u64(e, 0);
+	xdrbuf_put_u32(e, mc);		/* dircount */
+	xdrbuf_put_u32(e, mc);		/* maxcount */
+	xdrbuf_put_u32(e, 1);
+	xdrbuf_put_u32(e, want_fh ? 1u << 19 | 1u << 20 : 1u << 20);
+	ck_assert_int_eq(plan_it(&ctx, e, plan, out), PLAN_FORWARD);
+	ck_assert_int_eq(check_it(plan, out), 0);
+	/* maxcount is the word before attr_request (2 words) at the end */
+	v = xdrbuf_load_u32(evbuffer_pullup(out, -1) +
+	    evbuffer_get_length(out) - 12);
+	call_plan_free(plan);
+	evbuffer_free(e);
+	evbuffer_free(out);
+	return v;
+}
+
+/* RFC 8881 §18.23.3: the server's answer plus the seals fits maxcount. */
+START_TEST(test_readdir_maxcount)
+{
+	static const uint32_t mcs[] = { 56, 100, 2731, 4096, 4097, 32768,
+	    1048576 };
+	uint32_t grow = (SEAL_OVERHEAD + 3) & ~3u, i, s;
+
+	/* Without FILEHANDLE nothing grows: the client's value. */
+	ck_assert_uint_eq(readdir_maxcount(4097, 0), 4097);
+	/* Too small for any entry: the client's value (the server decides). */
+	ck_assert_uint_eq(readdir_maxcount(16, 1), 16);
+	ck_assert_uint_eq(readdir_maxcount(20, 1), 20);
+	for (i = 0; i < sizeof mcs / sizeof mcs[0]; i++) {
+		s = readdir_maxcount(mcs[i], 1);
+		ck_assert_uint_eq(s % 4, 0);
+		ck_assert_uint_ge(s, 16);
+		/* the most entries the server can fit, each growing */
+		ck_assert_uint_le(s + grow * ((s - 16) / 40), mcs[i]);
+		/* and not needlessly small: one more word would not fit */
+		ck_assert_uint_gt(s + 4 + grow * ((s + 4 - 16) / 40) + grow,
+		    mcs[i]);
+	}
+}
+END_TEST
+
+/* OPEN with share deny WRITE: passed on, or NOTSUPP when told to refuse. */
+START_TEST(test_share_deny)
+{
+	struct plan_ctx ctx;
+	struct call_plan *plan = call_plan_new();
+	struct evbuffer *e;
+	int refuse;
+
+	for (refuse = 0; refuse <= 1; refuse++) {
+		ctx_init(&ctx);
+		ctx.share_deny_refuse = refuse;
+		e = call_start(2);
+		xdrbuf_put_u32(e, OP_PUTROOTFH);
+		xdrbuf_put_u32(e, OP_OPEN);
+		xdrbuf_put_u32(e, 0);
+		xdrbuf_put_u32(e, 1);		/* READ */
+		xdrbuf_put_u32(e, 2);		/* deny WRITE */
+		xdrbuf_put_u64(e, 1);
+		xdrbuf_put_opaque(e, "o", 1);
+		xdrbuf_put_u32(e, 0);		/* NOCREATE */
+		xdrbuf_put_u32(e, 0);		/* CLAIM_NULL */
+		xdrbuf_put_opaque(e, "f", 1);
+		ck_assert_int_eq(plan_it(&ctx, e, plan, NULL), PLAN_FORWARD);
+		if (refuse) {
+			ck_assert_int_eq(plan->fail_at, 1);
+			ck_assert_uint_eq(plan->fail_status, NFS4ERR_NOTSUPP);
+		} else
+			ck_assert_int_eq(plan->fail_at, -1);
+		evbuffer_free(e);
+	}
+	call_plan_free(plan);
+}
+END_TEST
+
+/* A full edit list refuses the record; nothing ends the process. */
+START_TEST(test_edits_overflow)
+{
+	struct rpc_edits ed = { 0 };
+	struct evbuffer *rec = evbuffer_new(), *out = evbuffer_new();
+	uint8_t *p;
+
+	rpc_edits_reset(&ed, 1, 8);
+	evbuffer_add(rec, "abcdefgh", 8);
+	p = rpc_edits_alloc(&ed, 4);
+	memcpy(p, "WXYZ", 4);
+	rpc_edits_add(&ed, 0, 4, p, 4);
+	ck_assert_int_eq(ed.overflow, 0);
+	rpc_edits_add(&ed, 4, 4, p, 4);		/* a second edit: no room */
+	ck_assert_int_eq(ed.overflow, 1);
+	p = rpc_edits_alloc(&ed, 64);		/* no room in the arena */
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(ed.overflow, 1);
+	free(ed.v);
+	free(ed.arena);
+	evbuffer_free(rec);
+	evbuffer_free(out);
+}
+END_TEST
+
+/* An expired identity (grants 0) gets ACCESS at the first op. */
+START_TEST(test_no_grants)
+{
+	struct plan_ctx ctx;
+	struct call_plan *plan = call_plan_new();
+	struct evbuffer *e = call_start(2);
+
+	ctx_init(&ctx);
+	ctx.grants = 0;
+	xdrbuf_put_u32(e, OP_PUTROOTFH);
+	xdrbuf_put_u32(e, OP_GETFH);
+	ck_assert_int_eq(plan_it(&ctx, e, plan, NULL), PLAN_ANSWER);
+	ck_assert_uint_eq(plan->status, NFS4ERR_ACCESS);
+	call_plan_free(plan);
+	evbuffer_free(e);
+}
+END_TEST
+
+/* A COMPOUND of PUTFH (sealed backend_fh, or PUTROOTFH) and more ops. */
+static struct evbuffer *
+confined_call(int from_root, const uint32_t *ops, uint32_t nops)
+{
+	struct evbuffer *e = call_start(nops + 1);
+	uint8_t fh[NFS4_FHSIZE];
+	size_t n = sealed_fh(fh);
+	uint32_t i;
+
+	/* minorversion 1: SECINFO_NO_NAME is an NFSv4.1 op. */
+	xdrbuf_store_u32(evbuffer_pullup(e, -1) + evbuffer_get_length(e) - 8, 1);
+	if (from_root)
+		xdrbuf_put_u32(e, OP_PUTROOTFH);
+	else {
+		xdrbuf_put_u32(e, OP_PUTFH);
+		xdrbuf_put_opaque(e, fh, n);
+	}
+	for (i = 0; i < nops; i++) {
+		xdrbuf_put_u32(e, ops[i]);
+		if (ops[i] == OP_LOOKUP)
+			xdrbuf_put_opaque(e, "n", 1);
+		else if (ops[i] == OP_SECINFO_NO_NAME)
+			xdrbuf_put_u32(e, 1);		/* SECINFO_STYLE4_PARENT */
+	}
+	return e;
+}
+
+/*
+ * LOOKUPP on an access point connection (confinement is a subtree): from
+ * a handle the client put, a proof is asked for first; with it, the
+ * LOOKUPP is followed by VERIFY {FILEHANDLE == proven parent}, and the
+ * re-walk accepts that handle; successive LOOKUPPs climb the same proof
+ * and stop at the root; no proof, or one of another handle, is NOENT;
+ * PUTFH Y; LOOKUP; LOOKUPP verifies Y without a proof; a parent the
+ * planner cannot name is NOENT; SECINFO_NO_NAME of the parent at the
+ * root is NOENT, confined or not.
+ */
+START_TEST(test_lookupp_confined)
+{
+	static const uint32_t up1[] = { OP_LOOKUPP, OP_GETFH },
+	    up3[] = { OP_LOOKUPP, OP_LOOKUPP, OP_LOOKUPP },
+	    child[] = { OP_LOOKUP, OP_LOOKUPP, OP_GETFH },
+	    two[] = { OP_LOOKUP, OP_LOOKUP, OP_LOOKUPP },
+	    sni[] = { OP_SECINFO_NO_NAME };
+	static const uint8_t parent_fh[] = "the-parent-handle";
+	struct ancestry_chain *pr = ancestry_unproven(backend_fh,
+	    sizeof backend_fh, "unit");
+	struct plan_ctx ctx;
+	struct call_plan *plan = call_plan_new();
+	struct evbuffer *e, *out = evbuffer_new();
+
+	ctx_init(&ctx);
+	ctx.confined = 1;
+	e = confined_call(0, up1, 2);
+	ck_assert_int_eq(plan_it(&ctx, e, plan, NULL), PLAN_NEEDS_PROOF);
+	ck_assert_uint_eq(plan->provelen, sizeof backend_fh);
+	ck_assert(memcmp(plan->prove, backend_fh, sizeof backend_fh) == 0);
+	evbuffer_free(e);
+
+	/* Not proven: NOENT at the LOOKUPP. */
+	ctx.proof = pr;
+	e = confined_call(0, up1, 2);
+	ck_assert_int_eq(plan_it(&ctx, e, plan, NULL), PLAN_FORWARD);
+	ck_assert_int_eq(plan->fail_at, 1);
+	ck_assert_uint_eq(plan->fail_status, NFS4ERR_NOENT);
+	evbuffer_free(e);
+
+	/* Proven: parent, then the root. */
+	pr->proven = 1;
+	pr->nanc = 2;
+	memcpy(pr->anc[0].fh, parent_fh, sizeof parent_fh);
+	pr->anc[0].len = sizeof parent_fh;
+	memcpy(pr->anc[1].fh, root_fh, sizeof root_fh);
+	pr->anc[1].len = sizeof root_fh;
+	e = confined_call(0, up1, 2);
+	ck_assert_int_eq(plan_it(&ctx, e, plan, out), PLAN_FORWARD);
+	ck_assert_int_eq(plan->fail_at, -1);
+	ck_assert_int_eq(check_it(plan, out), 0);
+	ck_assert_uint_eq(rewalk.nops, 4);
+	ck_assert_uint_eq(rewalk.ops[1].opcode, OP_LOOKUPP);
+	ck_assert_uint_eq(rewalk.ops[2].opcode, OP_VERIFY);
+	ck_assert(BIT_ISSET(plan->postguard, 2));
+	ck_assert_uint_eq(plan->nfh, 2);
+	ck_assert_uint_eq(plan->fh[1].len, sizeof parent_fh);
+	ck_assert(memcmp(plan->fh[1].p, parent_fh, sizeof parent_fh) == 0);
+	evbuffer_free(e);
+	evbuffer_drain(out, evbuffer_get_length(out));
+	e = confined_call(0, up3, 3);
+	ck_assert_int_eq(plan_it(&ctx, e, plan, out), PLAN_FORWARD);
+	ck_assert_int_eq(plan->fail_at, 3);	/* above the root */
+	ck_assert_uint_eq(plan->fail_status, NFS4ERR_NOENT);
+	ck_assert_int_eq(check_it(plan, out), 0);
+	ck_assert_uint_eq(plan->nfwd, 5);	/* PUTFH, (LOOKUPP, VERIFY) x 2 */
+	ck_assert_uint_eq(plan->fh[2].len, sizeof root_fh);
+	evbuffer_free(e);
+	evbuffer_drain(out, evbuffer_get_length(out));
+
+	/* A proof of another handle proves nothing here. */
+	pr->fh[0] ^= 1;
+	e = confined_call(0, up1, 2);
+	ck_assert_int_eq(plan_it(&ctx, e, plan, NULL), PLAN_FORWARD);
+	ck_assert_int_eq(plan->fail_at, 1);
+	evbuffer_free(e);
+
+	/* The parent of PUTFH Y; LOOKUP n is Y: no proof. */
+	ctx.proof = NULL;
+	e = confined_call(0, child, 3);
+	ck_assert_int_eq(plan_it(&ctx, e, plan, out), PLAN_FORWARD);
+	ck_assert_int_eq(plan->fail_at, -1);
+	ck_assert_int_eq(check_it(plan, out), 0);
+	ck_assert_uint_eq(rewalk.ops[3].opcode, OP_VERIFY);
+	ck_assert_uint_eq(plan->fh[1].len, sizeof backend_fh);
+	evbuffer_free(e);
+	evbuffer_drain(out, evbuffer_get_length(out));
+	e = confined_call(1, two, 3);
+	ck_assert_int_eq(plan_it(&ctx, e, plan, NULL), PLAN_FORWARD);
+	ck_assert_int_eq(plan->fail_at, 3);
+	ck_assert_uint_eq(plan->fail_status, NFS4ERR_NOENT);
+	evbuffer_free(e);
+
+	/* SECINFO_NO_NAME of the root's parent. */
+	e = confined_call(1, sni, 1);
+	ck_assert_int_eq(plan_it(&ctx, e, plan, NULL), PLAN_FORWARD);
+	ck_assert_int_eq(plan->fail_at, 1);
+	ck_assert_uint_eq(plan->fail_opcode, OP_SECINFO_NO_NAME);
+	ck_assert_uint_eq(plan->fail_status, NFS4ERR_NOENT);
+	evbuffer_free(e);
+	ctx.confined = 0;
+	e = confined_call(1, sni, 1);
+	ck_assert_int_eq(plan_it(&ctx, e, plan, NULL), PLAN_FORWARD);
+	ck_assert_int_eq(plan->fail_at, 1);
+	evbuffer_free(e);
+	e = confined_call(0, sni, 1);
+	ck_assert_int_eq(plan_it(&ctx, e, plan, out), PLAN_FORWARD);
+	ck_assert_int_eq(plan->fail_at, -1);
+	ck_assert(BIT_ISSET(plan->guard, 1) && BIT_ISSET(plan->guard_sni, 1));
+	ck_assert_int_eq(check_it(plan, out), 0);
+	evbuffer_free(e);
+
+	free(pr);
+	call_plan_free(plan);
+	evbuffer_free(out);
+}
+END_TEST
+
+static Suite *
+plan_suite(void)
+{
+	Suite *s = suite_create("plan");
+	TCase *tc = tcase_create("plan");
+
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_loop_test(tc, test_fh_attr_every_op, 0, 5);
+	tcase_add_test(tc, test_check_refuses_tampering);
+	tcase_add_test(tc, test_readdir_maxcount);
+	tcase_add_test(tc, test_share_deny);
+	tcase_add_test(tc, test_edits_overflow);
+	tcase_add_test(tc, test_no_grants);
+	tcase_add_test(tc, test_lookupp_confined);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(plan_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
