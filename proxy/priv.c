@@ -141,7 +141,7 @@ priv_state_name(const char *name)
 /*
  * Does the directory hold nothing but efsgw's own state files? Only such
  * a directory is handed to the user: a state-dir pointed at a directory
- * with other contents (/root, /var/lib) must never change owner.
+ * with other contents (a home directory, /var/lib) must never change owner.
  */
 static int
 priv_state_dir_ours(const char *path)
