@@ -60,6 +60,12 @@ void	 fatal_impl(int with_errno, const char *func, const char *fmt, ...)
  * forge log lines. Always NUL-terminates; returns dst.
  */
 char	*log_escape(char *dst, size_t dstlen, const void *src, size_t srclen);
+/*
+ * Copy message src into dst (dstlen bytes, always NUL-terminated) with
+ * control characters and malformed UTF-8 written as \n, \r, \t or \xNN.
+ * Every log line passes through it, so no caller can forget it.
+ */
+void	 log_sanitize(char *dst, size_t dstlen, const char *src);
 
 #define log_debug(...)	do { if (log_get_level() >= LOG_LEVEL_DEBUG) \
 	log_msg(LOG_LEVEL_DEBUG, __func__, __VA_ARGS__); } while (0)

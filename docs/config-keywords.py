@@ -68,6 +68,9 @@ GROUPS = [
         ("global", "record-timeout"), ("global", "idle-timeout"),
         ("global", "drain-timeout"),
     ]),
+    ("Privileges", [
+        ("global", "user"), ("global", "group"),
+    ]),
     ("Logging, audit and monitoring", [
         ("global", "log-level"), ("global", "audit-log"),
         ("global", "admin-address"), ("global", "capture-dir"),

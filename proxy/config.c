@@ -124,6 +124,11 @@ static const struct config_item config_items[] = {
 	{ "state-dir", CONFIG_PATH, SECTION_GLOBAL, G(state_dir), 0, 0,
 	  "/var/lib/efsgw", 1,
 	  "where generated handle key files are kept (created 0700 if missing)" },
+	{ "user", CONFIG_STRING, SECTION_GLOBAL, G(user), 0, 0, "efsgw", 0,
+	  "user to run as once listeners, keys and logs are open (when started "
+	  "as root); root: stay root" },
+	{ "group", CONFIG_STRING, SECTION_GLOBAL, G(group), 0, 0, NULL, 0,
+	  "group to run as (default: the user's primary group)" },
 	{ "capture-dir", CONFIG_PATH, SECTION_GLOBAL, G(capture_dir), 0, 0,
 	  NULL, 1, "debug: save every RPC record into this directory (fuzz seeds)" },
 

@@ -418,13 +418,27 @@ static void
 conn_backend_event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	struct conn *c = arg;
+	struct fsroot *fr = gateway_fsroot(c->gw, c->fs_id);
+	int e = EVUTIL_SOCKET_ERROR();
 
 	if (what & BEV_EVENT_CONNECTED) {
 		c->backend_up = 1;
 		bufferevent_set_timeouts(bev, NULL, NULL);
 		log_debug("conn %llu: backend connected", (unsigned long long)c->id);
+		fsroot_report(fr, FSROOT_CONN_OK, NULL);
 		return;
 	}
+	/* Readiness follows what this connection learnt about the server. */
+	if (!c->backend_up)
+		fsroot_report(fr, FSROOT_CONN_FAILED, (what & BEV_EVENT_TIMEOUT) ?
+		    "connect timed out" : "connect failed");
+	else if (what & BEV_EVENT_EOF)
+		fsroot_report(fr, FSROOT_CONN_CLOSED, NULL);
+	else if ((what & BEV_EVENT_ERROR) && e == ECONNRESET)
+		fsroot_report(fr, FSROOT_CONN_RESET, "connection reset");
+	else
+		fsroot_report(fr, FSROOT_CONN_CLOSED, NULL);
+	EVUTIL_SET_SOCKET_ERROR(e);
 	if (what & BEV_EVENT_TIMEOUT)
 		log_warn("conn %llu (%s): %s: backend %s timed out; closing the "
 		    "client", (unsigned long long)c->id, c->peer, c->fs_id,
@@ -841,6 +855,8 @@ conn_new(struct gateway *gw, int fd, const struct sockaddr *sa,
 	    (int)cl->fs->backend_addrlen) != 0) {
 		log_warn("conn %llu (%s): %s: cannot connect to backend %s",
 		    (unsigned long long)c->id, c->peer, c->fs_id, cl->fs->backend);
+		fsroot_report(gateway_fsroot(gw, c->fs_id), FSROOT_CONN_FAILED,
+		    "connect failed");
 		goto fail;
 	}
 	log_info("conn %llu: client %s on %s for %s%s", (unsigned long long)c->id,

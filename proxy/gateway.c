@@ -10,6 +10,9 @@
 #include <sys/stat.h>
 #include <errno.h>
 #include <fcntl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -24,6 +27,10 @@
 
 #include "proxy.h"
 #include "qos.h"
+
+/* After this many closes, trim the heap GATEWAY_TRIM_DELAY later. */
+#define GATEWAY_TRIM_CLOSES	256
+#define GATEWAY_TRIM_DELAY	1	/* seconds */
 
 struct gateway_listener {
 	struct gateway		*gw;
@@ -61,7 +68,18 @@ struct gateway {
 	TAILQ_HEAD(, gateway_probe) retired;	/* removed file systems' QoS */
 	struct admin		*admin;
 	char			 gateway_id[128];
+	/* Refusals at max-connections: one line a second, then a count. */
+	struct event		*refuse_timer;
+	int			 refuse_window;	/* a line was logged this second */
+	uint64_t		 refused_quiet;	/* refusals since, not logged */
+	/* Memory of closed connections goes back to the system. */
+	struct event		*trim_timer;
+	uint32_t		 closed_since_trim;
+	uint32_t		 closed_while_armed; /* the burst goes on */
 };
+
+static void gateway_refuse_timer_cb(evutil_socket_t, short, void *);
+static void gateway_trim_cb(evutil_socket_t, short, void *);
 
 /* QoS settings of a file system from its config block. */
 static void
@@ -214,6 +232,10 @@ gateway_new(struct event_base *base, struct config *conf)
 	else if (gethostname(gw->gateway_id, sizeof gw->gateway_id - 1) != 0)
 		snprintf(gw->gateway_id, sizeof gw->gateway_id, "efsgw");
 	gateway_sync_probes(gw);
+	if ((gw->refuse_timer = evtimer_new(base, gateway_refuse_timer_cb,
+	    gw)) == NULL ||
+	    (gw->trim_timer = evtimer_new(base, gateway_trim_cb, gw)) == NULL)
+		fatalx("evtimer_new");
 	gw->storage_timer = event_new(base, -1, EV_PERSIST, gateway_storage_cb, gw);
 	{
 		struct timeval tv = { 5, 0 };
@@ -261,12 +283,52 @@ gateway_free(struct gateway *gw)
 	}
 	if (gw->storage_timer != NULL)
 		event_free(gw->storage_timer);
+	if (gw->refuse_timer != NULL)
+		event_free(gw->refuse_timer);
+	if (gw->trim_timer != NULL)
+		event_free(gw->trim_timer);
 	if (gw->drain_timer != NULL)
 		event_free(gw->drain_timer);
 	audit_close(gw->audit);
 	admin_free(gw->admin);
 	config_release(gw->conf);
 	free(gw);
+}
+
+/* The refusal window is over: report what it left out. */
+static void
+gateway_refuse_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct gateway *gw = arg;
+
+	gw->refuse_window = 0;
+	if (gw->refused_quiet == 0)
+		return;
+	log_warn("%llu more connections refused in the last second "
+	    "(max-connections %u)", (unsigned long long)gw->refused_quiet,
+	    gw->conf->max_conns);
+	gw->refused_quiet = 0;
+}
+
+/*
+ * Log a refusal at max-connections: the first of each second names its
+ * peer, the rest are counted and reported when the second is over, so a
+ * client connecting in a loop cannot flood the log.
+ */
+static void
+gateway_refused(struct gateway *gw, struct sockaddr *sa)
+{
+	struct timeval tv = { 1, 0 };
+	char peer[64];
+
+	if (gw->refuse_window) {
+		gw->refused_quiet++;
+		return;
+	}
+	log_warn("refusing %s: %u connections already (max-connections)",
+	    addr_format(sa, peer, sizeof peer), gw->nconns);
+	gw->refuse_window = 1;
+	evtimer_add(gw->refuse_timer, &tv);
 }
 
 /* Accept one client. */
@@ -279,7 +341,6 @@ gateway_accept_cb(struct evconnlistener *evl, evutil_socket_t fd,
 	struct config_listener *cl;
 	struct gateway_conn *gc;
 	struct conn *c;
-	char peer[64];
 	int one = 1;
 
 	if (gw->draining) {
@@ -287,8 +348,7 @@ gateway_accept_cb(struct evconnlistener *evl, evutil_socket_t fd,
 		return;
 	}
 	if (gw->nconns >= gw->conf->max_conns) {
-		log_warn("refusing %s: %u connections already (max-connections)",
-		    addr_format(sa, peer, sizeof peer), gw->nconns);
+		gateway_refused(gw, sa);
 		evutil_closesocket(fd);
 		return;
 	}
@@ -346,6 +406,7 @@ gateway_listen(struct gateway *gw, char **cause)
 			free(why);
 			return EFSGW_ERR_SYSTEM;
 		}
+		admin_set_health(gw->admin, gateway_health);
 		log_info("admin HTTP (/metrics, /healthz, /readyz) on %s",
 		    gw->conf->admin_address);
 	}
@@ -443,10 +504,35 @@ gateway_drain(struct gateway *gw)
 	evtimer_add(gw->drain_timer, &tv);
 }
 
+/*
+ * A burst of connections has closed: hand their memory back. glibc keeps
+ * freed chunks in its arenas and returns only the top of the heap above
+ * M_TRIM_THRESHOLD; what thousands of closed connections held is spread
+ * through the heap, so without this the process kept about 100 MB after
+ * 9,900 connections closed. malloc_trim(0) releases every free page.
+ */
+static void
+gateway_trim_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct gateway *gw = arg;
+	struct timeval tv = { GATEWAY_TRIM_DELAY, 0 };
+
+	gw->closed_since_trim = 0;
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+	/* Closes went on meanwhile: trim once more when they have stopped. */
+	if (gw->closed_while_armed > 0) {
+		gw->closed_while_armed = 0;
+		evtimer_add(gw->trim_timer, &tv);
+	}
+}
+
 /* Forget a closed connection. */
 void
 gateway_conn_closed(struct gateway *gw, struct conn *c)
 {
+	struct timeval tv = { GATEWAY_TRIM_DELAY, 0 };
 	struct gateway_conn *gc;
 
 	TAILQ_FOREACH(gc, &gw->conns, entry) {
@@ -458,6 +544,16 @@ gateway_conn_closed(struct gateway *gw, struct conn *c)
 	TAILQ_REMOVE(&gw->conns, gc, entry);
 	free(gc);
 	gw->nconns--;
+	/*
+	 * Not on every close (a trim walks the heap): a second after the
+	 * 256th close since the last trim, then every second while closes
+	 * go on, and once more a second after the last one.
+	 */
+	gw->closed_since_trim++;
+	if (evtimer_pending(gw->trim_timer, NULL))
+		gw->closed_while_armed++;
+	else if (gw->closed_since_trim >= GATEWAY_TRIM_CLOSES)
+		evtimer_add(gw->trim_timer, &tv);
 	if (gw->draining && gw->nconns == 0)
 		event_base_loopexit(gw->base, NULL);
 }
@@ -536,13 +632,17 @@ gateway_metrics(struct evbuffer *out, void *arg)
 	qos_metrics_write(out, fss, n);
 }
 
-/* Ready when every backend answers and Redis (if any) is reachable. */
+/*
+ * Ready when every backend answers. Redis is not part of it: without it
+ * each gateway keeps serving at its fair share, and a load balancer that
+ * dropped every gateway of a file system at once would serve nobody. A
+ * Redis outage shows in /metrics and in the /healthz detail.
+ */
 int
 gateway_ready(void *arg, char *why, size_t len)
 {
 	struct gateway *gw = arg;
 	struct gateway_probe *p;
-	struct qos_stats st;
 
 	if (gw->draining) {
 		snprintf(why, len, "draining");
@@ -550,18 +650,38 @@ gateway_ready(void *arg, char *why, size_t len)
 	}
 	TAILQ_FOREACH(p, &gw->probes, entry) {
 		if (!fsroot_healthy(p->root)) {
-			snprintf(why, len, "%s: backend not reachable",
-			    fsroot_fs_id(p->root));
-			return 0;
-		}
-		qos_fs_stats(p->qos, &st);
-		if (strcmp(gw->conf->redis, "none") != 0 && st.degraded) {
-			snprintf(why, len, "%s: redis unreachable (serving at the "
-			    "fair share)", fsroot_fs_id(p->root));
+			snprintf(why, len, "%s: backend not reachable (%s)",
+			    fsroot_fs_id(p->root), fsroot_why(p->root));
 			return 0;
 		}
 	}
 	return 1;
+}
+
+/* The /healthz detail: each file system's backend and Redis state. */
+void
+gateway_health(struct evbuffer *out, void *arg)
+{
+	static const char *const redis[] = { "off", "connecting", "ok",
+	    "unreachable (serving at the fair share)" };
+	struct gateway *gw = arg;
+	struct gateway_probe *p;
+	struct qos_stats st;
+
+	if (gw->draining)
+		evbuffer_add_printf(out, "draining\n");
+	TAILQ_FOREACH(p, &gw->probes, entry) {
+		if (fsroot_healthy(p->root))
+			evbuffer_add_printf(out, "%s backend: up\n",
+			    fsroot_fs_id(p->root));
+		else
+			evbuffer_add_printf(out, "%s backend: down (%s)\n",
+			    fsroot_fs_id(p->root), fsroot_why(p->root));
+		qos_fs_stats(p->qos, &st);
+		evbuffer_add_printf(out, "%s redis: %s\n", fsroot_fs_id(p->root),
+		    (size_t)st.redis_state < nitems(redis) ?
+		    redis[st.redis_state] : "?");
+	}
 }
 
 /* Find the root probe of a file system. */

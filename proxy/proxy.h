@@ -132,6 +132,8 @@ struct config {
 	char			*admin_address;
 	struct identity_config	*idcfg;		/* built by config_load */
 	char			*state_dir;	/* generated key files */
+	char			*user;		/* run as this user after start */
+	char			*group;		/* and group (NULL: the user's) */
 	TAILQ_HEAD(, config_fs)	 filesystems;
 	TAILQ_HEAD(, config_listener) listeners;
 };
@@ -607,7 +609,24 @@ void	 fsroot_update(struct fsroot *, const struct config_fs *, uint32_t interval
 /* Borrow the root (valid until the next event), or NULL if not known yet. */
 const struct fsroot_info *fsroot_get(const struct fsroot *);
 int	 fsroot_healthy(const struct fsroot *);
+/* Why it is not healthy, for /readyz and /healthz ("" when healthy). */
+const char *fsroot_why(const struct fsroot *);
 const char *fsroot_fs_id(const struct fsroot *);
+
+/* What a connection to the backend learnt about the server. */
+enum fsroot_event {
+	FSROOT_CONN_OK,		/* connected */
+	FSROOT_CONN_FAILED,	/* connect refused, unreachable or timed out */
+	FSROOT_CONN_RESET,	/* an established connection was reset */
+	FSROOT_CONN_CLOSED,	/* the server closed a connection cleanly */
+};
+/*
+ * Report a backend connection event (why: a static description, or NULL):
+ * FAILED and RESET mark the file system unhealthy at once, OK healthy
+ * again when only the transport had failed; each but a healthy OK starts
+ * a probe at once. fr NULL is ignored.
+ */
+void	 fsroot_report(struct fsroot *, enum fsroot_event, const char *why);
 
 /* ------------------------------------------------------------ tls.c */
 
@@ -691,6 +710,8 @@ struct qos_fs *gateway_qos(struct gateway *, const char *fs_id);
 /* Admin HTTP callbacks: metrics text and readiness (arg: the gateway). */
 void	 gateway_metrics(struct evbuffer *out, void *arg);
 int	 gateway_ready(void *arg, char *why, size_t len);
+/* The /healthz detail lines: each file system's backend and Redis state. */
+void	 gateway_health(struct evbuffer *out, void *arg);
 /* The audit log (never NULL after gateway_new; may be "none"). */
 struct audit *gateway_audit(struct gateway *);
 /* Write a captured record when capture-dir is set (debug). */
@@ -712,6 +733,53 @@ void	 conn_free(struct conn *);
 void	 conn_reauthorize(struct conn *, const struct config *conf);
 uint64_t conn_id(const struct conn *);
 const char *conn_fs_id(const struct conn *);
+
+/* ------------------------------------------------------------ priv.c */
+
+/* Who the daemon becomes after start (priv_lookup). */
+struct priv {
+	char		 user[64];
+	uid_t		 uid;
+	gid_t		 gid;
+	int		 do_switch;	/* started as root: become uid/gid */
+	int		 stay_root;	/* started as root with 'user root' */
+	int		 keep_bind;	/* keep CAP_NET_BIND_SERVICE */
+};
+
+/* 1 when a file system of conf uses reserved-port. */
+int	 priv_needs_bind(const struct config *);
+/*
+ * Resolve conf's user and group into pv (when running as root). 0, or a
+ * negative code with *cause (caller frees): the user or group does not
+ * exist, or the user is uid 0 under another name.
+ */
+int	 priv_lookup(const struct config *, struct priv *pv, char **cause);
+/*
+ * Give the user, when root owns them, state-dir and its generated files
+ * (only when it holds nothing else) and the audit log file (only when
+ * audit_created: this start made it).
+ */
+void	 priv_prepare(const struct config *, const struct priv *,
+	     int audit_created);
+/*
+ * Become pv's user (groups, gid, uid) keeping at most
+ * CAP_NET_BIND_SERVICE, or only trim capabilities when not root. 0, or a
+ * negative code with *cause (caller frees); the caller must then exit.
+ */
+int	 priv_drop(const struct priv *, char **cause);
+
+/* ------------------------------------------------------------ policy-watch.c */
+
+#define POLICY_WATCH_DIGEST_LEN	32
+
+/*
+ * SHA-256 over the path and the content of every policy file of conf (an
+ * unreadable file counts as one fixed state), read through
+ * file_read_small: equal digests mean no policy to reload. 0 or a
+ * negative code (digest zeroed).
+ */
+int	 policy_watch_digest(const struct config *,
+	     uint8_t digest[POLICY_WATCH_DIGEST_LEN]);
 
 /* ------------------------------------------------------------ admin.c */
 
@@ -740,6 +808,13 @@ struct admin *admin_new(struct event_base *, const struct sockaddr *sa,
 /* The bound address, e.g. to learn the port after binding port 0. 0 or EFSGW_ERR_SYSTEM. */
 int	 admin_local_addr(const struct admin *, struct sockaddr_storage *,
 	     socklen_t *);
+/*
+ * Append detail lines (each ending in "\n") to the /healthz body after its
+ * "ok" line; the callback gets admin_new's arg. Detail never changes the
+ * status code: /healthz is liveness.
+ */
+typedef void	(*admin_health_cb)(struct evbuffer *out, void *arg);
+void	 admin_set_health(struct admin *, admin_health_cb);
 /* Close the listener and every admin connection. NULL is ignored. */
 void	 admin_free(struct admin *);
 

@@ -98,6 +98,7 @@ start_tls() {
 		tls-key $T/gw.key
 		}
 		EOF
+		harness_prepare_conf "$T/efsgw-tls.conf"
 		"$EFSGW" -c "$T/efsgw-tls.conf" -d >>"$T/efsgw-tls.log" 2>&1 </dev/null &
 		TLS_PID=$!
 		harness_track "$TLS_PID" "$T/efsgw-tls.conf"
