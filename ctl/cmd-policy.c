@@ -101,7 +101,7 @@ policy_cmd_check(int argc, char **argv)
 		policy_usage(stdout);
 		return 0;
 	}
-	if (argc != 2) {
+	if (argc != 2 || ctl_reject_options(argc, argv, 1)) {
 		policy_usage(stderr);
 		return 2;
 	}
