@@ -58,7 +58,7 @@ GROUPS = [
         ("filesystem", "qos-burst-min"), ("filesystem", "qos-credit-cap-min"),
         ("filesystem", "qos-read-iops"), ("filesystem", "qos-write-iops"),
         ("filesystem", "qos-client-max"), ("global", "redis"),
-        ("global", "gateway-id"),
+        ("global", "redis-password-file"), ("global", "gateway-id"),
     ]),
     ("Connection limits and timeouts", [
         ("global", "max-connections"), ("global", "max-calls-in-flight"),
@@ -75,6 +75,7 @@ GROUPS = [
 # What SIGHUP does to a keyword beyond what --help-config says.
 RELOAD_NOTES = {
     ("global", "redis"): "restart (a running file system keeps its Redis link)",
+    ("global", "redis-password-file"): "restart (read with redis)",
     ("filesystem", "performance-mode"): "never (fixed once served)",
     ("filesystem", "handle-keys"): "SIGHUP (new connections)",
     ("listener", "tls"): "SIGHUP (new connections)",
