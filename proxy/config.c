@@ -808,6 +808,27 @@ config_perf_mode_record(const struct config *c, const struct config_fs *fs,
 	return r;
 }
 
+/*
+ * Warn about policy statements whose Resource never names this file
+ * system: they never apply, so a policy copied from another file system
+ * silently denies everyone here.
+ */
+static void
+config_policy_resources(const struct config_fs *fs)
+{
+	const char *pat, *sid;
+	unsigned i = 0;
+
+	while ((pat = policy_resource_miss(fs->policy, fs->arn, &i,
+	    &sid)) != NULL) {
+		log_warn("%s: policy %s: statement %u%s%s%s has Resource %s, "
+		    "which is not this file system (%s): it never applies",
+		    fs->id, fs->policy_path, i, *sid ? " (Sid \"" : "", sid,
+		    *sid ? "\")" : "", pat, fs->arn);
+		i++;
+	}
+}
+
 /* Build the identity configuration (keys, credentials, client CA). */
 static int
 config_load_identity(struct config *c, char **cause)
@@ -939,6 +960,7 @@ config_load_files(struct config *c, int create, char **cause)
 		if (fs->policy_path != NULL &&
 		    (r = policy_load(fs->policy_path, &fs->policy, cause)) != 0)
 			return r;
+		config_policy_resources(fs);
 	}
 	TAILQ_FOREACH(l, &c->listeners, entry) {
 		if (l->tls && (r = tls_listener_ctx(c, l, cause)) != 0)
