@@ -142,6 +142,48 @@ out=$("$MOUNT" -f -o "$OPTS,rsize=65536" $FS:/sub /mnt 2>&1) || true
 case $out in *"-t nfs4 -o nfsvers=4.1,wsize=1048576,hard,timeo=600,retrans=2,noresvport,rsize=65536,port="*" 127.0.0.1:/sub /mnt") pass "fake mount prints the NFS mount command" ;;
 *) fail "fake mount prints the NFS mount command" "$out" ;; esac
 
+# efs-utils' own options never reach mount -t nfs4.
+out=$("$MOUNT" -f -o "$OPTS,az=us-east-1a,verify=2,crossaccount,noocsp,capath=/etc/ssl/certs,rsize=65536" $FS:/ /mnt 2>&1) || true
+case $out in
+*"-o nfsvers=4.1,"*)
+	case $out in
+	*az=*|*verify=*|*crossaccount*|*ocsp*|*capath=*|*tls*) fail "efs-utils options are filtered out" "$out" ;;
+	*) pass "efs-utils options are filtered out" ;;
+	esac ;;
+*) fail "efs-utils options are filtered out" "$out" ;;
+esac
+check_exit "verify=0 is refused" 1 "$MOUNT" -f -o "$OPTS,verify=0" $FS /mnt
+check_exit "tls with notls is refused" 1 "$MOUNT" -f -o "$OPTS,notls" $FS /mnt
+
+# A mount that cannot work fails now, on stderr, with the reason (the
+# probe's own time limit bounds each: 15 s).
+# expect_mount_error NAME PATTERN OPTS
+expect_mount_error() {
+	local name=$1 pat=$2 opts=$3 rc=0
+	"$MOUNT" -f -o "$opts" $FS /mnt >"$T/me.out" 2>"$T/me.err" || rc=$?
+	if [ "$rc" = 32 ] && grep -q -- "$pat" "$T/me.err"; then pass "$name"
+	else fail "$name" "exit $rc: $(cat "$T/me.err" "$T/me.out")"; fi
+}
+expect_mount_error "a certificate for another name: verification error on stderr" \
+	"certificate verification failed.*expected name wrong.example.net" "$OPTS,verifyname=wrong.example.net"
+harness_free_port; CLOSED_PORT=$HARNESS_PORT
+expect_mount_error "an unreachable gateway: connect error on stderr" \
+	"cannot connect to the gateway 127.0.0.1:$CLOSED_PORT" "${OPTS/mounttargetport=$TLS_PORT/mounttargetport=$CLOSED_PORT}"
+expect_mount_error "an unknown name: DNS error on stderr" \
+	"cannot resolve $FS.efs.test-region-1.invalid" "${OPTS/mounttargetip=127.0.0.1,/},dnssuffix=invalid"
+expect_mount_error "mounttargetip takes IPv6" \
+	"gateway \\[::1\\]:$CLOSED_PORT" "${OPTS/mounttargetip=127.0.0.1,mounttargetport=$TLS_PORT/mounttargetip=::1,mounttargetport=$CLOSED_PORT}"
+
+# Defaults from a config file (efs-utils.conf's role); -o overrides.
+printf '%s\n' "# efsgw-mount defaults" "region = test-region-1" "dnssuffix=example.net" \
+	"cafile = $T/ca.pem" "mounttargetport = 1" >"$T/efsgw-mount.conf"
+out=$(EFSGW_MOUNT_CONFIG=$T/efsgw-mount.conf "$MOUNT" -f -o "tls,iam,token=$T/token,accesspoint=$AP,mounttargetip=127.0.0.1,mounttargetport=$TLS_PORT,statedir=$STATE" $FS /mnt 2>&1) &&
+	pass "defaults from efsgw-mount.conf" || fail "defaults from efsgw-mount.conf" "$out"
+echo "rsize = 4096" >>"$T/efsgw-mount.conf"
+rc=0; out=$(EFSGW_MOUNT_CONFIG=$T/efsgw-mount.conf "$MOUNT" -f -o tls $FS /mnt 2>&1) || rc=$?
+case "$rc:$out" in 1:*"efsgw-mount.conf:6: rsize is not an efsgw-mount option"*) pass "NFS options are refused in efsgw-mount.conf" ;;
+*) fail "NFS options are refused in efsgw-mount.conf" "$rc: $out" ;; esac
+
 # ------------------------------------------------------------ tunnel
 # start_tunnel NAME OPTS: efsgw-mount -T in the background; sets NAME_PID, NAME_PORT.
 start_tunnel() {
