@@ -65,6 +65,7 @@ struct mount_opts {
 	int		 fake;		/* mount -f */
 	int		 nomtab;	/* mount -n */
 	int		 sloppy;	/* mount -s: ignore unknown options */
+	int		 reattach;	/* watchdog: supervise an existing mount */
 };
 
 /* mount-opts.c */
@@ -183,5 +184,24 @@ int	 mount_super_listen(int port, int *portp, char **cause);
  */
 int	 mount_super_run(const struct mount_opts *mo, int lfd, int port,
 	     const char *statedir_mount, int watch_mount);
+/* 1 if mountpoint is mounted (NFS) through 127.0.0.1:port, 0 if not, -1. */
+int	 mount_super_mounted(const char *mountpoint, int port);
+
+/* mount-watchdog.c */
+#define MOUNT_ARGS_FILE		"args"	/* in STATEDIR/fs-ID.PORT: the argv */
+#define MOUNT_WATCHDOG_S	30	/* s between watchdog passes */
+/*
+ * Save argv (NUL-separated) as STATEDIR/fs-ID.PORT/args, so that the
+ * watchdog can restart the supervisor with the same options.
+ */
+void	 mount_watchdog_save_args(const char *smdir, int argc, char **argv);
+/*
+ * The watchdog (efs-utils' amazon-efs-mount-watchdog): every
+ * MOUNT_WATCHDOG_S (once if once), for each STATEDIR/fs-ID.PORT whose
+ * supervisor is gone, restart the supervisor (self --reattach ARGS...)
+ * if the mount point is still mounted through PORT, else remove the
+ * stale state. Returns the exit status.
+ */
+int	 mount_watchdog_run(const char *statedir, int once);
 
 #endif /* EFSGW_CLIENT_H */

@@ -32,6 +32,10 @@
 #define EX_FAIL		32	/* mount failure */
 #define MOUNT_CMD_TIMEOUT	600	/* s mount(8) may take */
 
+/* The command line, saved with each mount for the watchdog. */
+static int	 main_argc;
+static char	**main_argv;
+
 static const char usage_text[] =
 "usage: efsgw-mount [-fnsvV] [-o OPTIONS] fs-ID[:/PATH] MOUNTPOINT\n"
 "       efsgw-mount -T [-v] [-o OPTIONS] fs-ID[:/PATH]\n"
@@ -96,6 +100,10 @@ static const char usage_text[] =
 "  -n                  pass -n (do not write /etc/mtab) to mount(8)\n"
 "  -s                  sloppy: accepted, as mount(8) passes it\n"
 "  -v                  verbose: debug logging, mount -v\n"
+"  --watchdog          restart the tunnel of a mount whose supervisor was\n"
+"                      killed, remove the state of mounts that are gone;\n"
+"                      every 30 s until SIGTERM (--once: one pass); run by\n"
+"                      efsgw-mount-watchdog.service\n"
 "  -V, --version       print the version\n"
 "  -h, --help          this text\n"
 "\n"
@@ -105,7 +113,8 @@ static const char usage_text[] =
 "\n"
 "Files: DIR/privateKey-p256.pem or privateKey-rsa3072.pem (0600, the\n"
 "cached key), DIR/fs-ID.PORT/ (certificate.pem, the current certificate,\n"
-"and pid, the supervisor's pid: kill it to stop the tunnel).\n"
+"pid, the supervisor's pid: kill it to stop the tunnel, and args, the\n"
+"command line, which --watchdog reuses).\n"
 "\n"
 "fstab:  fs-0123456789abcdef0:/ /mnt efsgw _netdev,tls,iam,\n"
 "        token=/var/run/secrets/tokens/efsgw,region=us-east-1 0 0\n"
@@ -266,6 +275,8 @@ mount_tls(const struct mount_opts *mo)
 	if ((lfd = mount_super_listen(mo->tlsport, &port, &cause)) == -1)
 		die(EX_FAIL, "%s", cause);
 	xasprintf(&smdir, "%s/%s.%d", mo->statedir, mo->fs_id, port);
+	if (!mo->reattach)
+		mount_watchdog_save_args(smdir, main_argc, main_argv);
 	fflush(NULL);
 	if ((pid = fork()) == -1)
 		die(EX_SYSERR, "fork: %s", strerror(errno));
@@ -286,6 +297,11 @@ mount_tls(const struct mount_opts *mo)
 		_exit(mount_super_run(mo, lfd, port, smdir, 1));
 	}
 	close(lfd);
+	if (mo->reattach) {
+		/* The mount exists: only its supervisor was missing. */
+		free(smdir);
+		return 0;
+	}
 	if ((st = do_mount(mo, "127.0.0.1", port, pid)) != 0) {
 		fprintf(stderr, "efsgw-mount: mount failed (status %d); stopping "
 		    "the tunnel on port %d (logs: syslog, efsgw-mount)\n", st,
@@ -321,13 +337,20 @@ main(int argc, char **argv)
 		{ "tunnel-only", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "watchdog", no_argument, NULL, 'W' },
+		{ "once", no_argument, NULL, 'O' },
+		{ "reattach", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const char *env;
+	int watchdog = 0, once = 0;
 	struct mount_opts mo;
 	const char *conf;
 	char *cause = NULL;
 	int ch, st;
 
+	main_argc = argc;
+	main_argv = argv;
 	mount_opts_init(&mo);
 	log_init("efsgw-mount", 0, LOG_LEVEL_INFO);
 	/* Defaults from the config file; -o options override them. */
@@ -370,6 +393,15 @@ main(int argc, char **argv)
 		case 'V':
 			printf("efsgw-mount %s\n", PACKAGE_VERSION);
 			return 0;
+		case 'W':
+			watchdog = 1;
+			break;
+		case 'O':
+			once = 1;
+			break;
+		case 'R':
+			mo.reattach = 1;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return 0;
@@ -379,6 +411,17 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (watchdog) {
+		if (argc != 0)
+			usage("--watchdog takes no file system");
+		if (mo.statedir == NULL)
+			mo.statedir = xstrdup((env = getenv(
+			    "EFSGW_MOUNT_STATE_DIR")) != NULL && *env != '\0' ?
+			    env : MOUNT_STATE_DIR);
+		st = mount_watchdog_run(mo.statedir, once);
+		mount_opts_clear(&mo);
+		return st;
+	}
 	if (argc < 1)
 		usage("no file system given (fs-ID[:/PATH])");
 	if (mo.tunnel_only ? argc > 2 : argc != 2)
@@ -417,7 +460,7 @@ main(int argc, char **argv)
 		return st;
 	}
 	preflight(&mo);
-	if (!mo.tunnel_only)
+	if (!mo.tunnel_only && !mo.reattach)
 		probe(&mo);
 	st = mo.tunnel_only ? tunnel_only(&mo) : mount_tls(&mo);
 	mount_opts_clear(&mo);

@@ -207,6 +207,20 @@ start_tunnel() {
 }
 start_tunnel tun "$OPTS" || { cat "$T/tun.log"; harness_bail "efsgw-mount -T did not print its port"; }
 note "tunnel pid $tun_PID on 127.0.0.1:$tun_PORT"
+
+# The watchdog: a state directory whose supervisor is gone (killed with
+# SIGKILL: nothing cleaned up) and whose mount is gone is removed; a live
+# supervisor's is left alone. (Restarting the supervisor of a mount that
+# is still there needs a kernel NFS mount: see docs/efsgw-mount.md.)
+sh -c 'exit 0' & deadpid=$!; wait $deadpid
+STALE=$STATE/$FS.1
+mkdir -p "$STALE" && echo $deadpid >"$STALE/pid" && printf 'efsgw-mount\0-o\0tls\0%s\0/nonexistent-mnt\0' $FS >"$STALE/args"
+: >"$STALE/certificate.pem"
+check_exit "efsgw-mount --watchdog --once runs" 0 "$MOUNT" --watchdog --once -o statedir=$STATE
+[ ! -e "$STALE" ] && pass "watchdog removes the state of a killed supervisor with no mount" ||
+	fail "watchdog removes the state of a killed supervisor with no mount" "$(ls -la "$STALE")"
+[ -s "$STATE/$FS.$tun_PORT/pid" ] && pass "watchdog leaves a live supervisor's state alone" ||
+	fail "watchdog leaves a live supervisor's state alone" "$(ls -la "$STATE")"
 tnfsc() { timeout -k 5 120 "$EFSGW_NFSC" -s "127.0.0.1:$1" "${@:2}"; }
 
 random_file "$T/in.dat" $((5 * 1024 * 1024 + 1234))
