@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # t/integration/mount-tunnel.sh - efsgw-mount's TLS tunnel end to end
-# (DESIGN.md "Identity and authorization": identity travels in the TLS
-# client certificate, so a kernel reconnect carries it again).
+# (identity travels in the TLS client certificate, so a kernel reconnect
+# carries it again).
 #
 # A TLS endpoint (efsgw's own TLS listener when it has one, otherwise an
 # stunnel server in front of the harness's Ganesha) with a throwaway CA;

@@ -2,7 +2,7 @@
 # efsgw - efsgwctl policy from the outside: exit status 0/1/2 for valid,
 # invalid and usage errors (check), allowed, denied and usage errors
 # (simulate), and the deciding statement printed for the EFS console
-# presets in etc/ (EFS-FACTS §4.3 "Console presets").
+# presets in etc/.
 #
 # SPDX-License-Identifier: Apache-2.0
 set -u
