@@ -286,6 +286,30 @@ else
 	fail "a killed tunnel worker is restarted on the same port" "no worker process under $tun_PID"
 fi
 
+# What the watchdog runs for a mount whose supervisor was killed:
+# efsgw-mount --reattach with the mount's saved options and its port. It
+# starts a supervisor on that port in the background, without mounting,
+# and the tunnel serves at once. (Without a mount through the port the
+# supervisor would stop by itself after 600 s; the test stops it first.)
+harness_free_port; RE_PORT=$HARNESS_PORT
+mkdir -p "$T/mnt"
+check_exit "efsgw-mount --reattach starts a supervisor and returns" 0 \
+	"$MOUNT" --reattach -o "$OPTS,tlsport=$RE_PORT" $FS "$T/mnt"
+re_pid=$(cat "$STATE/$FS.$RE_PORT/pid" 2>/dev/null || true)
+if [ -n "$re_pid" ]; then
+	harness_track "$re_pid" efsgw-mount
+	ok=0
+	for ((i = 0; i < 50; i++)); do
+		tnfsc "$RE_PORT" -t 10 stat "$(p tunnel.dat)" >/dev/null 2>&1 && { ok=1; break; }
+		sleep 0.2
+	done
+	check_eq "the reattached tunnel serves on the mount's port" 1 $ok
+	check_exit "--reattach writes no command line of its own (the mount's stays)" 1 test -e "$STATE/$FS.$RE_PORT/args"
+	harness_kill "$re_pid" efsgw-mount TERM 10
+else
+	fail "the reattached tunnel serves on the mount's port" "no pid file in $STATE/$FS.$RE_PORT"
+fi
+
 # ------------------------------------------------------------ presented certificate
 # openssl s_server asks for a client certificate and prints the one it gets.
 harness_free_port
