@@ -46,7 +46,7 @@ if [ "$apt" = 1 ]; then
 	apt-get update -q
 	apt-get install -y -q --no-install-recommends \
 		build-essential autoconf automake autoconf-archive pkg-config \
-		libevent-dev libssl-dev libjwt-dev libjansson-dev libhiredis-dev libnfs-dev check \
+		libevent-dev libssl-dev libjwt-dev libjansson-dev libhiredis-dev check \
 		libnfs-utils nfs-ganesha nfs-ganesha-vfs redis-server iproute2 </dev/null
 	# The package starts a system Ganesha; the demo runs its own on loopback.
 	systemctl stop nfs-ganesha 2>/dev/null || true

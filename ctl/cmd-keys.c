@@ -100,7 +100,7 @@ keys_run(int argc, char **argv)
 	unsigned i, maxid = 0;
 	long id;
 
-	if (argc < 3) {
+	if (argc < 3 || ctl_reject_options(argc, argv, 1)) {
 		keys_usage(stderr);
 		return 2;
 	}

@@ -87,6 +87,10 @@ static const struct config_item config_items[] = {
 	{ "redis", CONFIG_STRING, SECTION_GLOBAL, G(redis), 0, 0, "none", 1,
 	  "redis://[:password@]host:port[/db] shared by every gateway of a file "
 	  "system for QoS, or none (buckets in this process)" },
+	{ "redis-password-file", CONFIG_PATH, SECTION_GLOBAL,
+	  G(redis_password_file), 0, 0, NULL, 1,
+	  "file holding the Redis password (first line; not readable by "
+	  "others), so that it is neither in the config nor in the logs" },
 	{ "gateway-id", CONFIG_STRING, SECTION_GLOBAL, G(gateway_id), 0, 0, NULL,
 	  1, "this gateway's name in metrics and Redis (default: host name)" },
 	{ "region", CONFIG_STRING, SECTION_GLOBAL, G(region), 0, 0, "us-east-1",
@@ -565,6 +569,98 @@ config_line(struct config_parser *p, char *line)
 	return config_error(p, "unknown keyword '%.64s' (efsgw --help-config lists them)", w[0]);
 }
 
+/*
+ * The redis URL with its password, if any, replaced by "***": what logs
+ * and messages show (redis://[user]:PASSWORD@host...).
+ */
+static void
+config_redis_display(struct config *c)
+{
+	const char *s = c->redis, *p, *slash, *at, *colon;
+
+	free(c->redis_display);
+	if (strncmp(s, "redis://", 8) != 0) {
+		c->redis_display = xstrdup(s);
+		return;
+	}
+	p = s + 8;
+	slash = p + strcspn(p, "/");
+	at = memchr(p, '@', (size_t)(slash - p));
+	colon = at != NULL ? memchr(p, ':', (size_t)(at - p)) : NULL;
+	if (colon == NULL) {
+		c->redis_display = xstrdup(s);
+		return;
+	}
+	xasprintf(&c->redis_display, "%.*s***%s", (int)(colon + 1 - s), s, at);
+}
+
+/*
+ * Put the password of redis-password-file into the URL the gateway
+ * connects to. The file must not be readable by others; the password
+ * is its first line and must fit in a URL (no '/', '@', blanks).
+ */
+static int
+config_redis_password(struct config *c, char **cause)
+{
+	char buf[512], *at, *p;
+	struct stat st;
+	FILE *f;
+	size_t n;
+
+	if (c->redis_password_file == NULL)
+		return 0;
+	if (strcmp(c->redis, "none") == 0 || strncmp(c->redis, "redis://", 8) != 0) {
+		xasprintf(cause, "redis-password-file needs a redis:// URL in redis");
+		return EFSGW_ERR_BAD_VALUE;
+	}
+	p = c->redis + 8;
+	at = memchr(p, '@', strcspn(p, "/"));
+	if (at != NULL && memchr(p, ':', (size_t)(at - p)) != NULL) {
+		xasprintf(cause, "redis has a password in its URL and "
+		    "redis-password-file gives one too: keep only the file");
+		return EFSGW_ERR_BAD_VALUE;
+	}
+	if ((f = fopen(c->redis_password_file, "r")) == NULL) {
+		xasprintf(cause, "redis-password-file %s: %s",
+		    c->redis_password_file, strerror(errno));
+		return EFSGW_ERR_SYSTEM;
+	}
+	if (fstat(fileno(f), &st) != 0 || (st.st_mode & 007) != 0) {
+		fclose(f);
+		xasprintf(cause, "redis-password-file %s: readable by others "
+		    "(chmod 600 or 640)", c->redis_password_file);
+		return EFSGW_ERR_BAD_VALUE;
+	}
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	n = strlen(buf);
+	if (n == 0 || n > 255 || strcspn(buf, "/@ \t") != n) {
+		OPENSSL_cleanse(buf, sizeof buf);
+		xasprintf(cause, "redis-password-file %s: the first line must be "
+		    "1 to 255 characters without '/', '@' or blanks",
+		    c->redis_password_file);
+		return EFSGW_ERR_BAD_VALUE;
+	}
+	/* redis://[user@]rest -> redis://[user]:PASSWORD@rest */
+	free(c->redis_connect);
+	if (at != NULL)
+		xasprintf(&c->redis_connect, "redis://%.*s:%s%s",
+		    (int)(at - p), p, buf, at);
+	else
+		xasprintf(&c->redis_connect, "redis://:%s@%s", buf, p);
+	OPENSSL_cleanse(buf, sizeof buf);
+	/* The display shows that a password is used, never the password. */
+	free(c->redis_display);
+	if (at != NULL)
+		xasprintf(&c->redis_display, "redis://%.*s:***%s",
+		    (int)(at - p), p, at);
+	else
+		xasprintf(&c->redis_display, "redis://:***@%s", p);
+	return 0;
+}
+
 /* Cross-field checks once the whole file is read. */
 static int
 config_commit(struct config_parser *p)
@@ -625,6 +721,8 @@ config_commit(struct config_parser *p)
 	}
 	if (c->max_record_preauth > c->max_record)
 		c->max_record_preauth = c->max_record;
+	config_redis_display(c);
+	c->redis_connect = xstrdup(c->redis);
 	return 0;
 }
 
@@ -730,6 +828,27 @@ config_perf_mode_record(const struct config *c, const struct config_fs *fs,
 	}
 	free(path);
 	return r;
+}
+
+/*
+ * Warn about policy statements whose Resource never names this file
+ * system: they never apply, so a policy copied from another file system
+ * silently denies everyone here.
+ */
+static void
+config_policy_resources(const struct config_fs *fs)
+{
+	const char *pat, *sid;
+	unsigned i = 0;
+
+	while ((pat = policy_resource_miss(fs->policy, fs->arn, &i,
+	    &sid)) != NULL) {
+		log_warn("%s: policy %s: statement %u%s%s%s has Resource %s, "
+		    "which is not this file system (%s): it never applies",
+		    fs->id, fs->policy_path, i, *sid ? " (Sid \"" : "", sid,
+		    *sid ? "\")" : "", pat, fs->arn);
+		i++;
+	}
 }
 
 /* Build the identity configuration (keys, credentials, client CA). */
@@ -852,6 +971,8 @@ config_load_files(struct config *c, int create, char **cause)
 	}
 	if ((r = config_load_identity(c, cause)) != 0)
 		return r;
+	if ((r = config_redis_password(c, cause)) != 0)
+		return r;
 	TAILQ_FOREACH(fs, &c->filesystems, entry) {
 		if ((r = config_perf_mode_record(c, fs, create, cause)) != 0)
 			return r;
@@ -863,6 +984,7 @@ config_load_files(struct config *c, int create, char **cause)
 		if (fs->policy_path != NULL &&
 		    (r = policy_load(fs->policy_path, &fs->policy, cause)) != 0)
 			return r;
+		config_policy_resources(fs);
 	}
 	TAILQ_FOREACH(l, &c->listeners, entry) {
 		if (l->tls && (r = tls_listener_ctx(c, l, cause)) != 0)
@@ -1007,6 +1129,10 @@ config_release(struct config *c)
 		free(l);
 	}
 	config_free_strings(SECTION_GLOBAL, c);
+	if (c->redis_connect != NULL)
+		OPENSSL_cleanse(c->redis_connect, strlen(c->redis_connect));
+	free(c->redis_connect);
+	free(c->redis_display);
 	identity_config_free(c->idcfg);
 	free(c->path);
 	free(c);

@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "bev-read.h"
+#include "notify.h"
 #include "proxy.h"
 
 #define EFSGW_DEFAULT_CONFIG	"/etc/efsgw/efsgw.conf"
@@ -55,7 +56,9 @@ usage(FILE *f)
 "  SIGTERM   stop accepting, let calls in flight finish (drain-timeout), exit\n"
 "  SIGINT    same as SIGTERM\n"
 "\n"
-"exit status: 0 on a clean stop or a valid check, 1 on errors.\n");
+"exit status: 0 on a clean stop or a valid check, 1 on errors (a start\n"
+"that fails, in the background too, says why on standard error), 2 on\n"
+"usage errors.\n");
 }
 
 /* SIGHUP: load, check and swap in a new config generation. */
@@ -66,6 +69,7 @@ efsgw_sighup(evutil_socket_t sig, short what, void *arg)
 	struct config *conf;
 	char *cause;
 
+	notify_reloading();
 	if (config_load(em->config_path, &conf, &cause) != 0) {
 		em->reload_fails++;
 		log_error("reload failed, keeping the running configuration "
@@ -74,6 +78,7 @@ efsgw_sighup(evutil_socket_t sig, short what, void *arg)
 		    em->config_path, "result", "failed", "reason", cause,
 		    (char *)NULL);
 		free(cause);
+		notify_ready();
 		return;
 	}
 	if (priv_needs_bind(conf) && !priv_needs_bind(gateway_config(em->gw)) &&
@@ -82,6 +87,7 @@ efsgw_sighup(evutil_socket_t sig, short what, void *arg)
 		    "root it needs CAP_NET_BIND_SERVICE, kept only when it was "
 		    "set at start; restart efsgw");
 	gateway_reload(em->gw, conf);
+	notify_ready();
 }
 
 /*
@@ -111,6 +117,7 @@ efsgw_sigterm(evutil_socket_t sig, short what, void *arg)
 	struct efsgw_main *em = arg;
 
 	log_info("signal %d: stopping", (int)sig);
+	notify_stopping();
 	gateway_drain(em->gw);
 }
 
@@ -205,13 +212,13 @@ main(int argc, char **argv)
 			return 0;
 		default:
 			usage(stderr);
-			return 1;
+			return 2;
 		}
 	}
 	if (optind != argc) {
 		fprintf(stderr, "efsgw: unexpected argument '%s'\n", argv[optind]);
 		usage(stderr);
-		return 1;
+		return 2;
 	}
 
 	log_init("efsgw", 0, (check || print) ? LOG_LEVEL_WARN : LOG_LEVEL_INFO);
@@ -245,8 +252,6 @@ main(int argc, char **argv)
 	efsgw_raise_nofile();
 	bev_read_tune_malloc();
 
-	if (!foreground && daemon(0, 0) != 0)
-		fatal("daemon");
 	if ((em.base = event_base_new()) == NULL)
 		fatalx("event_base_new");
 	/* An audit log file this start creates is handed to the user. */
@@ -254,9 +259,30 @@ main(int argc, char **argv)
 	    strcmp(conf->audit_log, "none") != 0 &&
 	    access(conf->audit_log, F_OK) != 0;
 	em.gw = gateway_new(em.base, conf);
-	if (gateway_listen(em.gw, &cause) != 0)
-		fatalx("%s", cause);
+	/*
+	 * Open the listeners before going to the background, so that a
+	 * start that cannot bind fails with the reason on stderr and a
+	 * non-zero status instead of a daemon that silently exits.
+	 */
+	if (gateway_listen(em.gw, &cause) != 0) {
+		if (!foreground)
+			fprintf(stderr, "efsgw: %s\n", cause);
+		log_error("%s", cause);
+		free(cause);
+		gateway_free(em.gw);
+		event_base_free(em.base);
+		return 1;
+	}
+	/* Privileges go before the background: a failure is seen here too. */
 	efsgw_drop_privileges(&em, conf, &priv, audit_created);
+	if (!foreground) {
+		if (daemon(0, 0) != 0) {
+			fprintf(stderr, "efsgw: daemon: %s\n", strerror(errno));
+			return 1;
+		}
+		if (event_reinit(em.base) != 0)
+			fatalx("event_reinit");
+	}
 
 	ev_hup = evsignal_new(em.base, SIGHUP, efsgw_sighup, &em);
 	ev_term = evsignal_new(em.base, SIGTERM, efsgw_sigterm, &em);
@@ -274,6 +300,7 @@ main(int argc, char **argv)
 
 	log_info("efsgw %s started (pid %ld, config %s)", PACKAGE_VERSION,
 	    (long)getpid(), em.config_path);
+	notify_ready();
 	event_base_dispatch(em.base);
 	log_info("efsgw stopped");
 

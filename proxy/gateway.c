@@ -118,12 +118,13 @@ gateway_qos_new(struct gateway *gw, const struct config_fs *fs)
 	if (qos_fs_new(&qc, NULL, gw->base, &q) != 0)
 		fatalx("%s: QoS settings out of range", fs->id);
 	if (strcmp(gw->conf->redis, "none") != 0) {
-		if (qos_lease_attach(q, gw->base, gw->conf->redis, &why) != 0)
+		if (qos_lease_attach(q, gw->base, gw->conf->redis_connect,
+		    &why) != 0)
 			log_error("%s: redis %s: %s; QoS stays in this gateway",
-			    fs->id, gw->conf->redis, why);
+			    fs->id, gw->conf->redis_display, why);
 		else
 			log_info("%s: QoS shared through %s as gateway %s", fs->id,
-			    gw->conf->redis, gw->gateway_id);
+			    gw->conf->redis_display, gw->gateway_id);
 	}
 	return q;
 }

@@ -116,6 +116,9 @@ struct config {
 	uint32_t		 probe_interval; /* seconds between root probes */
 	char			*capture_dir;	/* debug: save records here */
 	char			*redis;
+	char			*redis_password_file;
+	char			*redis_connect;	/* redis with the file's password */
+	char			*redis_display;	/* redis with the password as *** */
 	char			*gateway_id;
 	char			*region;
 	char			*account;
