@@ -95,6 +95,8 @@ port=$(cat "$T/port")
 
 mkdir -p "$T/state"
 cat >"$T/busy.conf" <<CONF
+# These tests run as root and check start-up, not privileges (t/ops/privdrop.sh).
+user root
 state-dir $T/state
 audit-log none
 admin-address none

@@ -43,6 +43,8 @@ for _ in $(seq 100); do grep -q listening "$T/notes" 2>/dev/null && break; sleep
 port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 mkdir -p "$T/state"
 cat >"$T/efsgw.conf" <<CONF
+# These tests run as root and check start-up, not privileges (t/ops/privdrop.sh).
+user root
 state-dir $T/state
 audit-log none
 admin-address none

@@ -27,6 +27,7 @@ conf() {	# conf NAME REDIS-LINES...
 	local name=$1; shift
 	mkdir -p "$T/state-$name"
 	{
+		echo "user root"	# start-up and logs are tested, not privileges
 		echo "state-dir $T/state-$name"
 		echo "audit-log none"
 		echo "admin-address none"
