@@ -62,7 +62,7 @@ GROUPS = [
     ]),
     ("Connection limits and timeouts", [
         ("global", "max-connections"), ("global", "max-calls-in-flight"),
-        ("global", "max-record-size"), ("global", "max-record-size-preauth"),
+        ("global", "max-output-queue"), ("global", "max-record-size"), ("global", "max-record-size-preauth"),
         ("global", "record-timeout"), ("global", "idle-timeout"),
         ("global", "drain-timeout"),
     ]),
@@ -97,6 +97,7 @@ RELOAD_NOTES = {
     ("filesystem", "qos-write-iops"): "restart",
     ("filesystem", "qos-client-max"): "restart",
     ("global", "max-record-size"): "SIGHUP (new connections)",
+    ("global", "max-output-queue"): "SIGHUP (new connections)",
     ("global", "max-record-size-preauth"): "SIGHUP (new connections)",
     ("global", "record-timeout"): "SIGHUP (new connections)",
     ("global", "idle-timeout"): "SIGHUP (new connections)",

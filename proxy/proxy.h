@@ -105,12 +105,13 @@ struct config {
 	int			 log_level;
 	uint32_t		 max_record;	/* bytes of one RPC record */
 	uint32_t		 max_record_preauth; /* before a COMPOUND was seen */
-	uint32_t		 record_timeout; /* seconds a partial record may stall */
+	uint32_t		 record_timeout; /* seconds to deliver a whole record */
 	uint32_t		 idle_timeout;	/* seconds; 0 = never */
 	uint32_t		 drain_timeout;	/* seconds SIGTERM waits */
 	uint32_t		 connect_timeout; /* seconds to reach a backend */
 	uint32_t		 max_conns;	/* client connections at once */
 	uint32_t		 max_pending;	/* calls in flight per connection */
+	uint32_t		 max_output_queue; /* bytes queued per direction */
 	uint32_t		 probe_interval; /* seconds between root probes */
 	char			*capture_dir;	/* debug: save records here */
 	char			*redis;
@@ -505,8 +506,9 @@ void	 gateway_capture(struct gateway *, const char *what, struct evbuffer *rec);
 /* ------------------------------------------------------------ conn.c */
 
 /*
- * A client connection and its backend connection. Created on accept; it
- * frees itself when either side closes.
+ * A client connection and its backend connection. Created on accept
+ * (never NULL); the backend is connected when the first call is
+ * forwarded. It frees itself when either side closes.
  */
 struct conn *conn_new(struct gateway *, int fd, const struct sockaddr *,
 	     socklen_t, struct config *, const struct config_listener *);
