@@ -225,6 +225,8 @@ main(int argc, char **argv)
 	if ((em.base = event_base_new()) == NULL)
 		fatalx("event_base_new");
 	em.gw = gateway_new(em.base, conf);
+	if (gateway_set_nofile(em.gw, &cause) != 0)
+		fatalx("%s", cause);
 	if (gateway_listen(em.gw, &cause) != 0)
 		fatalx("%s", cause);
 

@@ -483,6 +483,12 @@ struct gateway *gateway_new(struct event_base *, struct config *);
 void	 gateway_free(struct gateway *);
 /* Open every listener; 0 or a negative code with *cause. */
 int	 gateway_listen(struct gateway *, char **cause);
+/*
+ * Cap the client limit to what RLIMIT_NOFILE holds (2 descriptors a
+ * client and a reserve), warning when max-connections asks for more; a
+ * negative code with *cause (to free) when the limit holds no client.
+ */
+int	 gateway_set_nofile(struct gateway *, char **cause);
 /* Swap in a new config generation (takes the reference). */
 void	 gateway_reload(struct gateway *, struct config *);
 /* Stop accepting, let live calls finish, then leave the loop. */
