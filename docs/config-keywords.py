@@ -61,7 +61,8 @@ GROUPS = [
         ("global", "gateway-id"),
     ]),
     ("Connection limits and timeouts", [
-        ("global", "max-connections"), ("global", "max-calls-in-flight"),
+        ("global", "max-connections"), ("global", "max-preauth-connections"),
+        ("global", "max-calls-in-flight"),
         ("global", "max-output-queue"), ("global", "max-record-size"), ("global", "max-record-size-preauth"),
         ("global", "record-timeout"), ("global", "idle-timeout"),
         ("global", "drain-timeout"),
@@ -98,6 +99,7 @@ RELOAD_NOTES = {
     ("filesystem", "qos-client-max"): "restart",
     ("global", "max-record-size"): "SIGHUP (new connections)",
     ("global", "max-output-queue"): "SIGHUP (new connections)",
+    ("global", "max-preauth-connections"): "SIGHUP",
     ("global", "max-record-size-preauth"): "SIGHUP (new connections)",
     ("global", "record-timeout"): "SIGHUP (new connections)",
     ("global", "idle-timeout"): "SIGHUP (new connections)",

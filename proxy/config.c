@@ -83,6 +83,11 @@ static const struct config_item config_items[] = {
 	{ "max-calls-in-flight", CONFIG_UINT, SECTION_GLOBAL, G(max_pending), 1,
 	  65536, "1024", 1,
 	  "calls one connection may have outstanding; reading pauses above it" },
+	{ "max-preauth-connections", CONFIG_UINT, SECTION_GLOBAL,
+	  G(max_preauth), 1, 1000000, "1024", 1,
+	  "connections that have not had a call forwarded yet (TLS handshake, "
+	  "first record); at the limit, or at max-connections, the oldest of "
+	  "them is closed to make room" },
 	{ "max-output-queue", CONFIG_UINT, SECTION_GLOBAL, G(max_output_queue),
 	  64 * 1024, 1024 * 1024 * 1024, "4194304", 1,
 	  "bytes queued to one client, or to its backend, before the gateway "

@@ -919,6 +919,7 @@ conn_backend_start(struct conn *c)
 	int fd;
 
 	c->backend_started = 1;
+	gateway_conn_started(c->gw, c);
 	if ((fd = conn_backend_socket(c->fs)) < 0) {
 		conn_log_bad(c, "%s: cannot open a backend socket: %s", c->fs_id,
 		    strerror(errno));

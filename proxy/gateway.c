@@ -12,6 +12,13 @@
  * short timer fires, instead of being woken again at once by the same
  * pending connection. Refusals are logged once a second with a count.
  *
+ * Connections that have not had a call forwarded yet (handshaking,
+ * silent, trickling, or sending only what the gateway answers itself)
+ * cost no backend connection, but they do take a place. They are kept
+ * in accept order; at max-preauth-connections, or when max-connections
+ * is reached, the oldest of them is closed to let the new one in, so
+ * sockets that say nothing cannot lock real clients out.
+ *
  * SPDX-License-Identifier: Apache-2.0
  */
 #include <sys/resource.h>
@@ -62,7 +69,9 @@ struct gateway_ratelog {
 
 struct gateway_conn {
 	struct conn		*conn;
+	int			 preauth;	/* no call forwarded yet */
 	TAILQ_ENTRY(gateway_conn) entry;
+	TAILQ_ENTRY(gateway_conn) pentry;	/* in preauth, oldest first */
 };
 
 struct gateway {
@@ -71,7 +80,9 @@ struct gateway {
 	TAILQ_HEAD(, gateway_listener) listeners;
 	TAILQ_HEAD(, gateway_probe) probes;
 	TAILQ_HEAD(, gateway_conn) conns;
+	TAILQ_HEAD(, gateway_conn) preauth;	/* conns that sent no call yet */
 	uint32_t		 nconns;
+	uint32_t		 npreauth;
 	int			 draining;
 	struct event		*drain_timer;
 	uint64_t		 captured;
@@ -85,6 +96,7 @@ struct gateway {
 	struct event		*accept_timer;
 	struct gateway_ratelog	 log_nofile;
 	struct gateway_ratelog	 log_refused;
+	struct gateway_ratelog	 log_evicted;
 };
 
 static void gateway_accept_timer_cb(evutil_socket_t, short, void *);
@@ -296,6 +308,7 @@ gateway_new(struct event_base *base, struct config *conf)
 	TAILQ_INIT(&gw->listeners);
 	TAILQ_INIT(&gw->probes);
 	TAILQ_INIT(&gw->conns);
+	TAILQ_INIT(&gw->preauth);
 	TAILQ_INIT(&gw->retired);
 	if (conf->gateway_id != NULL)
 		snprintf(gw->gateway_id, sizeof gw->gateway_id, "%s",
@@ -420,6 +433,16 @@ gateway_accept_cb(struct evconnlistener *evl, evutil_socket_t fd,
 		evutil_closesocket(fd);
 		return;
 	}
+	if ((gw->nconns >= gateway_max_conns(gw) ||
+	    gw->npreauth >= gw->conf->max_preauth) &&
+	    (gc = TAILQ_FIRST(&gw->preauth)) != NULL) {
+		if (gateway_ratelog(&gw->log_evicted, &n))
+			log_warn("%u connections, %u without a call yet: closing "
+			    "the oldest of those to admit %s; %u closed since the "
+			    "last message", gw->nconns, gw->npreauth,
+			    addr_format(sa, peer, sizeof peer), n);
+		conn_free(gc->conn);	/* calls gateway_conn_closed */
+	}
 	if (gw->nconns >= gateway_max_conns(gw)) {
 		if (gateway_ratelog(&gw->log_refused, &n))
 			log_warn("refusing %s: %u connections already (%s); %u "
@@ -446,8 +469,11 @@ gateway_accept_cb(struct evconnlistener *evl, evutil_socket_t fd,
 		return;
 	gc = xcalloc(1, sizeof *gc);
 	gc->conn = c;
+	gc->preauth = 1;
 	TAILQ_INSERT_TAIL(&gw->conns, gc, entry);
+	TAILQ_INSERT_TAIL(&gw->preauth, gc, pentry);
 	gw->nconns++;
+	gw->npreauth++;
 }
 
 /*
@@ -609,11 +635,32 @@ gateway_conn_closed(struct gateway *gw, struct conn *c)
 	if (gc == NULL)
 		return;
 	TAILQ_REMOVE(&gw->conns, gc, entry);
+	if (gc->preauth) {
+		TAILQ_REMOVE(&gw->preauth, gc, pentry);
+		gw->npreauth--;
+	}
 	free(gc);
 	gw->nconns--;
 	gateway_accept_resume(gw);
 	if (gw->draining && gw->nconns == 0)
 		event_base_loopexit(gw->base, NULL);
+}
+
+/* A connection had its first call forwarded: not evictable any more. */
+void
+gateway_conn_started(struct gateway *gw, struct conn *c)
+{
+	struct gateway_conn *gc;
+
+	TAILQ_FOREACH(gc, &gw->preauth, pentry) {
+		if (gc->conn == c)
+			break;
+	}
+	if (gc == NULL)
+		return;
+	TAILQ_REMOVE(&gw->preauth, gc, pentry);
+	gc->preauth = 0;
+	gw->npreauth--;
 }
 
 struct audit *

@@ -112,6 +112,7 @@ struct config {
 	uint32_t		 max_conns;	/* client connections at once */
 	uint32_t		 max_pending;	/* calls in flight per connection */
 	uint32_t		 max_output_queue; /* bytes queued per direction */
+	uint32_t		 max_preauth;	/* connections with no call forwarded */
 	uint32_t		 probe_interval; /* seconds between root probes */
 	char			*capture_dir;	/* debug: save records here */
 	char			*redis;
@@ -498,6 +499,8 @@ struct fsroot *gateway_fsroot(struct gateway *, const char *fs_id);
 struct event_base *gateway_base(struct gateway *);
 /* A connection closed (called by conn.c). */
 void	 gateway_conn_closed(struct gateway *, struct conn *);
+/* A connection forwarded its first call: it is no longer evictable. */
+void	 gateway_conn_started(struct gateway *, struct conn *);
 struct qos_fs;
 /* The QoS state of a file system, or NULL. */
 struct qos_fs *gateway_qos(struct gateway *, const char *fs_id);

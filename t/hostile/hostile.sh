@@ -11,9 +11,11 @@
 #   * records and TLS handshakes trickled one byte at a time: closed by the
 #     whole-record deadline (record-timeout 2) and the handshake deadline
 #     (handshake-timeout 2), not kept alive by each byte;
-#   * 1,100 idle sockets against a Ganesha that takes 1,024 connections
-#     (RPC_Max_Connections): an idle socket holds no backend connection,
-#     so a real client still mounts and writes;
+#   * 1,100 idle sockets against a gateway that takes 1,000 connections
+#     and a Ganesha that takes 1,024 (RPC_Max_Connections): an idle socket
+#     holds no backend connection, and the oldest connection that has not
+#     sent a call yet makes room for a new one, so a real client still
+#     mounts and writes;
 #   * descriptor exhaustion (the gateway under a low RLIMIT_NOFILE): the
 #     gateway caps max-connections to its descriptor budget at start, and
 #     when the limit is lowered under it the listener pauses instead of
@@ -56,6 +58,7 @@ harness_efsgw_conf() {
 	admin-address   none
 	record-timeout  2
 	handshake-timeout 2
+	max-connections 1000
 	filesystem $FS {
 	backend         127.0.0.1:$BACKEND_PORT
 	export          /export
@@ -106,7 +109,9 @@ hostile trickle "$GW_ADDR"
 hostile tls-trickle "$TLS_ADDR"
 check "gateway logged the record deadline" grep -q "record deadline" "$T/efsgw.log"
 
-# 3. 1,100 idle sockets: none holds a connection to Ganesha.
+# 3. 1,100 idle sockets, more than max-connections (1000) and than Ganesha
+# takes: none holds a connection to Ganesha, and a client that comes
+# with a call gets in, in place of the oldest silent one.
 cat >"$T/during-idle.sh" <<-EOF
 	set -e
 	n=\$(ss -Htn state established "( sport = :$BACKEND_PORT )" | wc -l)
@@ -121,6 +126,8 @@ EOF
 hostile hold "$GW_ADDR" 1100 bash "$T/during-idle.sh"
 check_same "a client wrote through the gateway with 1,100 idle sockets held" \
 	"$T/idle.bin" "$EXPORT_DIR/idle.bin"
+check "the oldest silent connections made room (max-connections 1000)" \
+	grep -q "without a call yet: closing the oldest" "$T/efsgw.log"
 
 # 4. Descriptors: start under a low limit, then lower it under the gateway.
 harness_stop_gateway
@@ -128,7 +135,7 @@ harness_stop_gateway
 EFSGW_TEST_WRAPPER="prlimit --nofile=160:160 --" harness_start_gateway
 GW_PID=$HARNESS_EFSGW_PID
 check "max-connections capped to the descriptor budget" \
-	grep -q "max-connections 25000 needs" "$T/efsgw.log"
+	grep -q "max-connections 1000 needs" "$T/efsgw.log"
 hostile fdstorm "$GW_ADDR" "$GW_PID" "$T/efsgw.log"
 check "out-of-descriptor messages are counted, not repeated" \
 	grep -q "accept: .*; listener paused" "$T/efsgw.log"
