@@ -7,9 +7,10 @@
 # and "note ..." lines with what it measured. Every loop and every wait is
 # bounded; nothing here asserts how fast anything is.
 #
-#   flood ADDR PID        calls the gateway answers itself (an unknown RPC
-#                         program), sent without ever reading a reply: the
-#                         gateway's resident memory must stay bounded
+#   flood ADDR PID [tls]  calls the gateway answers itself (an unknown RPC
+#                         program), sent without ever reading a reply (over
+#                         TLS with "tls"): the gateway's resident memory
+#                         must stay bounded
 #   trickle ADDR          a NULL call sent one byte at a time: closed by the
 #                         whole-record deadline before it completes
 #   tls-trickle ADDR      a TLS ClientHello sent one byte at a time: closed by
@@ -22,6 +23,7 @@ import os
 import resource
 import select
 import socket
+import ssl
 import struct
 import subprocess
 import sys
@@ -112,7 +114,19 @@ def null_call_ok(a, timeout=20, sock=None, xid=7):
             sock.close()
 
 
-def flood(a, pid, bound_mib=16, max_send_mib=48):
+def flood_tls(a):
+    """A TLS connection that never reads (blocking, 1 s send timeout)."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    raw = socket.create_connection(a, timeout=10)
+    raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s = ctx.wrap_socket(raw)
+    s.settimeout(1)
+    return s
+
+
+def flood(a, pid, tls=False, bound_mib=16, max_send_mib=48):
     """
     Send calls for program 200000 (not NFS: the gateway answers
     PROG_UNAVAIL itself) and never read. The gateway must stop reading
@@ -120,31 +134,51 @@ def flood(a, pid, bound_mib=16, max_send_mib=48):
     than bound_mib. Stops when the gateway has not taken a byte for 5 s in
     a row, when max_send_mib went out, or as soon as the bound is broken.
     """
+    name = "tls_flood" if tls else "flood"
     base = vmrss_kib(pid)
-    s = socket.create_connection(a, timeout=10)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    s.setblocking(False)
+    if tls:
+        s = flood_tls(a)
+    else:
+        s = socket.create_connection(a, timeout=10)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.setblocking(False)
     chunk = b"".join(rpc_call(i, 200000, 1, 0) for i in range(4096))
+    # Whole calls in one TLS record (sendall never splits them).
+    tls_chunk = b"".join(rpc_call(i, 200000, 1, 0) for i in range(372))
     sent = 0
     stalled = 0.0
     peak = base
     reason = "sent %d MiB" % max_send_mib
     while sent < max_send_mib << 20:
-        _, w, _ = select.select([], [s], [], 0.5)
-        if not w:
-            stalled += 0.5
-            if stalled >= 5:
-                reason = "the gateway stopped reading"
+        if tls:
+            try:
+                sent += s.sendall(tls_chunk) or len(tls_chunk)
+                stalled = 0.0
+            except (socket.timeout, ssl.SSLWantWriteError):
+                stalled += 1
+                if stalled >= 5:
+                    reason = "the gateway stopped reading"
+                    break
+                continue
+            except OSError as e:
+                reason = "send: %s" % e
                 break
-            continue
-        stalled = 0.0
-        try:
-            sent += s.send(chunk)
-        except BlockingIOError:
-            continue
-        except OSError as e:
-            reason = "send: %s" % e
-            break
+        else:
+            _, w, _ = select.select([], [s], [], 0.5)
+            if not w:
+                stalled += 0.5
+                if stalled >= 5:
+                    reason = "the gateway stopped reading"
+                    break
+                continue
+            stalled = 0.0
+            try:
+                sent += s.send(chunk)
+            except BlockingIOError:
+                continue
+            except OSError as e:
+                reason = "send: %s" % e
+                break
         rss = vmrss_kib(pid)
         peak = max(peak, rss)
         if rss - base > bound_mib * 1024:
@@ -153,12 +187,14 @@ def flood(a, pid, bound_mib=16, max_send_mib=48):
     time.sleep(1)
     rss = vmrss_kib(pid)
     peak = max(peak, rss)
-    note("flood: %.1f MiB of calls sent (%s); gateway RSS %d KiB at start, "
-         "%d KiB now, peak %d KiB" % (sent / 1048576.0, reason, base, rss, peak))
-    check("flood_rss", peak - base <= bound_mib * 1024,
+    note("%s: %.1f MiB of calls sent (%s); gateway RSS %d KiB at start, "
+         "%d KiB now, peak %d KiB" % (name, sent / 1048576.0, reason, base,
+                                      rss, peak))
+    check(name + "_rss", peak - base <= bound_mib * 1024,
           "RSS grew by %d KiB (bound %d MiB)" % (peak - base, bound_mib))
-    check("flood_others_served", null_call_ok(a),
-          "another client's NULL call is answered during the flood")
+    if not tls:
+        check("flood_others_served", null_call_ok(a),
+              "another client's NULL call is answered during the flood")
     s.close()
 
 
@@ -318,7 +354,7 @@ def fdstorm(a, pid, logpath, storm=200, window=3.0):
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "flood":
-        flood(addr(args[0]), int(args[1]))
+        flood(addr(args[0]), int(args[1]), len(args) > 2 and args[2] == "tls")
     elif cmd == "trickle":
         trickle(addr(args[0]))
     elif cmd == "tls-trickle":

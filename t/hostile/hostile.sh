@@ -5,7 +5,8 @@
 # server behind it, against a real gateway and NFS-Ganesha:
 #
 #   * a flood of calls the gateway answers itself (an unknown RPC program)
-#     from a client that never reads: the gateway stops reading that
+#     from a client that never reads, plain and over TLS: the gateway
+#     stops reading that
 #     client once its output queue is full, so its RSS stays within
 #     16 MiB of where it started;
 #   * records and TLS handshakes trickled one byte at a time: closed by the
@@ -107,6 +108,7 @@ TLS_ADDR=127.0.0.1:$TLS_PORT
 
 # 1. Replies the gateway builds itself, never read.
 hostile flood "$GW_ADDR" "$GW_PID"
+hostile flood "127.0.0.1:$TLS_PORT" "$GW_PID" tls
 
 # 2. Slowloris: a record, then a TLS handshake, one byte at a time.
 hostile trickle "$GW_ADDR"
