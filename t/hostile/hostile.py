@@ -198,7 +198,7 @@ def flood(a, pid, tls=False, bound_mib=16, max_send_mib=48):
     s.close()
 
 
-def trickle(a, gap=0.25):
+def trickle(a, gap=0.5):
     """A NULL call one byte per gap: the gateway must close before the end."""
     rec = rpc_call(1, NFS4_PROGRAM, 4, 0)
     s = socket.create_connection(a, timeout=10)
@@ -244,7 +244,7 @@ def client_hello():
     return struct.pack(">BHH", 22, 0x0301, len(hs)) + hs
 
 
-def tls_trickle(a, gap=0.25, max_bytes=120):
+def tls_trickle(a, gap=0.5, max_bytes=120):
     """Trickle a ClientHello: the handshake deadline must close us first."""
     hello = client_hello()[:max_bytes]
     s = socket.create_connection(a, timeout=10)
