@@ -42,6 +42,13 @@
 #define CONN_MAX_SINGLE_IO	(1024 * 1024)
 #define CONN_SMALL_READ		(64 * 1024)	/* top-up outside big bodies */
 #define CONN_PACK_MAX		4096	/* copy records this small when queued */
+/*
+ * Before its first call is forwarded a connection reads and queues this
+ * much at a time, whatever max-output-queue says: up to
+ * max-preauth-connections of them may exist, and all a client can make
+ * the gateway answer by then is errors.
+ */
+#define CONN_PREAUTH_IO		(64 * 1024)
 
 static uint64_t conn_next_id = 1;
 
@@ -229,18 +236,22 @@ conn_top_up(struct bufferevent *bev, int tls, const struct rpc_record *rr,
 }
 
 /*
- * Whether the output queued on bev is over max-output-queue, with
- * hysteresis: once over, it stays "full" until it drains to a quarter
- * (the bufferevent's write watermark, so its write callback says when).
+ * Whether the output queued on bev is over max-output-queue (before the
+ * first forwarded call, CONN_PREAUTH_IO), with hysteresis: once over, it
+ * stays "full" until it drains to a quarter (the bufferevent's write
+ * callback runs whenever a write leaves no more than max-output-queue / 4,
+ * its low watermark, so it says when).
  */
 static int
 conn_queue_full(const struct conn *c, struct bufferevent *bev, int *full)
 {
 	size_t n = evbuffer_get_length(bufferevent_get_output(bev));
+	size_t max = c->backend_started ? c->conf->max_output_queue :
+	    CONN_PREAUTH_IO;
 
-	if (*full && n <= c->conf->max_output_queue / 4)
+	if (*full && n <= max / 4)
 		*full = 0;
-	else if (!*full && n >= c->conf->max_output_queue)
+	else if (!*full && n >= max)
 		*full = 1;
 	return *full;
 }
@@ -323,13 +334,14 @@ conn_client_read_cb(struct bufferevent *bev, void *arg)
 {
 	struct conn *c = arg;
 	struct evbuffer *in = bufferevent_get_input(bev), *rec;
-	size_t before, more = CONN_MAX_SINGLE_IO;
+	size_t before, more;
 	const char *why;
 	long got;
 	int r;
 
 	if (c->in_read)
 		return;
+	more = c->backend_started ? CONN_MAX_SINGLE_IO : CONN_PREAUTH_IO;
 	c->in_read = 1;
 	for (;;) {
 		if (!conn_may_read(c, 0))
@@ -543,14 +555,16 @@ conn_backend_event_cb(struct bufferevent *bev, short what, void *arg)
  * writes at most 16 KiB per pass by default, and 2.1 reads 4 KiB per
  * pass whatever the maximum says, so the read callbacks top their input
  * up with bev_read_more (plain sockets; TLS reads a record per pass).
+ * A client's side reads max_read = CONN_PREAUTH_IO a pass until its first
+ * call is forwarded.
  */
 static void
-conn_tune(struct bufferevent *bev, int plain)
+conn_tune(struct bufferevent *bev, int plain, size_t max_read)
 {
-	bufferevent_set_max_single_read(bev, CONN_MAX_SINGLE_IO);
+	bufferevent_set_max_single_read(bev, max_read);
 	bufferevent_set_max_single_write(bev, CONN_MAX_SINGLE_IO);
 	if (plain)
-		bev_read_setup(bev, CONN_MAX_SINGLE_IO);
+		bev_read_setup(bev, max_read);
 }
 
 /* Open the backend socket, from a reserved port when asked. */
@@ -871,7 +885,7 @@ conn_new(struct gateway *gw, int fd, const struct sockaddr *sa,
 	}
 	bufferevent_setcb(c->cbev, conn_client_read_cb, conn_client_write_cb,
 	    conn_client_event_cb, c);
-	conn_tune(c->cbev, !c->tls);
+	conn_tune(c->cbev, !c->tls, CONN_PREAUTH_IO);
 	bufferevent_setwatermark(c->cbev, EV_WRITE, conf->max_output_queue / 4,
 	    0);
 	if ((c->deadline = evtimer_new(base, conn_deadline_cb, c)) == NULL)
@@ -883,7 +897,7 @@ conn_new(struct gateway *gw, int fd, const struct sockaddr *sa,
 		fatalx("bufferevent_socket_new");
 	bufferevent_setcb(c->bbev, conn_backend_read_cb, conn_backend_write_cb,
 	    conn_backend_event_cb, c);
-	conn_tune(c->bbev, 1);
+	conn_tune(c->bbev, 1, CONN_MAX_SINGLE_IO);
 	bufferevent_setwatermark(c->bbev, EV_WRITE, conf->max_output_queue / 4,
 	    0);
 	log_info("conn %llu: client %s on %s for %s%s", (unsigned long long)c->id,
@@ -920,6 +934,7 @@ conn_backend_start(struct conn *c)
 
 	c->backend_started = 1;
 	gateway_conn_started(c->gw, c);
+	conn_tune(c->cbev, !c->tls, CONN_MAX_SINGLE_IO);
 	if ((fd = conn_backend_socket(c->fs)) < 0) {
 		conn_log_bad(c, "%s: cannot open a backend socket: %s", c->fs_id,
 		    strerror(errno));

@@ -7,10 +7,10 @@
 # and "note ..." lines with what it measured. Every loop and every wait is
 # bounded; nothing here asserts how fast anything is.
 #
-#   flood ADDR PID [tls]  calls the gateway answers itself (an unknown RPC
+#   flood ADDR PID [tls|N] calls the gateway answers itself (an unknown RPC
 #                         program), sent without ever reading a reply (over
-#                         TLS with "tls"): the gateway's resident memory
-#                         must stay bounded
+#                         TLS with "tls", on N connections at once with N):
+#                         the gateway's resident memory must stay bounded
 #   trickle ADDR          a NULL call sent one byte at a time: closed by the
 #                         whole-record deadline before it completes
 #   tls-trickle ADDR      a TLS ClientHello sent one byte at a time: closed by
@@ -59,6 +59,15 @@ def vmrss_kib(pid):
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
     return 0
+
+
+def rss_parts(pid):
+    out = {}
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith(("RssAnon:", "RssFile:", "RssShmem:")):
+                out[line.split(":")[0]] = int(line.split()[1])
+    return out
 
 
 def cpu_ticks(pid):
@@ -120,31 +129,42 @@ def flood_tls(a):
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE
     raw = socket.create_connection(a, timeout=10)
-    raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     s = ctx.wrap_socket(raw)
     s.settimeout(1)
     return s
 
 
-def flood(a, pid, tls=False, bound_mib=16, max_send_mib=48):
+def flood(a, pid, tls=False, conns=1, bound_mib=16, max_send_mib=48):
     """
     Send calls for program 200000 (not NFS: the gateway answers
-    PROG_UNAVAIL itself) and never read. The gateway must stop reading
-    once its queue to this client is full; its RSS may not grow by more
-    than bound_mib. Stops when the gateway has not taken a byte for 5 s in
-    a row, when max_send_mib went out, or as soon as the bound is broken.
+    PROG_UNAVAIL itself) on conns connections and never read. The gateway
+    must stop reading each once its queue to that client is full; its RSS
+    may not grow by more than bound_mib. Stops when the gateway has not
+    taken a byte for 5 s in a row, when max_send_mib went out, or as soon
+    as the bound is broken. One connection first has a NULL call
+    forwarded, so that the full max-output-queue applies to it; several
+    flood before any call of theirs is forwarded (the pre-call limit).
     """
-    name = "tls_flood" if tls else "flood"
+    name = "tls_flood" if tls else "flood" if conns == 1 else \
+        "flood_%d_conns" % conns
     base = vmrss_kib(pid)
+    note("parts at start %r" % rss_parts(pid))
+    socks = []
     if tls:
         s = flood_tls(a)
+        null_call_ok(a, sock=s, xid=1)
+        s.settimeout(1)
     else:
-        s = socket.create_connection(a, timeout=10)
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-        s.setblocking(False)
+        for _ in range(conns):
+            s = socket.create_connection(a, timeout=10)
+            if conns == 1:
+                null_call_ok(a, sock=s, xid=1)
+            s.setblocking(False)
+            socks.append(s)
     chunk = b"".join(rpc_call(i, 200000, 1, 0) for i in range(4096))
     # Whole calls in one TLS record (sendall never splits them).
     tls_chunk = b"".join(rpc_call(i, 200000, 1, 0) for i in range(372))
+    offsets = {}
     sent = 0
     stalled = 0.0
     peak = base
@@ -164,7 +184,7 @@ def flood(a, pid, tls=False, bound_mib=16, max_send_mib=48):
                 reason = "send: %s" % e
                 break
         else:
-            _, w, _ = select.select([], [s], [], 0.5)
+            _, w, _ = select.select([], socks, [], 0.5)
             if not w:
                 stalled += 0.5
                 if stalled >= 5:
@@ -173,7 +193,13 @@ def flood(a, pid, tls=False, bound_mib=16, max_send_mib=48):
                 continue
             stalled = 0.0
             try:
-                sent += s.send(chunk)
+                for ws in w:
+                    # Go on where the last partial send stopped: every
+                    # record must stay whole.
+                    off = offsets.get(ws, 0)
+                    n = ws.send(chunk[off:])
+                    offsets[ws] = (off + n) % len(chunk)
+                    sent += n
             except BlockingIOError:
                 continue
             except OSError as e:
@@ -187,15 +213,17 @@ def flood(a, pid, tls=False, bound_mib=16, max_send_mib=48):
     time.sleep(1)
     rss = vmrss_kib(pid)
     peak = max(peak, rss)
+    note("parts now %r" % rss_parts(pid))
     note("%s: %.1f MiB of calls sent (%s); gateway RSS %d KiB at start, "
          "%d KiB now, peak %d KiB" % (name, sent / 1048576.0, reason, base,
                                       rss, peak))
     check(name + "_rss", peak - base <= bound_mib * 1024,
           "RSS grew by %d KiB (bound %d MiB)" % (peak - base, bound_mib))
     if not tls:
-        check("flood_others_served", null_call_ok(a),
+        check(name + "_others_served", null_call_ok(a),
               "another client's NULL call is answered during the flood")
-    s.close()
+    for s in socks or [s]:
+        s.close()
 
 
 def trickle(a, gap=0.5):
@@ -354,7 +382,10 @@ def fdstorm(a, pid, logpath, storm=200, window=3.0):
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "flood":
-        flood(addr(args[0]), int(args[1]), len(args) > 2 and args[2] == "tls")
+        mode = args[2] if len(args) > 2 else ""
+        n = int(mode) if mode.isdigit() else 1
+        flood(addr(args[0]), int(args[1]), tls=mode == "tls", conns=n,
+              bound_mib=16 if n == 1 else 8)
     elif cmd == "trickle":
         trickle(addr(args[0]))
     elif cmd == "tls-trickle":

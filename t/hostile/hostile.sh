@@ -6,9 +6,10 @@
 #
 #   * a flood of calls the gateway answers itself (an unknown RPC program)
 #     from a client that never reads, plain and over TLS: the gateway
-#     stops reading that
-#     client once its output queue is full, so its RSS stays within
-#     16 MiB of where it started;
+#     stops reading that client once its output queue is full
+#     (max-output-queue once a call was forwarded, 64 KiB before), so its
+#     RSS stays within 16 MiB of where it started (8 MiB for 4
+#     connections flooding before their first forwarded call);
 #   * records and TLS handshakes trickled one byte at a time: closed by the
 #     whole-record deadline (record-timeout 2) and the handshake deadline
 #     (handshake-timeout 2), not kept alive by each byte;
@@ -107,6 +108,10 @@ GW_PID=$HARNESS_EFSGW_PID
 TLS_ADDR=127.0.0.1:$TLS_PORT
 
 # 1. Replies the gateway builds itself, never read.
+# First on a fresh heap: 4 connections before any call of theirs is
+# forwarded (64 KiB each), then one after a NULL call (max-output-queue),
+# plain and over TLS.
+hostile flood "$GW_ADDR" "$GW_PID" 4
 hostile flood "$GW_ADDR" "$GW_PID"
 hostile flood "127.0.0.1:$TLS_PORT" "$GW_PID" tls
 
