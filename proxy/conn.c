@@ -513,8 +513,8 @@ conn_deadline_cb(evutil_socket_t fd, short what, void *arg)
 	struct conn *c = arg;
 
 	if (c->handshaking) {
-		conn_log_bad(c, "TLS handshake deadline (handshake-timeout %u s) "
-		    "passed; closing", c->conf->handshake_timeout);
+		conn_log_bad(c, "TLS handshake failed: timed out (handshake-timeout "
+		    "%u s from accept)", c->conf->handshake_timeout);
 		conn_free(c);
 		return;
 	}
@@ -906,11 +906,11 @@ conn_new(struct gateway *gw, int fd, const struct sockaddr *sa,
 		/*
 		 * Nothing is read as NFS until the handshake is done, and the
 		 * handshake has a deadline that bytes trickling in do not
-		 * extend (the bufferevent's timeouts restart on every read).
+		 * extend (the bufferevent's timeouts would restart on every
+		 * read, so they are not used for it).
 		 */
 		struct timeval hs = { conf->handshake_timeout, 0 };
 
-		bufferevent_set_timeouts(c->cbev, &hs, &hs);
 		evtimer_add(c->deadline, &hs);
 		bufferevent_enable(c->cbev, EV_READ | EV_WRITE);
 		return c;
