@@ -69,7 +69,8 @@ static const struct config_item config_items[] = {
 	  "largest record before the client's first valid NFSv4 call" },
 	{ "record-timeout", CONFIG_UINT, SECTION_GLOBAL, G(record_timeout), 1,
 	  3600, "30", 1,
-	  "seconds a client may stall in the middle of a record before it is closed" },
+	  "seconds a client has to deliver a whole record once its first byte "
+	  "came; past this deadline it is closed (however it trickles)" },
 	{ "idle-timeout", CONFIG_UINT, SECTION_GLOBAL, G(idle_timeout), 0,
 	  86400 * 7, "0", 1,
 	  "seconds a client may stay silent with no call in flight; 0 = forever" },
@@ -82,6 +83,16 @@ static const struct config_item config_items[] = {
 	{ "max-calls-in-flight", CONFIG_UINT, SECTION_GLOBAL, G(max_pending), 1,
 	  65536, "1024", 1,
 	  "calls one connection may have outstanding; reading pauses above it" },
+	{ "max-preauth-connections", CONFIG_UINT, SECTION_GLOBAL,
+	  G(max_preauth), 1, 1000000, "1024", 1,
+	  "connections that have not had a call forwarded yet (TLS handshake, "
+	  "first record); at the limit, or at max-connections, the oldest of "
+	  "them is closed to make room" },
+	{ "max-output-queue", CONFIG_UINT, SECTION_GLOBAL, G(max_output_queue),
+	  64 * 1024, 1024 * 1024 * 1024, "4194304", 1,
+	  "bytes queued to one client, or to its backend, before the gateway "
+	  "stops reading what adds to it (the client's calls; for the client's "
+	  "queue, the server's replies too); it reads again at a quarter" },
 	{ "probe-interval", CONFIG_UINT, SECTION_GLOBAL, G(probe_interval), 1,
 	  3600, "15", 1, "seconds between backend root probes" },
 	{ "redis", CONFIG_STRING, SECTION_GLOBAL, G(redis), 0, 0, "none", 1,

@@ -117,6 +117,12 @@ struct conn {
 	uint64_t		 calls;
 	uint64_t		 bytes_in;
 	uint64_t		 bytes_out;
+	/* Bounds on what a client can make the gateway hold (conn.c). */
+	int			 backend_started; /* bbev has a socket */
+	int			 cout_full;	/* output to the client over the mark */
+	int			 bout_full;	/* output to the backend over it */
+	int			 in_record;	/* the record deadline runs */
+	struct event		*deadline;	/* handshake or record deadline */
 };
 
 /* pending.c */

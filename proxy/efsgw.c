@@ -264,7 +264,8 @@ main(int argc, char **argv)
 	 * start that cannot bind fails with the reason on stderr and a
 	 * non-zero status instead of a daemon that silently exits.
 	 */
-	if (gateway_listen(em.gw, &cause) != 0) {
+	if (gateway_set_nofile(em.gw, &cause) != 0 ||
+	    gateway_listen(em.gw, &cause) != 0) {
 		if (!foreground)
 			fprintf(stderr, "efsgw: %s\n", cause);
 		log_error("%s", cause);

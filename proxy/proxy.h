@@ -107,12 +107,14 @@ struct config {
 	int			 log_level;
 	uint32_t		 max_record;	/* bytes of one RPC record */
 	uint32_t		 max_record_preauth; /* before a COMPOUND was seen */
-	uint32_t		 record_timeout; /* seconds a partial record may stall */
+	uint32_t		 record_timeout; /* seconds to deliver a whole record */
 	uint32_t		 idle_timeout;	/* seconds; 0 = never */
 	uint32_t		 drain_timeout;	/* seconds SIGTERM waits */
 	uint32_t		 connect_timeout; /* seconds to reach a backend */
 	uint32_t		 max_conns;	/* client connections at once */
 	uint32_t		 max_pending;	/* calls in flight per connection */
+	uint32_t		 max_output_queue; /* bytes queued per direction */
+	uint32_t		 max_preauth;	/* connections with no call forwarded */
 	uint32_t		 probe_interval; /* seconds between root probes */
 	char			*capture_dir;	/* debug: save records here */
 	char			*redis;
@@ -698,6 +700,12 @@ struct gateway *gateway_new(struct event_base *, struct config *);
 void	 gateway_free(struct gateway *);
 /* Open every listener; 0 or a negative code with *cause. */
 int	 gateway_listen(struct gateway *, char **cause);
+/*
+ * Cap the client limit to what RLIMIT_NOFILE holds (2 descriptors a
+ * client and a reserve), warning when max-connections asks for more; a
+ * negative code with *cause (to free) when the limit holds no client.
+ */
+int	 gateway_set_nofile(struct gateway *, char **cause);
 /* Swap in a new config generation (takes the reference). */
 void	 gateway_reload(struct gateway *, struct config *);
 /* Stop accepting, let live calls finish, then leave the loop. */
@@ -707,6 +715,8 @@ struct fsroot *gateway_fsroot(struct gateway *, const char *fs_id);
 struct event_base *gateway_base(struct gateway *);
 /* A connection closed (called by conn.c). */
 void	 gateway_conn_closed(struct gateway *, struct conn *);
+/* A connection forwarded its first call: it is no longer evictable. */
+void	 gateway_conn_started(struct gateway *, struct conn *);
 struct qos_fs;
 /* The QoS state of a file system, or NULL. */
 struct qos_fs *gateway_qos(struct gateway *, const char *fs_id);
@@ -723,8 +733,9 @@ void	 gateway_capture(struct gateway *, const char *what, struct evbuffer *rec);
 /* ------------------------------------------------------------ conn.c */
 
 /*
- * A client connection and its backend connection. Created on accept; it
- * frees itself when either side closes.
+ * A client connection and its backend connection. Created on accept
+ * (never NULL); the backend is connected when the first call is
+ * forwarded. It frees itself when either side closes.
  */
 struct conn *conn_new(struct gateway *, int fd, const struct sockaddr *,
 	     socklen_t, struct config *, const struct config_listener *);
