@@ -26,6 +26,11 @@
 #
 # Bounds, not timings: every check compares a count or a size with a
 # generous bound; t/hostile/hostile.py bounds each of its loops.
+# The descriptor storm lowers the gateway's RLIMIT_NOFILE with prlimit(2),
+# which a process that changed its uid refuses here (it is not dumpable and
+# this root may lack CAP_SYS_PTRACE): these tests keep it root. Privileges
+# are t/ops/privdrop.sh's.
+export EFSGW_TEST_USER=root
 . "$(dirname "$0")/../lib/harness.sh"
 
 if [ "$HARNESS_DIRECT" = 1 ]; then

@@ -22,6 +22,15 @@ for ((i = 0; i < 100; i++)); do
 	[ "$(grep -c 'conn_new: conn' "$T/efsgw.log" || true)" -gt "$before" ] && break
 	sleep 0.1
 done
+# A NULL call on it (RFC 5531 §9, AUTH_NONE) and its reply: a connection
+# that has had a call forwarded is not one the gateway may close to make
+# room for a newcomer (max-preauth-connections), so new ones are refused.
+/usr/bin/python3 -c '
+import os, select
+os.write(3, bytes.fromhex("80000028" "00000001" "00000000" "00000002"
+    "000186a3" "00000004" "00000000" "00000000" "00000000" "00000000" "00000000"))
+ok = select.select([3], [], [], 10)[0] and len(os.read(3, 64)) >= 28
+raise SystemExit(0 if ok else 1)' || fail "the held connection's NULL call" "no reply"
 N=300
 t0=$(date +%s)
 for ((i = 0; i < N; i++)); do
