@@ -298,7 +298,14 @@ harness_free_port; RE_PORT=$HARNESS_PORT
 mkdir -p "$T/mnt"
 check_exit "efsgw-mount --reattach starts a supervisor and returns" 0 \
 	"$MOUNT" --reattach -o "$OPTS,tlsport=$RE_PORT" $FS "$T/mnt"
-re_pid=$(cat "$STATE/$FS.$RE_PORT/pid" 2>/dev/null || true)
+# The supervisor writes its pid file once it runs in the background: wait
+# for it (bounded) rather than racing it.
+re_pid=
+for ((i = 0; i < 100; i++)); do
+	re_pid=$(cat "$STATE/$FS.$RE_PORT/pid" 2>/dev/null || true)
+	[ -n "$re_pid" ] && break
+	sleep 0.1
+done
 if [ -n "$re_pid" ]; then
 	harness_track "$re_pid" efsgw-mount
 	ok=0
