@@ -38,6 +38,13 @@ int64_t	 mono_ms(void);
 double	 mono_seconds(void);
 
 /* err.c */
+/*
+ * Length of the well-formed multi-byte UTF-8 sequence at s, n bytes left
+ * (RFC 3629: no overlong forms, surrogates or values past U+10FFFF), with
+ * its code point in *cpp; 0 for anything else (an ASCII byte included).
+ */
+size_t	 utf8_seq_len(const unsigned char *s, size_t n, uint32_t *cpp);
+
 /* Return a static description of error code r (0 or EFSGW_ERR_*). */
 const char	*efsgw_err(int r);
 
