@@ -998,10 +998,22 @@ int
 config_load_flags(const char *path, int flags, struct config **confp,
     char **cause)
 {
+	struct config_fs *fs;
 	int r;
 
 	if ((r = config_load_text(path, confp, cause)) != 0)
 		return r;
+	if (flags & CONFIG_LOAD_TIERING) {
+		/* efsgw-tier: no key, credential or TLS file, which it may not read. */
+		TAILQ_FOREACH(fs, &(*confp)->filesystems, entry) {
+			if ((r = config_load_lifecycle(*confp, fs, cause)) != 0) {
+				config_release(*confp);
+				*confp = NULL;
+				return r;
+			}
+		}
+		return 0;
+	}
 	if ((r = config_load_files(*confp, flags & CONFIG_LOAD_CREATE,
 	    cause)) != 0) {
 		config_release(*confp);

@@ -145,6 +145,7 @@ struct config {
 };
 
 #define CONFIG_LOAD_CREATE	0x1	/* create missing default key files */
+#define CONFIG_LOAD_TIERING	0x2	/* only lifecycle files (efsgw-tier) */
 
 /*
  * Load a config file and the key and access point files it names

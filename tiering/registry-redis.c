@@ -150,7 +150,7 @@ redis_get(void *arg, const struct tier_key *k, struct tier_rec *rec)
 	else
 		r = tier_rec_decode((const uint8_t *)rep->str, rep->len, rec);
 	if (r != 0 && r != EFSGW_ERR_NOT_FOUND)
-		snprintf(t->err, sizeof t->err, "redis: record %s: %s", key,
+		snprintf(t->err, sizeof t->err, "redis: record %.100s: %s", key,
 		    efsgw_err(r));
 	freeReplyObject(rep);
 	return r;

@@ -5,7 +5,8 @@
  *
  * Encoding (big-endian, fixed order, version word first):
  *   u32 version(1) u64 fsid_major u64 fsid_minor u64 fileid u32 state
- *   u32 target u32 flags opaque location<256> u64 size u64 stored
+ *   u32 target u32 flags opaque location<256> opaque fh<128>
+ *   u64 size u64 stored
  *   opaque sum[32] u64 change u64 mtime_sec u32 mtime_nsec
  *   u64 last_access u64 updated
  *
@@ -102,6 +103,16 @@ tier_rec_encode(const struct tier_rec *rec, uint8_t *buf, size_t len,
 	memcpy(buf + off, rec->location, n);
 	memset(buf + off + n, 0, pad);
 	off += n + pad;
+	if (rec->fhlen > TIER_FH_MAX)
+		return EFSGW_ERR_BAD_VALUE;
+	if ((r = tier_put32(buf, len, &off, rec->fhlen)) != 0)
+		return r;
+	pad = (4 - rec->fhlen % 4) % 4;
+	if (len - off < rec->fhlen + pad)
+		return EFSGW_ERR_TOO_LONG;
+	memcpy(buf + off, rec->fh, rec->fhlen);
+	memset(buf + off + rec->fhlen, 0, pad);
+	off += rec->fhlen + pad;
 	if ((r = tier_put64(buf, len, &off, rec->size)) != 0 ||
 	    (r = tier_put64(buf, len, &off, rec->stored)) != 0)
 		return r;
@@ -117,6 +128,20 @@ tier_rec_encode(const struct tier_rec *rec, uint8_t *buf, size_t len,
 		return r;
 	*outlen = off;
 	return 0;
+}
+
+/* The padding after an opaque of n bytes must be zero (one encoding only). */
+static int
+tier_pad_zero(const struct xdrbuf *b, size_t n)
+{
+	uint8_t pad[4] = { 0, 0, 0, 0 };
+	size_t k = (4 - n % 4) % 4;
+
+	if (k == 0)
+		return 0;
+	if (xdrbuf_copy_at(b, xdrbuf_pos(b) - k, pad, k) != 0)
+		return EFSGW_ERR_TRUNCATED;
+	return (pad[0] | pad[1] | pad[2] | pad[3]) != 0 ? EFSGW_ERR_BAD_VALUE : 0;
 }
 
 /* Decode a record from untrusted bytes. */
@@ -146,11 +171,19 @@ tier_rec_decode(const uint8_t *buf, size_t len, struct tier_rec *rec)
 	    sizeof rec->location, &n)) != 0)
 		goto bad;
 	rec->location[n] = '\0';
+	if ((r = tier_pad_zero(&b, n)) != 0)
+		goto bad;
 	if (memchr(rec->location, '\0', n) != NULL ||
 	    rec->state > TIER_STATE_MAX || rec->target > TIER_CLASS_ARCHIVE) {
 		r = EFSGW_ERR_BAD_VALUE;
 		goto bad;
 	}
+	if ((r = xdrbuf_get_opaque(&b, TIER_FH_MAX, rec->fh, sizeof rec->fh,
+	    &n)) != 0)
+		goto bad;
+	rec->fhlen = (uint32_t)n;
+	if ((r = tier_pad_zero(&b, n)) != 0)
+		goto bad;
 	if ((r = xdrbuf_get_u64(&b, &rec->size)) != 0 ||
 	    (r = xdrbuf_get_u64(&b, &rec->stored)) != 0 ||
 	    (r = xdrbuf_get_opaque_fixed(&b, rec->sum, TIER_SUM_LEN)) != 0 ||

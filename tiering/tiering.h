@@ -91,6 +91,8 @@ enum tier_state {
 enum tier_class { TIER_CLASS_STANDARD, TIER_CLASS_IA, TIER_CLASS_ARCHIVE };
 
 #define TIER_REC_ZSTD		0x1	/* the cold copy is a zstd frame */
+#define TIER_REC_RELEASING	0x2	/* cold, the hot data may not be released yet */
+#define TIER_FH_MAX		128	/* NFS4_FHSIZE */
 #define TIER_LOCATION_MAX	256
 #define TIER_SUM_LEN		32	/* SHA-256 */
 
@@ -108,6 +110,8 @@ struct tier_rec {
 	uint32_t	 target;	/* TIER_MOVING: the class it goes to */
 	uint32_t	 flags;		/* TIER_REC_* */
 	char		 location[TIER_LOCATION_MAX]; /* name in the tier export */
+	uint8_t		 fh[TIER_FH_MAX]; /* the file's handle on the primary */
+	uint32_t	 fhlen;
 	uint64_t	 size;		/* bytes of the file */
 	uint64_t	 stored;	/* bytes of the cold copy */
 	uint8_t		 sum[TIER_SUM_LEN]; /* SHA-256 of the file's data */
@@ -166,7 +170,7 @@ const char *tier_key_string(const struct tier_key *, char *buf, size_t len);
  * Record encoding shared by both stores: 0 or a negative code. The
  * decoder takes untrusted bytes (a journal from disk, a Redis reply).
  */
-#define TIER_REC_ENCODED_MAX	(32 * 16 + TIER_LOCATION_MAX + TIER_SUM_LEN)
+#define TIER_REC_ENCODED_MAX	(32 * 16 + TIER_LOCATION_MAX + TIER_FH_MAX + TIER_SUM_LEN)
 int	 tier_rec_encode(const struct tier_rec *, uint8_t *buf, size_t len,
 	     size_t *outlen);
 int	 tier_rec_decode(const uint8_t *buf, size_t len, struct tier_rec *);

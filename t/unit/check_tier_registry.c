@@ -38,8 +38,11 @@ sample(struct tier_rec *r, uint64_t fileid)
 	r->state = TIER_COLD_ARCHIVE;
 	r->target = TIER_CLASS_ARCHIVE;
 	r->flags = TIER_REC_ZSTD;
-	snprintf(r->location, sizeof r->location, "ab/%llu.zst",
+	snprintf(r->location, sizeof r->location, "a/%llu.zst",
 	    (unsigned long long)fileid);
+	r->fhlen = 37;
+	for (i = 0; i < r->fhlen; i++)
+		r->fh[i] = (uint8_t)(0xa0 + i);
 	r->size = 1048583;
 	r->stored = 4242;
 	for (i = 0; i < TIER_SUM_LEN; i++)
