@@ -63,7 +63,7 @@ agent_anon(struct nfsc_file *f, const struct nfsc_fh *fh)
 }
 
 /* Look name up in an export's root. */
-static int
+int
 agent_lookup(struct agent_export *ex, const char *name, struct nfsc_fh *fh)
 {
 	struct nfsc_req *req = nfsc_req_new(ex->c);
@@ -80,10 +80,11 @@ agent_lookup(struct agent_export *ex, const char *name, struct nfsc_fh *fh)
 	return r;
 }
 
-/* Copy the hot file out to the tier file f. */
+/* Copy a file of src out to the tier file f. */
 int
-agent_copy_out(struct agent *ag, struct agent_export *tier,
-    const struct nfsc_fh *fh, uint64_t size, int zstd,
+agent_copy_out(struct agent *ag, struct agent_export *src,
+    struct agent_export *tier, const struct nfsc_fh *fh, uint64_t size,
+    int zstd,
     const struct nfsc_file *f, uint8_t sum[TIER_SUM_LEN], uint64_t *stored)
 {
 	struct nfsc_file hf;
@@ -93,7 +94,7 @@ agent_copy_out(struct agent *ag, struct agent_export *tier,
 	ZSTD_outBuffer zout;
 	uint8_t *buf = NULL, *zbuf = NULL;
 	uint64_t off = 0, toff = 0;
-	uint32_t io = ag->hot.io < tier->io ? ag->hot.io : tier->io, n;
+	uint32_t io = src->io < tier->io ? src->io : tier->io, n;
 	size_t zcap = 0, left;
 	unsigned int mdlen;
 	int eof = 0, r;
@@ -120,7 +121,7 @@ agent_copy_out(struct agent *ag, struct agent_export *tier,
 		n = 0;
 		if (off < size && !eof) {
 			agent_throttle(ag, io);
-			r = nfsc_read(ag->hot.c, &hf, off, buf, io, &n, &eof);
+			r = nfsc_read(src->c, &hf, off, buf, io, &n, &eof);
 			if (r != 0)
 				goto out;
 			if (n == 0 && !eof) {

@@ -259,7 +259,7 @@ agent_move(struct agent *ag, const struct nfsc_fh *fh,
 		    tier->name, nfsc_error(tier->c));
 		goto undo;
 	}
-	r = agent_copy_out(ag, tier, fh, rec.size, zstd, &f, rec.sum,
+	r = agent_copy_out(ag, &ag->hot, tier, fh, rec.size, zstd, &f, rec.sum,
 	    &rec.stored);
 	if (r != 0) {
 		nfsc_close(tier->c, &f);
@@ -337,6 +337,133 @@ out:
 	return r;
 }
 
+/* Undo a move from IA to Archive: the IA copy stays the one. */
+static int
+agent_retier_undo(struct agent *ag, struct tier_rec *rec, const char *why)
+{
+	struct agent_export *ar = agent_tier(ag, TIER_CLASS_ARCHIVE);
+	char loc[TIER_LOCATION_MAX], ks[80];
+	int zstd, r;
+
+	log_info("%s: move to Archive undone: %s", tier_key_string(&rec->key,
+	    ks, sizeof ks), why);
+	/* The Archive copy's name depends on compression: remove both. */
+	for (zstd = 0; ar != NULL && zstd < 2; zstd++) {
+		agent_location(&rec->key, zstd, loc, sizeof loc);
+		if ((r = agent_tier_remove(ar, loc)) != 0) {
+			log_warn("%s: cannot remove %s from the Archive tier: %s",
+			    ks, loc, nfsc_error(ar->c));
+			return r;
+		}
+	}
+	rec->flags &= ~TIER_REC_RETIER;
+	rec->target = TIER_CLASS_IA;
+	rec->updated = tier_now();
+	return tier_registry_put(ag->reg, rec);
+}
+
+/*
+ * Move an IA file on to Archive: record the intent (the IA copy stays
+ * valid), copy IA to Archive checking the data against the recorded
+ * checksum, COMMIT, read back, then record it in Archive and only then
+ * remove the IA copy (a crash before that leaves an orphan the sweep
+ * removes; a crash before the record leaves the intent, which recovery
+ * undoes).
+ */
+int
+agent_retier(struct agent *ag, const struct tier_rec *old)
+{
+	struct agent_export *ia = agent_tier(ag, TIER_CLASS_IA);
+	struct agent_export *ar = agent_tier(ag, TIER_CLASS_ARCHIVE);
+	struct tier_rec rec, done;
+	struct nfsc_fh iafh;
+	struct nfsc_file f;
+	uint8_t sum[TIER_SUM_LEN];
+	char oldloc[TIER_LOCATION_MAX], ks[80];
+	uint64_t stored;
+	int zstd = ag->zstd, r, locked;
+
+	if (ia == NULL || ar == NULL)
+		return EFSGW_ERR_NOT_FOUND;
+	tier_key_string(&old->key, ks, sizeof ks);
+	if ((locked = tier_registry_lock(ag->reg, &old->key, ag->owner,
+	    AGENT_LOCK_MS)) <= 0)
+		return locked;
+	if ((r = tier_registry_get(ag->reg, &old->key, &rec)) != 0 ||
+	    rec.state != TIER_COLD_IA ||
+	    (rec.flags & (TIER_REC_RELEASING | TIER_REC_RETIER))) {
+		r = r == EFSGW_ERR_NOT_FOUND ? 0 : r;
+		goto out;
+	}
+	rec.flags |= TIER_REC_RETIER;
+	rec.target = TIER_CLASS_ARCHIVE;
+	rec.updated = tier_now();
+	if ((r = tier_registry_put(ag->reg, &rec)) != 0)
+		goto out;
+	agent_step(ag, &rec.key, STEP_RECORD_MOVING);
+	snprintf(oldloc, sizeof oldloc, "%s", rec.location);
+	if ((r = agent_lookup(ia, oldloc, &iafh)) != 0) {
+		log_warn("%s: %s is not in the IA tier: %s", ks, oldloc,
+		    nfsc_error(ia->c));
+		goto undo;
+	}
+	{
+		char newloc[TIER_LOCATION_MAX];
+
+		agent_location(&rec.key, zstd, newloc, sizeof newloc);
+		r = nfsc_open(ar->c, &ar->root, newloc, NFSC_O_READ |
+		    NFSC_O_WRITE | NFSC_O_CREATE | NFSC_O_TRUNC, 0600, &f);
+		if (r != 0)
+			goto undo;
+		r = agent_copy_out(ag, ia, ar, &iafh, rec.size, zstd, &f, sum,
+		    &stored);
+		if (r == 0 && memcmp(sum, rec.sum, sizeof sum) != 0)
+			r = EFSGW_ERR_MISMATCH;	/* the IA copy is damaged */
+		if (r != 0) {
+			nfsc_close(ar->c, &f);
+			log_warn("%s: copy from IA: %s", ks, r > 0 ?
+			    nfsc_stat_name((uint32_t)r) : efsgw_err(r));
+			goto undo;
+		}
+		agent_step(ag, &rec.key, STEP_COPIED);
+		if ((r = nfsc_commit(ar->c, &f.fh)) != 0 ||
+		    (r = nfsc_close(ar->c, &f)) != 0)
+			goto undo;
+		agent_step(ag, &rec.key, STEP_COMMITTED);
+		if ((r = agent_copy_in(ag, ar, newloc, zstd, rec.size, rec.sum,
+		    NULL, NULL)) != 0)
+			goto undo;
+		agent_step(ag, &rec.key, STEP_VERIFIED);
+		/* A copy: undo must still see the IA record if the put fails. */
+		done = rec;
+		snprintf(done.location, sizeof done.location, "%s", newloc);
+	}
+	done.state = TIER_COLD_ARCHIVE;
+	done.flags = zstd ? TIER_REC_ZSTD : 0;
+	done.target = TIER_CLASS_ARCHIVE;
+	done.stored = stored;
+	done.updated = tier_now();
+	if ((r = tier_registry_put(ag->reg, &done)) != 0)
+		goto undo;
+	rec = done;
+	agent_step(ag, &rec.key, STEP_RECORD_COLD);
+	if (agent_tier_remove(ia, oldloc) != 0)
+		log_warn("%s: in Archive, but %s stays in the IA tier (removed "
+		    "as an orphan later)", ks, oldloc);
+	ag->st.files_moved++;
+	ag->st.bytes_moved += rec.size;
+	log_info("%s: moved %llu bytes from IA to Archive as %s (%llu stored)",
+	    ks, (unsigned long long)rec.size, rec.location,
+	    (unsigned long long)rec.stored);
+	goto out;
+undo:
+	ag->st.errors++;
+	agent_retier_undo(ag, &rec, "an error");
+out:
+	tier_registry_unlock(ag->reg, &old->key, ag->owner);
+	return r;
+}
+
 /* Bring a cold file back. */
 int
 agent_recall(struct agent *ag, const struct tier_rec *old)
@@ -360,7 +487,7 @@ agent_recall(struct agent *ag, const struct tier_rec *old)
 		return locked;
 	if ((r = tier_registry_get(ag->reg, &old->key, &rec)) != 0 ||
 	    (rec.state != TIER_COLD_IA && rec.state != TIER_COLD_ARCHIVE) ||
-	    (rec.flags & TIER_REC_RELEASING))
+	    (rec.flags & (TIER_REC_RELEASING | TIER_REC_RETIER)))
 		goto out;	/* gone, hot, or recovery's business */
 	memcpy(fh.data, rec.fh, rec.fhlen);
 	fh.len = rec.fhlen;
@@ -413,7 +540,8 @@ agent_todo_cb(const struct tier_rec *rec, void *arg)
 {
 	struct agent_todo *t = arg;
 
-	if (rec->state != TIER_MOVING && !(rec->flags & TIER_REC_RELEASING))
+	if (rec->state != TIER_MOVING &&
+	    !(rec->flags & (TIER_REC_RELEASING | TIER_REC_RETIER)))
 		return 0;
 	if (t->n == t->max) {
 		t->max = t->max ? t->max * 2 : 16;
@@ -588,6 +716,9 @@ agent_recover(struct agent *ag)
 				    "the copy was verified");
 			else if (rec.flags & TIER_REC_RELEASING)
 				r = agent_recover_release(ag, &rec);
+			else if (rec.flags & TIER_REC_RETIER)
+				r = agent_retier_undo(ag, &rec, "interrupted "
+				    "before the Archive copy was recorded");
 			else
 				r = 0;
 			if (r != 0)

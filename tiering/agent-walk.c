@@ -134,12 +134,27 @@ walk_file(struct agent *ag, const struct nfsc_fh *dir, const char *name,
 		ag->st.bytes_standard += a->size;
 	if (recall_all)
 		return;
-	if (a->type != NFSC_NF4REG || a->size < ag->lc.min_size ||
-	    (recp != NULL && recp->state != TIER_HOT))
-		return;
 	last = a->mtime.sec;
 	if (recp != NULL && recp->last_access > last)
 		last = recp->last_access;
+	if (recp != NULL && recp->state == TIER_COLD_IA &&
+	    !(recp->flags & (TIER_REC_RELEASING | TIER_REC_RETIER)) &&
+	    walk_due(ag, last) == TIER_CLASS_ARCHIVE) {
+		/* Archive age reached in IA: on to Archive, tier to tier. */
+		if (agent_retier(ag, recp) != 0)
+			ag->st.errors++;
+		else if (tier_registry_get(ag->reg, &k, &rec) == 0 &&
+		    rec.state == TIER_COLD_ARCHIVE) {
+			ag->st.bytes_ia -= a->size;
+			ag->st.bytes_archive += a->size;
+		}
+		walk_progress(ag, 0);
+		agent_metrics_write(ag);
+		return;
+	}
+	if (a->type != NFSC_NF4REG || a->size < ag->lc.min_size ||
+	    (recp != NULL && recp->state != TIER_HOT))
+		return;
 	if ((cls = walk_due(ag, last)) == TIER_CLASS_STANDARD)
 		return;
 	if ((r = walk_lookup(&ag->hot, dir, name, &fh)) != 0) {

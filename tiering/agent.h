@@ -75,12 +75,16 @@ enum agent_step {
 /* agent-copy.c */
 /* Wait for n bytes of the bandwidth budget. */
 void	 agent_throttle(struct agent *, uint64_t n);
+/* LOOKUP name in an export's root. */
+int	 agent_lookup(struct agent_export *, const char *name, struct nfsc_fh *);
 /*
- * Copy the hot file (handle fh, size bytes) into the tier file f,
+ * Copy a file of src (the primary, or the IA tier; handle fh, size bytes,
+ * uncompressed) into the tier file f,
  * compressing when zstd; fills sum and *stored. 0, > 0 NFS status, < 0.
  */
-int	 agent_copy_out(struct agent *, struct agent_export *tier,
-	     const struct nfsc_fh *fh, uint64_t size, int zstd,
+int	 agent_copy_out(struct agent *, struct agent_export *src,
+	     struct agent_export *tier, const struct nfsc_fh *fh, uint64_t size,
+	     int zstd,
 	     const struct nfsc_file *f, uint8_t sum[TIER_SUM_LEN],
 	     uint64_t *stored);
 /*
@@ -103,6 +107,8 @@ void	 agent_sum_zeros(uint64_t size, uint8_t sum[TIER_SUM_LEN]);
 int	 agent_move(struct agent *, const struct nfsc_fh *fh,
 	     const struct nfsc_attr *a, const struct tier_rec *old,
 	     enum tier_class cls);
+/* Move one IA file on to Archive (tier to tier; the primary is untouched). */
+int	 agent_retier(struct agent *, const struct tier_rec *rec);
 /* Bring one cold file back to the primary export. */
 int	 agent_recall(struct agent *, const struct tier_rec *rec);
 /* Finish or undo every interrupted move; remove orphan tier files. */

@@ -14,6 +14,9 @@
 #    the release, is not moved and keeps the new data;
 #  - efsgw-tier SIGKILLed after each step of a move, then restarted: every
 #    file reads back identical, no orphan is left in the tier;
+#  - an IA file reaching the Archive age moves on to Archive (zstd), also
+#    with a SIGKILL after each step: one copy, never two, never none;
+#  - two agents on one Redis registry move each file once;
 #  - the journal registry and the metrics file say what happened.
 . "$(dirname "$0")/../lib/harness.sh"
 
@@ -193,6 +196,36 @@ done
 random_file "$T/ia/0000000000000001-0000000000000002-3" 10
 check "a run with an orphan in the tier" tier --now +3
 check_eq "the orphan is gone" "" "$(tier_files)"
+
+# ------------------------------------------------------------ IA to Archive
+# A file in IA that reaches the Archive age moves on, tier to tier, and is
+# compressed on the way; SIGKILL at each step of that leaves it in IA or in
+# Archive, never in both and never in neither.
+nfsc mkdir "$(nfspath r)"
+random_file "$T/r1" 400000; nfs_put "$T/r1" r/f
+check "to IA first" tier --now +3
+check_eq "in IA" 1 "$(find "$T/ia" -type f | wc -l)"
+check "then on to Archive" tier --now +100
+check_eq "IA is empty" "" "$(find "$T/ia" -type f)"
+check "Archive holds a zstd frame of it" bash -c "zstd -dc $T/archive/*.zst | cmp - $T/r1"
+check "the registry has it in Archive" bash -c "\"$TIER\" -c $T/tier.conf --list | grep -q ' cold-archive '"
+check "recall from Archive" tier --recall-all
+check "identical after IA, Archive and back" same "$EXPORT_DIR/r/f" "$T/r1"
+for step in 1 2 3 4 6; do
+	check "to IA (step $step round)" tier --now +3
+	rc=0
+	EFSGW_TIER_TEST_STOP_AFTER=$step timeout -k 5 300 "$TIER" -c "$T/tier.conf" \
+		--once --now +100 >>"$T/tier.log" 2>&1 || rc=$?
+	check_eq "IA to Archive killed after step $step" 137 "$rc"
+	check "restart after that kill" tier --now +100
+	check_eq "after step $step: one copy, in Archive" \
+		"$(find "$T/archive" -type f | wc -l) $(find "$T/ia" -type f | wc -l)" "1 0"
+	check "after step $step: nothing left half-moved" bash -c "! \"$TIER\" -c $T/tier.conf --list | grep -q 'moving\|releasing\|cold-IA'"
+	check "after step $step: recall" tier --recall-all
+	check "after step $step: identical" same "$EXPORT_DIR/r/f" "$T/r1"
+	check_eq "after step $step: no orphans" "" "$(tier_files)"
+done
+nfs_rm_tree r
 
 # ------------------------------------------------------------ workers
 # Two agents on one Redis registry walk the same tree at once: the
