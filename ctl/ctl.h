@@ -42,6 +42,8 @@ extern const struct ctl_command ctl_cmd_cert;
 
 /* cmd-status.c */
 extern const struct ctl_command ctl_cmd_status;
+/* cmd-tier.c */
+extern const struct ctl_command ctl_cmd_tier;
 
 /* promparse.c: a strict, bounded parser of the Prometheus text format. */
 #define PROM_MAX_LINE		(64 * 1024)	/* bytes per line, newline excluded */

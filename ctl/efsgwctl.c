@@ -16,6 +16,7 @@ static const struct ctl_command *const ctl_commands[] = {
 	&ctl_cmd_token,
 	&ctl_cmd_cert,
 	&ctl_cmd_status,
+	&ctl_cmd_tier,
 };
 
 /* Print the top-level help. */

@@ -65,6 +65,12 @@ GROUPS = [
         ("filesystem", "qos-client-max"), ("global", "redis"),
         ("global", "redis-password-file"), ("global", "gateway-id"),
     ]),
+    ("Lifecycle tiering (read by efsgw-tier; see tiering.md)", [
+        ("filesystem", "lifecycle"), ("filesystem", "tier-ia"),
+        ("filesystem", "tier-archive"), ("filesystem", "tier-registry"),
+        ("filesystem", "tier-min-size"),
+        ("filesystem", "tier-archive-compress"),
+    ]),
     ("Connection limits and timeouts", [
         ("global", "max-connections"), ("global", "max-preauth-connections"),
         ("global", "max-calls-in-flight"),

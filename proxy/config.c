@@ -26,6 +26,7 @@
 #include "policy.h"
 #include "proxy.h"
 #include "qos.h"
+#include "tiering.h"
 
 enum config_type {
 	CONFIG_UINT,		/* uint32_t within [min, max] */
@@ -200,6 +201,25 @@ static const struct config_item config_items[] = {
 	{ "share-deny", CONFIG_STRING, SECTION_FS, F(share_deny), 0, 0,
 	  "pass", 1, "OPEN share deny modes: pass (to the server, which "
 	  "enforces them) or refuse (NFS4ERR_NOTSUPP, as EFS does)" },
+	{ "lifecycle", CONFIG_STRING, SECTION_FS, F(lifecycle_path), 0, 0,
+	  "none", 1, "lifecycle configuration: a JSON file as "
+	  "put-lifecycle-configuration takes it, default (IA after 30 days, "
+	  "Archive after 90) or none (no tiering)" },
+	{ "tier-ia", CONFIG_STRING, SECTION_FS, F(tier_ia), 0, 0, "none", 1,
+	  "NFSv4 export holding Infrequent Access data, as HOST:PORT:/export, "
+	  "or none" },
+	{ "tier-archive", CONFIG_STRING, SECTION_FS, F(tier_archive), 0, 0,
+	  "none", 1, "NFSv4 export holding Archive data, as HOST:PORT:/export, "
+	  "or none" },
+	{ "tier-registry", CONFIG_STRING, SECTION_FS, F(tier_registry), 0, 0,
+	  "none", 1, "where the tier registry lives: redis://host:port[/db] "
+	  "(shared) or an absolute path (a journal file, one agent)" },
+	{ "tier-min-size", CONFIG_UINT, SECTION_FS, F(tier_min_kib), 0,
+	  4194304, "128", 1, "KiB: smaller files never leave Standard "
+	  "(EFS: 128)" },
+	{ "tier-archive-compress", CONFIG_BOOL, SECTION_FS,
+	  F(tier_archive_zstd), 0, 0, "yes", 1,
+	  "store Archive copies as zstd frames" },
 
 	{ "address", CONFIG_LISTENADDR, SECTION_LISTENER, L(address), 0, 0,
 	  NULL, 0, "address:port to accept clients on (required)" },
@@ -672,6 +692,58 @@ config_redis_password(struct config *c, char **cause)
 	return 0;
 }
 
+/* Check the tiering keywords of fs. */
+static int
+config_commit_tiering(struct config_parser *p, struct config_fs *fs)
+{
+	char hp[300], ex[1024], *why = NULL;
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	char **opt[3] = { &fs->tier_ia, &fs->tier_archive, &fs->tier_registry };
+	const char *t[2];
+	int i, r;
+
+	/* "none" is the default of the optional strings: keep it as NULL. */
+	for (i = 0; i < 3; i++) {
+		if (*opt[i] != NULL && strcmp(*opt[i], "none") == 0) {
+			free(*opt[i]);
+			*opt[i] = NULL;
+		}
+	}
+	t[0] = fs->tier_ia;
+	t[1] = fs->tier_archive;
+	for (i = 0; i < 2; i++) {
+		if (t[i] == NULL)
+			continue;
+		if (tier_target_parse(t[i], hp, sizeof hp, ex, sizeof ex) != 0)
+			return config_error(p, "%s: tier '%.100s' is not "
+			    "HOST:PORT:/export", fs->id, t[i]);
+		if ((r = addr_parse(hp, 0, &ss, &sl, &why)) != 0) {
+			r = config_error(p, "%s: tier '%.100s': %s", fs->id,
+			    t[i], why);
+			free(why);
+			return r;
+		}
+	}
+	if (strcmp(fs->lifecycle_path, "none") == 0)
+		return 0;
+	if (strcmp(fs->lifecycle_path, "default") != 0 &&
+	    fs->lifecycle_path[0] != '/')
+		return config_error(p, "%s: lifecycle '%.100s' is not an "
+		    "absolute path, default or none", fs->id, fs->lifecycle_path);
+	if (fs->tier_ia == NULL && fs->tier_archive == NULL)
+		return config_error(p, "%s: lifecycle needs tier-ia or "
+		    "tier-archive", fs->id);
+	if (fs->tier_registry == NULL)
+		return config_error(p, "%s: lifecycle needs tier-registry",
+		    fs->id);
+	if (strncmp(fs->tier_registry, "redis://", 8) != 0 &&
+	    fs->tier_registry[0] != '/')
+		return config_error(p, "%s: tier-registry '%.100s' is neither "
+		    "redis://... nor an absolute path", fs->id, fs->tier_registry);
+	return 0;
+}
+
 /* Cross-field checks once the whole file is read. */
 static int
 config_commit(struct config_parser *p)
@@ -679,7 +751,7 @@ config_commit(struct config_parser *p)
 	struct config *c = p->conf;
 	struct config_listener *l, *l2;
 	struct config_fs *fs;
-	int nfs = 0;
+	int nfs = 0, r;
 
 	TAILQ_FOREACH(fs, &c->filesystems, entry)
 		nfs++;
@@ -729,6 +801,8 @@ config_commit(struct config_parser *p)
 		    strcmp(fs->perf_mode, "maxIO") == 0)
 			return config_error(p, "%s: elastic throughput needs the "
 			    "generalPurpose performance mode (as on EFS)", fs->id);
+		if ((r = config_commit_tiering(p, fs)) != 0)
+			return r;
 	}
 	if (c->max_record_preauth > c->max_record)
 		c->max_record_preauth = c->max_record;
@@ -916,6 +990,41 @@ config_load_identity(struct config *c, char **cause)
 	return 0;
 }
 
+/* Load fs's lifecycle configuration and check it against its modes. */
+static int
+config_load_lifecycle(struct config *c, struct config_fs *fs, char **cause)
+{
+	struct lifecycle lc;
+	char *why = NULL;
+	int r;
+
+	if (strcmp(fs->lifecycle_path, "none") == 0)
+		return 0;
+	lifecycle_defaults(&lc);
+	lc.min_size = (uint64_t)fs->tier_min_kib * 1024;
+	if (strcmp(fs->lifecycle_path, "default") != 0 &&
+	    (r = lifecycle_load(fs->lifecycle_path, fs->id, &lc, cause)) != 0)
+		return r;
+	if ((r = lifecycle_check_modes(&lc, fs->tp_mode, fs->perf_mode,
+	    &why)) != 0) {
+		xasprintf(cause, "%s: %s", fs->id, why);
+		free(why);
+		return r;
+	}
+	if (lc.ia_days != 0 && fs->tier_ia == NULL) {
+		xasprintf(cause, "%s: TransitionToIA needs tier-ia", fs->id);
+		return EFSGW_ERR_BAD_VALUE;
+	}
+	if (lc.archive_days != 0 && fs->tier_archive == NULL) {
+		xasprintf(cause, "%s: TransitionToArchive needs tier-archive",
+		    fs->id);
+		return EFSGW_ERR_BAD_VALUE;
+	}
+	fs->lifecycle = xmalloc(sizeof *fs->lifecycle);
+	*fs->lifecycle = lc;
+	return 0;
+}
+
 /*
  * Load what the config names in other files: each file system's handle
  * keys (created under state-dir when the default file is missing and
@@ -996,6 +1105,8 @@ config_load_files(struct config *c, int create, char **cause)
 		    (r = policy_load(fs->policy_path, &fs->policy, cause)) != 0)
 			return r;
 		config_policy_resources(fs);
+		if ((r = config_load_lifecycle(c, fs, cause)) != 0)
+			return r;
 	}
 	TAILQ_FOREACH(l, &c->listeners, entry) {
 		if (l->tls && (r = tls_listener_ctx(c, l, cause)) != 0)
@@ -1025,10 +1136,22 @@ int
 config_load_flags(const char *path, int flags, struct config **confp,
     char **cause)
 {
+	struct config_fs *fs;
 	int r;
 
 	if ((r = config_load_text(path, confp, cause)) != 0)
 		return r;
+	if (flags & CONFIG_LOAD_TIERING) {
+		/* efsgw-tier: no key, credential or TLS file, which it may not read. */
+		TAILQ_FOREACH(fs, &(*confp)->filesystems, entry) {
+			if ((r = config_load_lifecycle(*confp, fs, cause)) != 0) {
+				config_release(*confp);
+				*confp = NULL;
+				return r;
+			}
+		}
+		return 0;
+	}
 	if ((r = config_load_files(*confp, flags & CONFIG_LOAD_CREATE,
 	    cause)) != 0) {
 		config_release(*confp);
@@ -1129,6 +1252,7 @@ config_release(struct config *c)
 		config_free_strings(SECTION_FS, fs);
 		access_points_free(fs->aps);
 		policy_free(fs->policy);
+		free(fs->lifecycle);
 		OPENSSL_cleanse(&fs->keys, sizeof fs->keys);
 		free(fs);
 	}

@@ -34,6 +34,7 @@ struct ssl_ctx_st;
 struct bufferevent;
 struct gateway;
 struct conn;
+struct lifecycle;
 
 /* ------------------------------------------------------------ config.c */
 
@@ -73,6 +74,13 @@ struct config_fs {
 	struct policy		*policy;	/* NULL: no policy (allow all) */
 	char			*tls_cert;
 	char			*tls_key;
+	char			*lifecycle_path; /* file, "default" or "none" */
+	char			*tier_ia;	/* HOST:PORT:/export or NULL */
+	char			*tier_archive;
+	char			*tier_registry;	/* redis://... or a journal path */
+	uint32_t		 tier_min_kib;
+	int			 tier_archive_zstd;
+	struct lifecycle	*lifecycle;	/* loaded; NULL: no tiering */
 	char			 arn[160];	/* arn:aws:elasticfilesystem:... */
 	int			 line;		/* where it was defined */
 	TAILQ_ENTRY(config_fs)	 entry;
@@ -144,6 +152,7 @@ struct config {
 };
 
 #define CONFIG_LOAD_CREATE	0x1	/* create missing default key files */
+#define CONFIG_LOAD_TIERING	0x2	/* only lifecycle files (efsgw-tier) */
 
 /*
  * Load a config file and the key and access point files it names

@@ -29,7 +29,7 @@ static const char usage_text[] =
 "                   [--servername NAME] [--cpu NAME=PID[,PID..]].. \n"
 "                   [--cpu-ref NAME] NAME=HOST:PORT[:tls] ..\n"
 "\n"
-"Measures NFSv4.1 servers with the project's own client (t/nfsc). Each\n"
+"Measures NFSv4.1 servers with the project's own client (nfsc/). Each\n"
 "target is a name and a numeric IPv4 address; the first target is the\n"
 "baseline the others are compared with. A target ending in :tls is\n"
 "reached over TLS 1.2/1.3 with the --cafile/--cert/--key/--servername\n"

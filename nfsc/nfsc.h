@@ -1,6 +1,6 @@
 /*
- * efsgw - nfsc: a small NFSv4.0/4.1/4.2 client for the project's tests and
- * benchmarks.
+ * efsgw - nfsc: a small NFSv4.0/4.1/4.2 client for the tiering agent
+ * (efsgw-tier), the project's tests and benchmarks.
  *
  * One struct nfsc is one TCP connection carrying one client id and one
  * session (EXCHANGE_ID + CREATE_SESSION, RFC 8881 §18.35, §18.36). With
@@ -58,7 +58,8 @@ enum nfsc_opnum {
 	NFSC_OP_LOOKUP = 15, NFSC_OP_LOOKUPP = 16, NFSC_OP_OPEN = 18, NFSC_OP_PUTFH = 22,
 	NFSC_OP_PUTROOTFH = 24, NFSC_OP_READ = 25, NFSC_OP_READDIR = 26,
 	NFSC_OP_REMOVE = 28, NFSC_OP_RENAME = 29, NFSC_OP_RESTOREFH = 31,
-	NFSC_OP_SAVEFH = 32, NFSC_OP_SETATTR = 34, NFSC_OP_WRITE = 38,
+	NFSC_OP_SAVEFH = 32, NFSC_OP_SETATTR = 34, NFSC_OP_VERIFY = 37,
+	NFSC_OP_WRITE = 38,
 	NFSC_OP_OPEN_CONFIRM = 20, NFSC_OP_RENEW = 30,
 	NFSC_OP_SETCLIENTID = 35, NFSC_OP_SETCLIENTID_CONFIRM = 36,
 	NFSC_OP_EXCHANGE_ID = 42, NFSC_OP_CREATE_SESSION = 43,
@@ -82,6 +83,7 @@ enum nfsc_opnum {
 #define NFSC_A_TYPE		1
 #define NFSC_A_CHANGE		3
 #define NFSC_A_SIZE		4
+#define NFSC_A_FSID		8
 #define NFSC_A_FILEID		20
 #define NFSC_A_MAXREAD		30
 #define NFSC_A_MAXWRITE		31
@@ -153,6 +155,7 @@ struct nfsc_attr {
 	uint32_t	 type;
 	uint64_t	 change;
 	uint64_t	 size;
+	uint64_t	 fsid_major, fsid_minor;
 	uint64_t	 fileid;
 	uint32_t	 mode;
 	uint32_t	 nlink;
@@ -268,6 +271,12 @@ void	 nfsc_op_restorefh(struct nfsc_req *);
 void	 nfsc_op_getattr(struct nfsc_req *, uint64_t mask);
 void	 nfsc_op_setattr(struct nfsc_req *, const struct nfsc_stateid *,
 	     const struct nfsc_sattr *);
+/*
+ * VERIFY that the current handle's change attribute is change (RFC 8881
+ * §18.31): the COMPOUND stops with NFS4ERR_NOT_SAME when the file changed,
+ * so that what follows only happens to the version the caller saw.
+ */
+void	 nfsc_op_verify_change(struct nfsc_req *, uint64_t change);
 /* OPEN with CLAIM_NULL of name in the current (directory) handle. */
 void	 nfsc_op_open(struct nfsc_req *, const char *name, int flags,
 	     uint32_t mode);

@@ -119,6 +119,10 @@ nfsc_attr_decode(struct xdrbuf *b, struct nfsc_attr *a)
 		case NFSC_A_SIZE:
 			r = xdrbuf_get_u64(b, &a->size);
 			break;
+		case NFSC_A_FSID:
+			if ((r = xdrbuf_get_u64(b, &a->fsid_major)) == 0)
+				r = xdrbuf_get_u64(b, &a->fsid_minor);
+			break;
 		case NFSC_A_FILEID:
 			r = xdrbuf_get_u64(b, &a->fileid);
 			break;

@@ -606,6 +606,18 @@ nfsc_op_setattr(struct nfsc_req *req, const struct nfsc_stateid *sid,
 	nfsc_attr_encode(&req->body, s);
 }
 
+void
+nfsc_op_verify_change(struct nfsc_req *req, uint64_t change)
+{
+	uint8_t v[8];
+
+	nfsc_req_note_op(req, NFSC_OP_VERIFY);
+	nfsc_enc_bitmap(&req->body, NFSC_ABIT(NFSC_A_CHANGE));
+	xdrbuf_store_u32(v, (uint32_t)(change >> 32));
+	xdrbuf_store_u32(v + 4, (uint32_t)change);
+	nfsc_enc_opaque(&req->body, v, sizeof v);
+}
+
 /* OPEN4args (RFC 8881 §18.16.1) with CLAIM_NULL. */
 void
 nfsc_op_open(struct nfsc_req *req, const char *name, int flags, uint32_t mode)

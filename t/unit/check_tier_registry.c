@@ -1,0 +1,414 @@
+/*
+ * efsgw - unit tests for the tier registry. The record decoder takes
+ * untrusted bytes (a journal read back from disk, a Redis reply): every
+ * truncation and bit flip of a valid record is refused or decodes to a
+ * record that re-encodes to the same bytes. The journal survives what a
+ * crash leaves (a torn last append is dropped) and refuses damage in the
+ * middle rather than drop the records after it (a lost cold record would
+ * strand a released file). Every store case runs on the journal and,
+ * when EFSGW_TEST_REDIS names a server, on Redis.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <sys/stat.h>
+#include <check.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "tiering.h"
+
+static char tmpdir[] = "/tmp/check_tier_registry.XXXXXX";
+static char where[512];
+static char ns[64];
+
+/* A record with every field set. */
+static void
+sample(struct tier_rec *r, uint64_t fileid)
+{
+	size_t i;
+
+	memset(r, 0, sizeof *r);
+	r->key.fsid_major = 0x1122334455667788ull;
+	r->key.fsid_minor = 0x99;
+	r->key.fileid = fileid;
+	r->state = TIER_COLD_ARCHIVE;
+	r->target = TIER_CLASS_ARCHIVE;
+	r->flags = TIER_REC_ZSTD;
+	snprintf(r->location, sizeof r->location, "a/%llu.zst",
+	    (unsigned long long)fileid);
+	r->fhlen = 37;
+	for (i = 0; i < r->fhlen; i++)
+		r->fh[i] = (uint8_t)(0xa0 + i);
+	r->size = 1048583;
+	r->stored = 4242;
+	for (i = 0; i < TIER_SUM_LEN; i++)
+		r->sum[i] = (uint8_t)(i * 7 + fileid);
+	r->change = 0xdeadbeef;
+	r->mtime_sec = 1700000000;
+	r->mtime_nsec = 123456789;
+	r->last_access = 1690000000;
+	r->updated = 1700000001;
+}
+
+/* Encode, decode, compare. */
+START_TEST(test_encode_roundtrip)
+{
+	uint8_t buf[TIER_REC_ENCODED_MAX];
+	struct tier_rec a, b;
+	size_t len;
+
+	sample(&a, 7);
+	ck_assert_int_eq(tier_rec_encode(&a, buf, sizeof buf, &len), 0);
+	ck_assert_int_eq(tier_rec_decode(buf, len, &b), 0);
+	ck_assert_int_eq(memcmp(&a, &b, sizeof a), 0);
+	/* too small a buffer is an error, not an overflow */
+	ck_assert_int_lt(tier_rec_encode(&a, buf, len - 1, &len), 0);
+	/* a state out of range does not encode */
+	a.state = 9;
+	ck_assert_int_lt(tier_rec_encode(&a, buf, sizeof buf, &len), 0);
+}
+END_TEST
+
+/* Every truncation fails; every bit flip fails or round-trips. */
+START_TEST(test_decode_hostile)
+{
+	uint8_t buf[TIER_REC_ENCODED_MAX], flip[TIER_REC_ENCODED_MAX];
+	uint8_t again[TIER_REC_ENCODED_MAX];
+	struct tier_rec a, b;
+	size_t len, n, i, alen;
+	int bit;
+
+	sample(&a, 3);
+	ck_assert_int_eq(tier_rec_encode(&a, buf, sizeof buf, &len), 0);
+	for (n = 0; n < len; n++)
+		ck_assert_int_lt(tier_rec_decode(buf, n, &b), 0);
+	memcpy(flip, buf, len);
+	flip[len] = 0;
+	ck_assert_int_lt(tier_rec_decode(flip, len + 1, &b), 0);
+	for (i = 0; i < len; i++) {
+		for (bit = 0; bit < 8; bit++) {
+			memcpy(flip, buf, len);
+			flip[i] ^= (uint8_t)(1u << bit);
+			if (tier_rec_decode(flip, len, &b) != 0)
+				continue;
+			ck_assert_int_eq(tier_rec_encode(&b, again,
+			    sizeof again, &alen), 0);
+			ck_assert_uint_eq(alen, len);
+			ck_assert_int_eq(memcmp(again, flip, len), 0);
+		}
+	}
+}
+END_TEST
+
+/* Open the store under test. */
+static struct tier_registry *
+open_reg(void)
+{
+	struct tier_registry *reg;
+	char *cause = NULL;
+	int r;
+
+	r = tier_registry_open(where, ns, &reg, &cause);
+	ck_assert_msg(r == 0, "open %s: %s", where, cause);
+	return reg;
+}
+
+static int
+count_cb(const struct tier_rec *rec, void *arg)
+{
+	(*(int *)arg)++;
+	return 0;
+}
+
+/* Put, get, replace, delete, walk; state survives a reopen. */
+START_TEST(test_store_basic)
+{
+	struct tier_registry *reg;
+	struct tier_rec a, b;
+	int i, n = 0;
+
+	reg = open_reg();
+	sample(&a, 1);
+	ck_assert_int_eq(tier_registry_get(reg, &a.key, &b),
+	    EFSGW_ERR_NOT_FOUND);
+	for (i = 1; i <= 100; i++) {
+		sample(&a, (uint64_t)i);
+		a.state = (uint32_t)(i % 4);
+		ck_assert_int_eq(tier_registry_put(reg, &a), 0);
+	}
+	sample(&a, 5);
+	a.state = TIER_HOT;
+	a.last_access = 5;
+	ck_assert_int_eq(tier_registry_put(reg, &a), 0);
+	sample(&a, 6);
+	ck_assert_int_eq(tier_registry_del(reg, &a.key), 0);
+	ck_assert_int_eq(tier_registry_del(reg, &a.key), 0);
+	tier_registry_close(reg);
+
+	reg = open_reg();
+	sample(&a, 5);
+	ck_assert_int_eq(tier_registry_get(reg, &a.key, &b), 0);
+	ck_assert_uint_eq(b.state, TIER_HOT);
+	ck_assert_int_eq(b.last_access, 5);
+	sample(&a, 6);
+	ck_assert_int_eq(tier_registry_get(reg, &a.key, &b),
+	    EFSGW_ERR_NOT_FOUND);
+	sample(&a, 99);
+	ck_assert_int_eq(tier_registry_get(reg, &a.key, &b), 0);
+	a.state = 99 % 4;
+	ck_assert_int_eq(memcmp(&a, &b, sizeof a), 0);
+	ck_assert_int_eq(tier_registry_foreach(reg, count_cb, &n), 0);
+	ck_assert_int_eq(n, 99);
+	tier_registry_close(reg);
+}
+END_TEST
+
+/* Two owners cannot hold one file's lock (Redis); the journal is exclusive. */
+START_TEST(test_store_lock)
+{
+	struct tier_registry *reg, *reg2;
+	struct tier_key k = { 1, 2, 3 };
+	char *cause = NULL;
+
+	reg = open_reg();
+	ck_assert_int_eq(tier_registry_lock(reg, &k, "w1", 60000), 1);
+	if (where[0] == '/') {
+		/* a second process (or open) on the journal is refused */
+		ck_assert_int_lt(tier_registry_open(where, ns, &reg2, &cause), 0);
+		ck_assert_ptr_nonnull(strstr(cause, "in use"));
+		free(cause);
+	} else {
+		reg2 = open_reg();
+		ck_assert_int_eq(tier_registry_lock(reg2, &k, "w2", 60000), 0);
+		/* w2 cannot release w1's lock */
+		ck_assert_int_eq(tier_registry_unlock(reg2, &k, "w2"), 0);
+		ck_assert_int_eq(tier_registry_lock(reg2, &k, "w2", 60000), 0);
+		ck_assert_int_eq(tier_registry_unlock(reg, &k, "w1"), 0);
+		ck_assert_int_eq(tier_registry_lock(reg2, &k, "w2", 60000), 1);
+		tier_registry_unlock(reg2, &k, "w2");
+		tier_registry_close(reg2);
+	}
+	tier_registry_unlock(reg, &k, "w1");
+	tier_registry_close(reg);
+}
+END_TEST
+
+/* Journal path of this test. */
+static void
+journal_path(char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, "%s/%s", tmpdir, name);
+}
+
+/* Append raw bytes to a file. */
+static void
+append_bytes(const char *path, const void *p, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_APPEND);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, p, len), (ssize_t)len);
+	close(fd);
+}
+
+static off_t
+file_size(const char *path)
+{
+	struct stat st;
+
+	ck_assert_int_eq(stat(path, &st), 0);
+	return st.st_size;
+}
+
+/*
+ * A crash in the middle of an append leaves part of a record: every cut
+ * of the last record reopens with the records before it and nothing else.
+ */
+START_TEST(test_journal_torn_tail)
+{
+	struct tier_registry *reg;
+	struct tier_rec a, b;
+	char path[600], *cause = NULL;
+	off_t before, after, cut;
+	int fd;
+
+	journal_path(path, sizeof path, "torn.journal");
+	ck_assert_int_eq(tier_registry_open(path, ns, &reg, &cause), 0);
+	sample(&a, 1);
+	ck_assert_int_eq(tier_registry_put(reg, &a), 0);
+	tier_registry_close(reg);
+	before = file_size(path);
+	ck_assert_int_eq(tier_registry_open(path, ns, &reg, &cause), 0);
+	sample(&a, 2);
+	ck_assert_int_eq(tier_registry_put(reg, &a), 0);
+	tier_registry_close(reg);
+	after = file_size(path);
+	for (cut = before; cut < after; cut++) {
+		fd = open(path, O_WRONLY);
+		ck_assert_int_eq(ftruncate(fd, cut), 0);
+		close(fd);
+		ck_assert_int_eq(tier_registry_open(path, ns, &reg, &cause), 0);
+		sample(&a, 1);
+		ck_assert_int_eq(tier_registry_get(reg, &a.key, &b), 0);
+		sample(&a, 2);
+		ck_assert_int_eq(tier_registry_get(reg, &a.key, &b),
+		    EFSGW_ERR_NOT_FOUND);
+		/* and it appends cleanly after the cut */
+		ck_assert_int_eq(tier_registry_put(reg, &a), 0);
+		tier_registry_close(reg);
+		ck_assert_int_eq(tier_registry_open(path, ns, &reg, &cause), 0);
+		ck_assert_int_eq(tier_registry_get(reg, &a.key, &b), 0);
+		tier_registry_close(reg);
+		/* put the file back to the state "2 written" for the next cut */
+	}
+	/* A flipped checksum in the last record is a torn record too. */
+	fd = open(path, O_RDWR);
+	after = file_size(path);
+	{
+		uint8_t byte;
+		ck_assert_int_eq(pread(fd, &byte, 1, after - 1), 1);
+		byte ^= 0x40;
+		ck_assert_int_eq(pwrite(fd, &byte, 1, after - 1), 1);
+	}
+	close(fd);
+	ck_assert_int_eq(tier_registry_open(path, ns, &reg, &cause), 0);
+	sample(&a, 2);
+	ck_assert_int_eq(tier_registry_get(reg, &a.key, &b),
+	    EFSGW_ERR_NOT_FOUND);
+	tier_registry_close(reg);
+}
+END_TEST
+
+/* Damage with records after it is refused, not silently dropped. */
+START_TEST(test_journal_damage)
+{
+	struct tier_registry *reg;
+	struct tier_rec a;
+	char path[600], *cause = NULL;
+	uint8_t byte;
+	int fd, i;
+
+	journal_path(path, sizeof path, "damage.journal");
+	ck_assert_int_eq(tier_registry_open(path, ns, &reg, &cause), 0);
+	for (i = 0; i < 10; i++) {
+		sample(&a, (uint64_t)i);
+		ck_assert_int_eq(tier_registry_put(reg, &a), 0);
+	}
+	tier_registry_close(reg);
+	fd = open(path, O_RDWR);
+	ck_assert_int_eq(pread(fd, &byte, 1, 40), 1);
+	byte ^= 1;
+	ck_assert_int_eq(pwrite(fd, &byte, 1, 40), 1);
+	close(fd);
+	ck_assert_int_lt(tier_registry_open(path, ns, &reg, &cause), 0);
+	ck_assert_ptr_nonnull(strstr(cause, "damaged"));
+	free(cause);
+	/* Not a journal at all. */
+	journal_path(path, sizeof path, "notajournal");
+	fd = open(path, O_WRONLY | O_CREAT, 0600);
+	ck_assert_int_eq(write(fd, "hello world\n", 12), 12);
+	close(fd);
+	ck_assert_int_lt(tier_registry_open(path, ns, &reg, &cause), 0);
+	free(cause);
+	append_bytes(path, "", 0);
+}
+END_TEST
+
+/* Many rewrites compact the file; the live records are all still there. */
+START_TEST(test_journal_compaction)
+{
+	struct tier_registry *reg;
+	struct tier_rec a, b;
+	char path[600], *cause = NULL;
+	int i, n = 0;
+
+	journal_path(path, sizeof path, "compact.journal");
+	ck_assert_int_eq(tier_registry_open(path, ns, &reg, &cause), 0);
+	for (i = 0; i < 5000; i++) {
+		sample(&a, (uint64_t)(i % 10));
+		a.last_access = i;
+		ck_assert_int_eq(tier_registry_put(reg, &a), 0);
+	}
+	tier_registry_close(reg);
+	/* 5000 records of ~400 bytes would be 2 MB without compaction */
+	ck_assert_int_lt(file_size(path), 1100 * 400);
+	ck_assert_int_eq(tier_registry_open(path, ns, &reg, &cause), 0);
+	ck_assert_int_eq(tier_registry_foreach(reg, count_cb, &n), 0);
+	ck_assert_int_eq(n, 10);
+	sample(&a, 9);
+	ck_assert_int_eq(tier_registry_get(reg, &a.key, &b), 0);
+	ck_assert_int_eq(b.last_access, 4999);
+	ck_assert_int_eq(tier_registry_compact(reg), 0);
+	tier_registry_close(reg);
+	ck_assert_int_eq(tier_registry_open(path, ns, &reg, &cause), 0);
+	ck_assert_int_eq(tier_registry_get(reg, &a.key, &b), 0);
+	ck_assert_int_eq(b.last_access, 4999);
+	tier_registry_close(reg);
+}
+END_TEST
+
+/* Bad registry names are refused with a cause. */
+START_TEST(test_open_errors)
+{
+	struct tier_registry *reg;
+	char *cause = NULL;
+
+	ck_assert_int_lt(tier_registry_open("relative/path", "fs", &reg,
+	    &cause), 0);
+	free(cause);
+	ck_assert_int_lt(tier_registry_open("/nonexistent-dir/x/y", "fs", &reg,
+	    &cause), 0);
+	free(cause);
+	ck_assert_int_lt(tier_registry_open("redis://127.0.0.1:1", "fs", &reg,
+	    &cause), 0);
+	free(cause);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("tier_registry");
+	TCase *codec = tcase_create("codec"), *store = tcase_create("store");
+	TCase *journal = tcase_create("journal");
+	const char *redis = getenv("EFSGW_TEST_REDIS");
+	SRunner *sr;
+	int failed;
+
+	/* torn-record warnings are expected here */
+	log_init("check_tier_registry", 0, LOG_LEVEL_ERROR);
+	if (mkdtemp(tmpdir) == NULL)
+		return 1;
+	snprintf(ns, sizeof ns, "fs-test%ld", (long)getpid());
+	if (redis != NULL && *redis != '\0')
+		snprintf(where, sizeof where, "%s", redis);
+	else
+		snprintf(where, sizeof where, "%s/store.journal", tmpdir);
+	tcase_add_test(codec, test_encode_roundtrip);
+	tcase_add_test(codec, test_decode_hostile);
+	tcase_add_test(codec, test_open_errors);
+	tcase_add_test(store, test_store_basic);
+	tcase_add_test(store, test_store_lock);
+	tcase_add_test(journal, test_journal_torn_tail);
+	tcase_add_test(journal, test_journal_damage);
+	tcase_add_test(journal, test_journal_compaction);
+	tcase_set_timeout(journal, 120);
+	suite_add_tcase(s, codec);
+	suite_add_tcase(s, store);
+	suite_add_tcase(s, journal);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	if (getenv("EFSGW_TEST_KEEP") == NULL) {
+		char cmd[600];
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+		if (system(cmd) != 0)
+			failed++;
+	}
+	return failed == 0 ? 0 : 1;
+}

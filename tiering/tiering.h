@@ -1,0 +1,200 @@
+/*
+ * efsgw - lifecycle tiering: the lifecycle configuration (the JSON that
+ * `aws efs put-lifecycle-configuration` takes), the tier registry that
+ * records where each file's data lives, and the clock tiering decisions
+ * are made against.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#ifndef EFSGW_TIERING_H
+#define EFSGW_TIERING_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/* ------------------------------------------------------------ lifecycle.c */
+
+#define LIFECYCLE_DEFAULT_MIN_SIZE	(128 * 1024)	/* EFS: smaller files stay */
+#define LIFECYCLE_MAX_JSON		(64 * 1024)
+
+/*
+ * A file system's lifecycle configuration. A day count of 0 means the
+ * transition is not configured.
+ */
+struct lifecycle {
+	uint32_t	 ia_days;	/* TransitionToIA */
+	uint32_t	 archive_days;	/* TransitionToArchive */
+	int		 to_primary_on_access; /* TransitionToPrimaryStorageClass */
+	uint64_t	 min_size;	/* bytes; smaller files are never moved */
+};
+
+/*
+ * EFS's console defaults: IA after 30 days, Archive after 90, files stay
+ * in their class when read (no TransitionToPrimaryStorageClass).
+ */
+void	 lifecycle_defaults(struct lifecycle *);
+/*
+ * Parse a lifecycle configuration: {"LifecyclePolicies": [...]} (an
+ * optional "FileSystemId" must equal fs_id when fs_id is not NULL). The
+ * rules EFS applies are checked: one transition per policy object, each
+ * transition at most once, AFTER_N_DAYS values from EFS's list, Archive
+ * later than IA, TransitionToPrimaryStorageClass only AFTER_1_ACCESS.
+ * min_size is left as it was. Returns 0 or a negative code with *cause
+ * (caller frees).
+ */
+int	 lifecycle_parse(const char *json, size_t len, const char *fs_id,
+	     struct lifecycle *, char **cause);
+/* lifecycle_parse of a file (at most LIFECYCLE_MAX_JSON bytes). */
+int	 lifecycle_load(const char *path, const char *fs_id, struct lifecycle *,
+	     char **cause);
+/*
+ * Archive needs the Elastic throughput mode and the General Purpose
+ * performance mode (as on EFS). 0 or EFSGW_ERR_BAD_VALUE with *cause.
+ */
+int	 lifecycle_check_modes(const struct lifecycle *, const char *tp_mode,
+	     const char *perf_mode, char **cause);
+/* Days for "AFTER_7_DAYS", or 0 if the value is not one EFS accepts. */
+uint32_t lifecycle_days(const char *value);
+/*
+ * Split a tier location "HOST:PORT:/export" into "HOST:PORT" and
+ * "/export". 0 or EFSGW_ERR_SYNTAX / EFSGW_ERR_TOO_LONG.
+ */
+int	 tier_target_parse(const char *s, char *hostport, size_t hplen,
+	     char *export, size_t exlen);
+/* The JSON for lc (caller frees), as describe-lifecycle-configuration prints. */
+char	*lifecycle_json(const struct lifecycle *);
+
+/* ------------------------------------------------------------ tierclock.c */
+
+/*
+ * Wall-clock seconds that tiering decisions use. EFSGW_TIER_NOW (seconds
+ * since the epoch, or "+N" for N seconds ahead of the real clock) moves
+ * it, so that tests age files by days in no time.
+ */
+time_t	 tier_now(void);
+/* Seconds in a lifecycle "day": 86400, or EFSGW_TIER_DAY for tests. */
+uint32_t tier_day_seconds(void);
+
+/* ------------------------------------------------------------ registry.c */
+
+/* Where a file's data lives. */
+enum tier_state {
+	TIER_HOT = 0,		/* on the primary export (a record keeps atime) */
+	TIER_MOVING = 1,	/* being copied out; the hot data is still whole */
+	TIER_COLD_IA = 2,	/* data in the IA tier, hot file released */
+	TIER_COLD_ARCHIVE = 3,	/* data in the Archive tier, hot file released */
+	TIER_STATE_MAX = 3
+};
+
+/* Storage classes, named as EFS names them in StorageBytes. */
+enum tier_class { TIER_CLASS_STANDARD, TIER_CLASS_IA, TIER_CLASS_ARCHIVE };
+
+#define TIER_REC_ZSTD		0x1	/* the cold copy is a zstd frame */
+#define TIER_REC_RELEASING	0x2	/* cold, the hot data may not be released yet */
+#define TIER_REC_RETIER		0x4	/* cold-IA, being copied to Archive */
+#define TIER_FH_MAX		128	/* NFS4_FHSIZE */
+#define TIER_LOCATION_MAX	256
+#define TIER_SUM_LEN		32	/* SHA-256 */
+
+/* A file: its fsid and fileid on the primary export. */
+struct tier_key {
+	uint64_t	 fsid_major;
+	uint64_t	 fsid_minor;
+	uint64_t	 fileid;
+};
+
+/* One registry record. */
+struct tier_rec {
+	struct tier_key	 key;
+	uint32_t	 state;		/* enum tier_state */
+	uint32_t	 target;	/* TIER_MOVING: the class it goes to */
+	uint32_t	 flags;		/* TIER_REC_* */
+	char		 location[TIER_LOCATION_MAX]; /* name in the tier export */
+	uint8_t		 fh[TIER_FH_MAX]; /* the file's handle on the primary */
+	uint32_t	 fhlen;
+	uint64_t	 size;		/* bytes of the file */
+	uint64_t	 stored;	/* bytes of the cold copy */
+	uint8_t		 sum[TIER_SUM_LEN]; /* SHA-256 of the file's data */
+	uint64_t	 change;	/* change attribute when the move began */
+	int64_t		 mtime_sec;	/* mtime to put back after release */
+	uint32_t	 mtime_nsec;
+	int64_t		 last_access;	/* last data access seen (seconds) */
+	int64_t		 updated;	/* when the record was written */
+};
+
+struct tier_registry;
+
+/* Called by tier_registry_foreach; non-zero stops and is returned. */
+typedef int (*tier_registry_cb)(const struct tier_rec *, void *arg);
+
+/*
+ * Open the registry of file system ns at where: "redis://host:port[/db]"
+ * (every gateway and agent sees the same state) or an absolute path (a
+ * journal file, one process at a time). Returns 0 and *regp (caller
+ * frees with tier_registry_close) or a negative code with *cause.
+ */
+int	 tier_registry_open(const char *where, const char *ns,
+	     struct tier_registry **regp, char **cause);
+void	 tier_registry_close(struct tier_registry *);
+/* 0 and *rec, EFSGW_ERR_NOT_FOUND, or another negative code. */
+int	 tier_registry_get(struct tier_registry *, const struct tier_key *,
+	     struct tier_rec *rec);
+/* Insert or replace (durable on return). */
+int	 tier_registry_put(struct tier_registry *, const struct tier_rec *);
+/* Remove (durable on return); a missing record is not an error. */
+int	 tier_registry_del(struct tier_registry *, const struct tier_key *);
+/* Call cb for every record (order unspecified). */
+int	 tier_registry_foreach(struct tier_registry *, tier_registry_cb,
+	     void *arg);
+/*
+ * Take the per-file lock for owner for ttl_ms: 1 taken, 0 held by another
+ * owner, < 0 error. A journal registry is already exclusive to its
+ * process (the file is locked at open), so this always succeeds there.
+ */
+int	 tier_registry_lock(struct tier_registry *, const struct tier_key *,
+	     const char *owner, uint32_t ttl_ms);
+/* Release a lock taken by owner (a lock that expired is left alone). */
+int	 tier_registry_unlock(struct tier_registry *, const struct tier_key *,
+	     const char *owner);
+/* Rewrite a journal with only its live records (no-op for Redis). */
+int	 tier_registry_compact(struct tier_registry *);
+/* Describe the last failure (borrowed). */
+const char *tier_registry_error(const struct tier_registry *);
+
+/* "hot", "moving", "cold-IA", "cold-archive". */
+const char *tier_state_name(uint32_t);
+/* The key as "MAJOR.MINOR.FILEID" into buf. */
+const char *tier_key_string(const struct tier_key *, char *buf, size_t len);
+
+/*
+ * Record encoding shared by both stores: 0 or a negative code. The
+ * decoder takes untrusted bytes (a journal from disk, a Redis reply).
+ */
+#define TIER_REC_ENCODED_MAX	(32 * 16 + TIER_LOCATION_MAX + TIER_FH_MAX + TIER_SUM_LEN)
+int	 tier_rec_encode(const struct tier_rec *, uint8_t *buf, size_t len,
+	     size_t *outlen);
+int	 tier_rec_decode(const uint8_t *buf, size_t len, struct tier_rec *);
+
+/* registry-journal.c / registry-redis.c: the two stores. */
+struct tier_store_ops {
+	const char *name;
+	int	(*get)(void *, const struct tier_key *, struct tier_rec *);
+	int	(*put)(void *, const struct tier_rec *);
+	int	(*del)(void *, const struct tier_key *);
+	int	(*foreach)(void *, tier_registry_cb, void *);
+	int	(*lock)(void *, const struct tier_key *, const char *, uint32_t);
+	int	(*unlock)(void *, const struct tier_key *, const char *);
+	int	(*compact)(void *);
+	const char *(*error)(void *);
+	void	(*close)(void *);
+};
+extern const struct tier_store_ops tier_journal_ops;
+extern const struct tier_store_ops tier_redis_ops;
+int	 tier_journal_open(const char *path, void **storep, char **cause);
+int	 tier_redis_open(const char *url, const char *ns, void **storep,
+	     char **cause);
+/* CRC-32C (Castagnoli) of buf, the journal's record checksum. */
+uint32_t tier_crc32c(const void *buf, size_t len);
+
+#endif /* EFSGW_TIERING_H */
