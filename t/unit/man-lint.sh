@@ -21,6 +21,7 @@ options_in_page() {
 }
 options_in_page "$src/man/efsgw.8" "$build/proxy/efsgw" --help
 options_in_page "$src/man/efsgw-mount.8" "$build/client/efsgw-mount" --help
+options_in_page "$src/man/efsgw-tier.8" "$build/tiering/efsgw-tier" --help
 for g in keys policy token cert status; do
 	options_in_page "$src/man/efsgwctl.8" "$build/ctl/efsgwctl" help "$g"
 done
