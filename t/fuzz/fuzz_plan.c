@@ -271,6 +271,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ctx.root_status = NFS4ERR_DELAY;
 	ctx.share_deny_refuse = (sel & 0x10) != 0;
 	ctx.max_data = 1 << 20;
+	ctx.max_read = 1 << 20;
 	memset(&proof, 0, sizeof proof);
 	confined = (sel & 0x80) != 0;
 	if (confined) {
