@@ -99,6 +99,29 @@ rpc_record_take(struct rpc_record *rr, struct evbuffer *in, size_t n)
 	    EFSGW_ERR_NOMEM;
 }
 
+/*
+ * Keep only the first RPC_RECORD_HEAD bytes of what earlier fragments
+ * brought, once the record turned out too large (memory stays bounded).
+ */
+static int
+rpc_record_cut_head(struct rpc_record *rr)
+{
+	struct evbuffer *head;
+
+	if (evbuffer_get_length(rr->rec) <= RPC_RECORD_HEAD)
+		return 0;
+	if ((head = evbuffer_new()) == NULL)
+		return EFSGW_ERR_NOMEM;
+	if (evbuffer_remove_buffer(rr->rec, head, RPC_RECORD_HEAD) !=
+	    RPC_RECORD_HEAD) {
+		evbuffer_free(head);
+		return EFSGW_ERR_NOMEM;
+	}
+	evbuffer_free(rr->rec);
+	rr->rec = head;
+	return 0;
+}
+
 /* Move bytes from in into the record being built. */
 int
 rpc_record_read(struct rpc_record *rr, struct evbuffer *in,
@@ -130,8 +153,11 @@ rpc_record_read(struct rpc_record *rr, struct evbuffer *in,
 			if (rr->total > limit || rr->frag_left > limit - rr->total)
 				return EFSGW_ERR_TOO_LONG;
 			rr->total += rr->frag_left;
-			if (rr->total > rr->max)
+			if (rr->total > rr->max && !rr->skipping) {
 				rr->skipping = 1;
+				if ((r = rpc_record_cut_head(rr)) != 0)
+					return r;
+			}
 		}
 		if (rr->frag_left > 0) {
 			if ((avail = evbuffer_get_length(in)) == 0)

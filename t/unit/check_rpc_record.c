@@ -165,7 +165,32 @@ START_TEST(test_skip_oversized)
 			break;
 	}
 	ck_assert_int_eq(got, 2);
+	/* A record that grows past the limit after a fragment within it keeps
+	 * only its head of that fragment too. */
+	add_frag(in, 90, 0, 'e');
+	add_frag(in, 9000, 1, 'f');
+	ck_assert_int_eq(rpc_record_read(rr, in, &rec), RPC_RECORD_SKIPPED);
+	ck_assert_uint_le(evbuffer_get_length(rec), RPC_RECORD_HEAD);
+	ck_assert_uint_eq(evbuffer_pullup(rec, 1)[0], 'e');
+	evbuffer_free(rec);
 	/* Past the skip limit: refused at the mark, as without skipping. */
+	{
+		struct rpc_record *r2 = rpc_record_new(6000);
+		struct evbuffer *in2 = evbuffer_new();
+
+		/* 5,000 bytes kept, then the record grows past 6,000: the
+		 * head is cut back to RPC_RECORD_HEAD. */
+		rpc_record_set_skip(r2, 20000);
+		add_frag(in2, 5000, 0, 'g');
+		add_frag(in2, 9000, 1, 'h');
+		ck_assert_int_eq(rpc_record_read(r2, in2, &rec),
+		    RPC_RECORD_SKIPPED);
+		ck_assert_uint_eq(evbuffer_get_length(rec), RPC_RECORD_HEAD);
+		ck_assert_uint_eq(evbuffer_pullup(rec, 1)[0], 'g');
+		evbuffer_free(rec);
+		rpc_record_free(r2);
+		evbuffer_free(in2);
+	}
 	add_frag(in, 20001, 1, 'd');
 	ck_assert_int_eq(rpc_record_read(rr, in, &rec), EFSGW_ERR_TOO_LONG);
 	rpc_record_free(rr);
