@@ -170,6 +170,29 @@ fuzz_allowed_fh(const struct xdrbuf *in, const uint8_t *fh, size_t len,
 	return 0;
 }
 
+/*
+ * Is the current handle at client op i the result of a LOOKUP, ops that
+ * keep the current handle (RFC 8881 §16.2.3) aside? Then a LOOKUPP there
+ * needs no root guard: a child's parent is inside the export.
+ */
+static int
+fuzz_after_lookup(uint32_t i)
+{
+	while (i-- > 0) {
+		switch (walk1.ops[i].opcode) {
+		case OP_ACCESS: case OP_CLOSE: case OP_COMMIT: case OP_GETATTR:
+		case OP_GETFH: case OP_NVERIFY: case OP_READ: case OP_READDIR:
+		case OP_SEQUENCE: case OP_SETATTR: case OP_WRITE:
+			continue;
+		case OP_LOOKUP:
+			return 1;
+		default:
+			return 0;
+		}
+	}
+	return 0;
+}
+
 /* The independent checks of a forwarded plan (see the file comment). */
 static void
 fuzz_check_forward(const struct xdrbuf *in, struct evbuffer *out,
@@ -194,9 +217,15 @@ fuzz_check_forward(const struct xdrbuf *in, struct evbuffer *out,
 		if (!confined && (op == OP_LOOKUPP ||
 		    (op == OP_SECINFO_NO_NAME &&
 		    xdrbuf_word_at(in, walk1.ops[i].start + 4) == 1))) {
-			if (j >= walk2.nops || walk2.ops[j].opcode != OP_NVERIFY)
+			/*
+			 * The root guard, except for a LOOKUPP right after a
+			 * LOOKUP: a child's parent is inside the export.
+			 */
+			if (j < walk2.nops && walk2.ops[j].opcode == OP_NVERIFY &&
+			    BIT_ISSET(plan->guard, j))
+				j++;
+			else if (op != OP_LOOKUPP || !fuzz_after_lookup(i))
 				abort();
-			j++;
 		} else if (confined && j < walk2.nops &&
 		    BIT_ISSET(plan->guard, j)) {
 			/* Confined, no current handle: the root guard. */
