@@ -62,7 +62,7 @@ GROUPS = [
         ("filesystem", "qos-client-max"), ("global", "redis"),
         ("global", "gateway-id"),
     ]),
-    ("Lifecycle tiering (read by efsgw-tier; see tiering.md)", [
+    ("Lifecycle tiering (efsgw recalls, efsgw-tier moves; see tiering.md)", [
         ("filesystem", "lifecycle"), ("filesystem", "tier-ia"),
         ("filesystem", "tier-archive"), ("filesystem", "tier-registry"),
         ("filesystem", "tier-min-size"),
@@ -82,6 +82,12 @@ GROUPS = [
 
 # What SIGHUP does to a keyword beyond what --help-config says.
 RELOAD_NOTES = {
+    ("filesystem", "lifecycle"): "restart (efsgw); each efsgw-tier start",
+    ("filesystem", "tier-ia"): "restart (efsgw); each efsgw-tier start",
+    ("filesystem", "tier-archive"): "restart (efsgw); each efsgw-tier start",
+    ("filesystem", "tier-registry"): "restart (efsgw); each efsgw-tier start",
+    ("filesystem", "tier-min-size"): "each efsgw-tier start",
+    ("filesystem", "tier-archive-compress"): "restart (efsgw); each efsgw-tier start",
     ("global", "redis"): "restart (a running file system keeps its Redis link)",
     ("filesystem", "performance-mode"): "never (fixed once served)",
     ("filesystem", "handle-keys"): "SIGHUP (new connections)",

@@ -58,6 +58,10 @@
 #define OP_LAYOUTRETURN			51
 #define OP_WANT_DELEGATION		56
 #define OP_COPY_NOTIFY			61
+#define OP_ALLOCATE			59	/* RFC 7862 §15 */
+#define OP_COPY				60
+#define OP_CLONE			71
+#define FATTR4_SIZE_BIT			(1u << 4)
 #define OP_GETXATTR			72
 #define OP_SETXATTR			73
 #define OP_LISTXATTRS			74
@@ -581,6 +585,25 @@ plan_needs_root(const struct nfs4_compound *cmp)
 }
 
 /* Plan the walked ops in order until one is refused. */
+/*
+ * Remember the backend handle (index in plan->fh) a data op works on,
+ * for lifecycle tiering: the file must be hot before the op runs.
+ */
+static void
+plan_note_data(struct call_plan *plan, int fh)
+{
+	if (fh < 0) {
+		plan->data_unknown = 1;
+		return;
+	}
+	if (plan->data_fh[0] < 0 || plan->data_fh[0] == fh)
+		plan->data_fh[0] = fh;
+	else if (plan->data_fh[1] < 0 || plan->data_fh[1] == fh)
+		plan->data_fh[1] = fh;
+	else
+		plan->data_unknown = 1;
+}
+
 static void
 plan_ops(struct plan_pass *pp)
 {
@@ -590,7 +613,7 @@ plan_ops(struct plan_pass *pp)
 	const struct nfs4_op_info *info;
 	enum plan_cur cur = FH_NONE, saved = FH_NONE;
 	uint32_t i, k = 0, op, st;
-	int putfh_root;
+	int putfh_root, cur_fh = -1, saved_fh = -1;
 	size_t mark_edits, mark_fhs;
 
 	for (i = 0; i < cmp->nops; i++) {
@@ -626,9 +649,12 @@ plan_ops(struct plan_pass *pp)
 				plan->nfix++;
 				op = OP_PUTFH;
 				cur = FH_ROOT;
+				cur_fh = -1;
 				break;
 			case OP_PUTFH:
 				cur = putfh_root ? FH_ROOT : FH_OTHER;
+				/* plan_marks noted the unsealed handle last. */
+				cur_fh = plan->nfh > mark_fhs ? (int)plan->nfh - 1 : -1;
 				break;
 			case OP_LOOKUPP:
 				if (cur == FH_ROOT) {
@@ -653,27 +679,49 @@ plan_ops(struct plan_pass *pp)
 				plan->nguards++;
 				plan_fwd(plan, OP_NVERIFY);
 				cur = FH_UNKNOWN;
+				cur_fh = -1;
 				break;
 			case OP_SAVEFH:
 				saved = cur;
+				saved_fh = cur_fh;
 				break;
 			case OP_RESTOREFH:
 				cur = saved;
+				cur_fh = saved_fh;
+				break;
+			case OP_READ:
+			case OP_WRITE:
+				plan_note_data(plan, cur_fh);
+				break;		/* the current filehandle stays */
+			case OP_ALLOCATE:
+			case OP_COPY:
+			case OP_CLONE:
+				/* COPY's and CLONE's source is the saved handle. */
+				plan_note_data(plan, cur_fh);
+				if (op != OP_ALLOCATE)
+					plan_note_data(plan, saved_fh);
+				cur = FH_UNKNOWN;	/* as for any other op */
+				cur_fh = -1;
+				break;
+			case OP_SETATTR:
+				/* Only a size change touches the data. */
+				if (xdrbuf_word_at(pp->b, cmp->ops[i].start + 20) > 0 &&
+				    (xdrbuf_word_at(pp->b, cmp->ops[i].start + 24) &
+				    FATTR4_SIZE_BIT))
+					plan_note_data(plan, cur_fh);
 				break;
 			case OP_GETATTR:
 			case OP_GETFH:
 			case OP_ACCESS:
-			case OP_READ:
-			case OP_WRITE:
 			case OP_COMMIT:
 			case OP_SEQUENCE:
 			case OP_NVERIFY:
 			case OP_READDIR:
-			case OP_SETATTR:
 			case OP_CLOSE:
 				break;		/* the current filehandle stays */
 			default:
 				cur = FH_UNKNOWN;
+				cur_fh = -1;
 				break;
 			}
 		}
@@ -733,6 +781,8 @@ call_plan(const struct plan_ctx *ctx, struct xdrbuf *b, const struct rpc_msg *m,
 	plan->rpc_stat = plan->status = plan->opcode = 0;
 	plan->grants = ctx->grants;
 	plan->fail_at = -1;
+	plan->data_fh[0] = plan->data_fh[1] = -1;
+	plan->data_unknown = 0;
 	wr = nfs4_walk_compound_args(b, cmp);
 	plan->minor = pp.minor = cmp->minorversion;
 	plan->tag_off = cmp->tag_off;

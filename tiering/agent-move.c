@@ -229,6 +229,11 @@ agent_move(struct agent *ag, const struct nfsc_fh *fh,
 	}
 	if (r != 0 && r != EFSGW_ERR_NOT_FOUND)
 		goto out;
+	if (r == 0 && cur.last_access > (old != NULL ? old->last_access : 0)) {
+		/* Read or written since the walk looked: not due any more. */
+		r = 0;
+		goto out;
+	}
 	if (r == 0)
 		rec.last_access = cur.last_access;
 	else if (old != NULL)
