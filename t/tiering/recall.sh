@@ -10,8 +10,9 @@
 #    from a zstd frame), and the file is hot again, its cold copy gone;
 #  - two clients reading one cold file at once cause one recall;
 #  - a WRITE into a cold file and a truncating SETATTR recall it first;
-#  - a recall that fails (the cold copy does not check) answers
-#    NFS4ERR_DELAY and loses nothing: once the copy is good, the read works;
+#  - a recall that fails answers NFS4ERR_DELAY and loses nothing: the IA
+#    export down (a relay in front of it stopped), or a cold copy that does
+#    not check; once the tier is back or the copy good, the read works;
 #  - the gateway records last data access in the registry.
 . "$(dirname "$0")/../lib/harness.sh"
 
@@ -22,9 +23,56 @@ REDIS=$(command -v redis-server || true)
 [ -n "$REDIS" ] || harness_skip_all "redis-server not installed"
 command -v curl >/dev/null || harness_skip_all "curl not installed"
 [ "$HARNESS_DIRECT" = 1 ] && harness_skip_all "recall is the gateway's"
+command -v python3 >/dev/null || harness_skip_all "python3 (the TCP relay) not installed"
 
 harness_free_port; REDIS_PORT=$HARNESS_PORT
 harness_free_port; ADMIN_PORT=$HARNESS_PORT
+harness_free_port; RELAY_PORT=$HARNESS_PORT
+# The IA tier is reached through a TCP relay, so that the test can take
+# the IA export down (stop the relay) while Ganesha keeps serving the rest.
+cat >"$T/relay.py" <<'PY'
+import socket, sys, threading
+lp, tp = int(sys.argv[1]), int(sys.argv[2])
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", lp))
+srv.listen(64)
+def pump(a, b):
+    try:
+        while True:
+            d = a.recv(65536)
+            if not d:
+                break
+            b.sendall(d)
+    except OSError:
+        pass
+    for x in (a, b):
+        try:
+            x.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+while True:
+    c, _ = srv.accept()
+    try:
+        u = socket.create_connection(("127.0.0.1", tp))
+    except OSError:
+        c.close()
+        continue
+    threading.Thread(target=pump, args=(c, u), daemon=True).start()
+    threading.Thread(target=pump, args=(u, c), daemon=True).start()
+PY
+RELAY_PID=
+relay_start() {
+	python3 "$T/relay.py" "$RELAY_PORT" "$BACKEND_PORT" </dev/null >>"$T/relay.log" 2>&1 &
+	RELAY_PID=$!
+	harness_track "$RELAY_PID" "relay.py"
+	harness_wait_port 127.0.0.1 "$RELAY_PORT" 10 || harness_bail "the relay did not start"
+}
+relay_stop() {
+	kill "$RELAY_PID"
+	harness_wait_pid "$RELAY_PID" 10 || true
+	RELAY_PID=
+}
 "$REDIS" --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
 	--dir "$T" --logfile "$T/redis.log" </dev/null &
 REDIS_PID=$!
@@ -48,7 +96,7 @@ harness_efsgw_conf() {
 		"backend         127.0.0.1:$BACKEND_PORT" \
 		"export          /export" \
 		"lifecycle       $T/lifecycle.json" \
-		"tier-ia         127.0.0.1:$BACKEND_PORT:/ia" \
+		"tier-ia         127.0.0.1:$RELAY_PORT:/ia" \
 		"tier-archive    127.0.0.1:$BACKEND_PORT:/archive" \
 		"tier-registry   redis://127.0.0.1:$REDIS_PORT" \
 		"tier-min-size   0" \
@@ -58,6 +106,7 @@ harness_efsgw_conf() {
 		"}" >"$T/efsgw.conf"
 }
 harness_start
+relay_start
 export EFSGW_TIER_DAY=1
 
 tier() { timeout -k 5 300 "$TIER" -c "$T/efsgw.conf" --once "$@" >>"$T/tier.log" 2>&1; }
@@ -131,7 +180,18 @@ check "truncate a cold file" nfsc truncate "$(nfspath d/f131072)" 1000
 head -c 1000 "$T/f131072" >"$T/expect2"
 check "the kept part is the original data" gw_same d/f131072 "$T/expect2"
 
-# A recall that fails answers NFS4ERR_DELAY and loses nothing.
+# The IA export down: NFS4ERR_DELAY, the file stays cold; back: it reads.
+check "f1 is cold in IA" bash -c "\"$TIER\" -c $T/efsgw.conf --list | grep ' size=1 ' | grep -q cold-IA"
+relay_stop
+rc=0
+nfsc cat "$(nfspath d/f1)" >/dev/null 2>"$T/down.err" || rc=$?
+check_eq "reading it with the IA export down fails" 1 "$rc"
+check "with NFS4ERR_DELAY" grep -q NFS4ERR_DELAY "$T/down.err"
+check "it is still cold" bash -c "\"$TIER\" -c $T/efsgw.conf --list | grep ' size=1 ' | grep -q cold-IA"
+relay_start
+check "with the IA export back, it reads back identical" gw_same d/f1 "$T/f1"
+
+# A cold copy that does not check: NFS4ERR_DELAY, nothing overwritten.
 loc=$(tier_list | awk '/ size=131071 / { print $3 }')
 check "f131071 is cold in IA" test -f "$T/ia/$loc"
 printf 'X' | dd of="$T/ia/$loc" bs=1 seek=100 conv=notrunc status=none
@@ -159,6 +219,7 @@ check "the registry has the gateway's last data access of a new file" \
 	bash -c "\"$TIER\" -c $T/efsgw.conf --list | grep '\.$ino hot ' | grep -qv 'last_access=0 '"
 
 harness_stop_gateway
+relay_stop
 kill "$REDIS_PID"
 harness_wait_pid "$REDIS_PID" 10 || true
 harness_done
