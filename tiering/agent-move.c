@@ -540,6 +540,7 @@ struct agent_todo {
 	size_t		 n, max;
 };
 
+/* Collect records recovery must look at. */
 static int
 agent_todo_cb(const struct tier_rec *rec, void *arg)
 {
@@ -632,6 +633,7 @@ struct agent_orphans {
 	size_t		 n, max;
 };
 
+/* Collect a tier directory entry. */
 static int
 agent_orphan_cb(const struct nfsc_dirent *d, void *arg)
 {

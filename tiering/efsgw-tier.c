@@ -27,12 +27,14 @@
 
 volatile sig_atomic_t agent_quit;
 
+/* SIGTERM/SIGINT: stop between files. */
 static void
 tier_sig(int sig)
 {
 	agent_quit = 1;
 }
 
+/* Print usage and exit 2. */
 static void __attribute__((noreturn))
 usage(void)
 {
@@ -138,6 +140,7 @@ tier_drop(const char *user)
 		fatal("cannot become %s", user);
 }
 
+/* Load the config, recover, walk (once or every interval). */
 int
 main(int argc, char **argv)
 {
