@@ -62,6 +62,26 @@ eval_resource(const struct policy_statement *st, const char *arn)
 	return st->not_resource ? !hit : hit;
 }
 
+/* The next statement whose Resource never covers arn. */
+const char *
+policy_resource_miss(const struct policy *p, const char *arn, unsigned *i,
+    const char **sid)
+{
+	const struct policy_statement *st;
+
+	if (p == NULL)
+		return NULL;
+	for (; *i < p->nstatements; (*i)++) {
+		st = &p->statements[*i];
+		if (st->nresources == 0 || st->not_resource ||
+		    eval_resource(st, arn))
+			continue;
+		*sid = st->sid;
+		return st->resources[0].pat;
+	}
+	return NULL;
+}
+
 /* Fill a decision. */
 static void
 eval_set(struct policy_decision *d, enum policy_effect e, int index,

@@ -92,6 +92,16 @@ void	 policy_evaluate(const struct policy *, const struct policy_request *,
  */
 void	 policy_decide(const struct policy *, const struct policy_request *,
 	     int identity_allows, struct policy_decision *);
+/*
+ * Find a statement, from index *i on, whose Resource element never covers
+ * arn: a statement that cannot apply to that file system, usually a
+ * policy written for another one. Returns its first Resource pattern, with
+ * its index in *i and its Sid ("" without one) in *sid, or NULL when no
+ * further statement misses. Statements without Resource, and NotResource,
+ * are never reported.
+ */
+const char *policy_resource_miss(const struct policy *, const char *arn,
+	     unsigned *i, const char **sid);
 /* Return "ALLOW", "DENY" or "IMPLICIT DENY". */
 const char *policy_effect_name(enum policy_effect);
 

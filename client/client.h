@@ -17,7 +17,10 @@
 #include <stddef.h>
 #include <time.h>
 
+#include <sys/socket.h>
+
 #include <openssl/evp.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 
 #define MOUNT_STATE_DIR		"/var/lib/efsgw-mount"
@@ -28,6 +31,8 @@
 #define MOUNT_CERT_NOT_AFTER	(3 * 3600)	/* s valid, as efs-utils */
 #define MOUNT_MAX_TOKEN		16384	/* bytes; auth/identity.h IDENTITY_MAX_JWT */
 #define MOUNT_TOKENCMD_TIMEOUT	30	/* s a tokencmd may run */
+#define MOUNT_PROBE_TIMEOUT	15	/* s to reach the gateway before mounting */
+#define MOUNT_CONFIG		"/etc/efsgw/efsgw-mount.conf"
 
 enum mount_keytype { MOUNT_KEY_EC, MOUNT_KEY_RSA };
 
@@ -43,6 +48,9 @@ struct mount_opts {
 	char		*target_ip;	/* mounttargetip= or NULL (DNS) */
 	int		 target_port;	/* mounttargetport=, 2049 */
 	char		*cafile;	/* NULL: the system's CA store */
+	char		*capath;	/* CA directory (c_rehash), or NULL */
+	char		*az;		/* az=: az.fs-id.efs... is resolved */
+	int		 notls;		/* efs-utils' notls: plain NFS */
 	char		*region;
 	char		*dnssuffix;
 	char		*verifyname;	/* overrides fs-id.efs.region.suffix */
@@ -57,6 +65,7 @@ struct mount_opts {
 	int		 fake;		/* mount -f */
 	int		 nomtab;	/* mount -n */
 	int		 sloppy;	/* mount -s: ignore unknown options */
+	int		 reattach;	/* watchdog: supervise an existing mount */
 };
 
 /* mount-opts.c */
@@ -74,8 +83,18 @@ int	 mount_opts_spec(struct mount_opts *mo, const char *spec, char **cause);
  * or -1 with *cause.
  */
 int	 mount_opts_parse(struct mount_opts *mo, const char *list, char **cause);
+/*
+ * Read defaults from a config file (efs-utils.conf's role): one
+ * "option = value" or "option" per line, '#' comments, efsgw-mount's own
+ * options only. A missing file is fine unless must_exist. Returns 0 or -1
+ * with *cause ("file:line: ...").
+ */
+int	 mount_opts_config(struct mount_opts *mo, const char *path,
+	     int must_exist, char **cause);
 /* Cross-option checks after everything is parsed; 0 or -1 with *cause. */
 int	 mount_opts_check(struct mount_opts *mo, char **cause);
+/* The DNS name resolved for the gateway ([az.]fs-id.efs.region.suffix). */
+char	*mount_opts_dns_name(const struct mount_opts *mo);
 /* The name the gateway's certificate must carry (caller frees). */
 char	*mount_opts_verify_name(const struct mount_opts *mo);
 /*
@@ -126,6 +145,30 @@ int	 mount_cert_write(X509 *cert, const char *path, char **cause);
 int	 mount_tunnel_run(const struct mount_opts *mo, int lfd,
 	     const char *certpath);
 
+/*
+ * Resolve the gateway (mounttargetip, IPv4 or IPv6, else its DNS name)
+ * into ss. Returns 0, or -1 with *cause.
+ */
+int	 mount_tunnel_resolve_addr(const struct mount_opts *mo,
+	     struct sockaddr_storage *ss, socklen_t *lenp, char *str,
+	     size_t strlen_, char **cause);
+/*
+ * A TLS client context for the gateway: TLS 1.2+, cafile/capath or the
+ * system's CA store, peer verification, cert and key. NULL with *cause.
+ */
+SSL_CTX	*mount_tunnel_new_ctx(const struct mount_opts *mo, X509 *cert,
+	     EVP_PKEY *key, char **cause);
+
+/* mount-probe.c */
+/*
+ * Before mounting: resolve the gateway, connect and, with tls, complete a
+ * TLS handshake with the mount's certificate, verifying the gateway's,
+ * all within timeout_s seconds. Returns 0, or -1 with *cause saying
+ * which step failed and why.
+ */
+int	 mount_tunnel_probe(const struct mount_opts *mo, int timeout_s,
+	     char **cause);
+
 /* mount-super.c */
 /*
  * Bind 127.0.0.1:port (0 = let the kernel pick) and listen. Returns the
@@ -141,5 +184,24 @@ int	 mount_super_listen(int port, int *portp, char **cause);
  */
 int	 mount_super_run(const struct mount_opts *mo, int lfd, int port,
 	     const char *statedir_mount, int watch_mount);
+/* 1 if mountpoint is mounted (NFS) through 127.0.0.1:port, 0 if not, -1. */
+int	 mount_super_mounted(const char *mountpoint, int port);
+
+/* mount-watchdog.c */
+#define MOUNT_ARGS_FILE		"args"	/* in STATEDIR/fs-ID.PORT: the argv */
+#define MOUNT_WATCHDOG_S	30	/* s between watchdog passes */
+/*
+ * Save argv (NUL-separated) as STATEDIR/fs-ID.PORT/args, so that the
+ * watchdog can restart the supervisor with the same options.
+ */
+void	 mount_watchdog_save_args(const char *smdir, int argc, char **argv);
+/*
+ * The watchdog (efs-utils' amazon-efs-mount-watchdog): every
+ * MOUNT_WATCHDOG_S (once if once), for each STATEDIR/fs-ID.PORT whose
+ * supervisor is gone, restart the supervisor (self --reattach ARGS...)
+ * if the mount point is still mounted through PORT, else remove the
+ * stale state. Returns the exit status.
+ */
+int	 mount_watchdog_run(const char *statedir, int once);
 
 #endif /* EFSGW_CLIENT_H */

@@ -32,6 +32,10 @@
 #define EX_FAIL		32	/* mount failure */
 #define MOUNT_CMD_TIMEOUT	600	/* s mount(8) may take */
 
+/* The command line, saved with each mount for the watchdog. */
+static int	 main_argc;
+static char	**main_argv;
+
 static const char usage_text[] =
 "usage: efsgw-mount [-fnsvV] [-o OPTIONS] fs-ID[:/PATH] MOUNTPOINT\n"
 "       efsgw-mount -T [-v] [-o OPTIONS] fs-ID[:/PATH]\n"
@@ -55,13 +59,15 @@ static const char usage_text[] =
 "  tokencmd=CMD        run CMD (sh -c, 30 s limit) and take the token from\n"
 "                      its standard output\n"
 "  accesspoint=fsap-ID mount through this access point\n"
-"  mounttargetip=IP    the gateway's address (default: resolve\n"
+"  mounttargetip=IP    the gateway's IPv4 or IPv6 address (default: resolve\n"
 "                      fs-ID.efs.REGION.DNSSUFFIX)\n"
 "  mounttargetport=N   the gateway's TLS port (default 2049)\n"
 "  tlsport=N           the local tunnel port, as in efs-utils (default: a\n"
 "                      free port the kernel picks)\n"
 "  cafile=FILE         CA bundle the gateway's certificate must chain to\n"
 "                      (default: the system's CA store)\n"
+"  capath=DIR          a directory of CA certificates (c_rehash), as\n"
+"                      efs-utils takes it; with or instead of cafile=\n"
 "  region=REGION       the region in the gateway's name (default\n"
 "                      $AWS_REGION)\n"
 "  dnssuffix=SUFFIX    the DNS suffix of that name (default amazonaws.com)\n"
@@ -72,7 +78,18 @@ static const char usage_text[] =
 "                      $EFSGW_MOUNT_STATE_DIR or /var/lib/efsgw-mount)\n"
 "  renew=SECONDS       certificate renewal period, 10-86400 (default 3600;\n"
 "                      the certificate is valid 3 hours)\n"
-"  noocsp              accepted and ignored, as OCSP is never checked\n"
+"  az=AZ               resolve AZ.fs-ID.efs.REGION.DNSSUFFIX (efs-utils'\n"
+"                      per-zone mount target name)\n"
+"  notls               plain NFS to the gateway (the default)\n"
+"  verify=2|3          accepted: the certificate chain and name are always\n"
+"                      verified; lower levels are refused\n"
+"  noocsp, crossaccount\n"
+"                      accepted and ignored (efs-utils options that do\n"
+"                      not apply: OCSP is never checked, the address comes\n"
+"                      from mounttargetip= or DNS)\n"
+"None of these reach mount -t nfs4. Before mounting, efsgw-mount resolves\n"
+"the gateway, connects and, with tls, completes a verified TLS handshake,\n"
+"within 15 s; a failure is reported here (exit 32), not only in syslog.\n"
 "\n"
 "Flags:\n"
 "  -o OPTIONS          mount options (may be repeated)\n"
@@ -83,12 +100,21 @@ static const char usage_text[] =
 "  -n                  pass -n (do not write /etc/mtab) to mount(8)\n"
 "  -s                  sloppy: accepted, as mount(8) passes it\n"
 "  -v                  verbose: debug logging, mount -v\n"
+"  --watchdog          restart the tunnel of a mount whose supervisor was\n"
+"                      killed, remove the state of mounts that are gone;\n"
+"                      every 30 s until SIGTERM (--once: one pass); run by\n"
+"                      efsgw-mount-watchdog.service\n"
 "  -V, --version       print the version\n"
 "  -h, --help          this text\n"
 "\n"
+"Defaults for any option above come from /etc/efsgw/efsgw-mount.conf\n"
+"($EFSGW_MOUNT_CONFIG): one \"option = value\" (or \"option\") per line,\n"
+"'#' comments, as efs-utils.conf sets region and dns_name_suffix.\n"
+"\n"
 "Files: DIR/privateKey-p256.pem or privateKey-rsa3072.pem (0600, the\n"
 "cached key), DIR/fs-ID.PORT/ (certificate.pem, the current certificate,\n"
-"and pid, the supervisor's pid: kill it to stop the tunnel).\n"
+"pid, the supervisor's pid: kill it to stop the tunnel, and args, the\n"
+"command line, which --watchdog reuses).\n"
 "\n"
 "fstab:  fs-0123456789abcdef0:/ /mnt efsgw _netdev,tls,iam,\n"
 "        token=/var/run/secrets/tokens/efsgw,region=us-east-1 0 0\n"
@@ -145,12 +171,30 @@ preflight(const struct mount_opts *mo)
 	EVP_PKEY_free(key);
 }
 
-/* Run mount(8) (argv) and wait, bounded; returns its exit status. */
+/*
+ * Reach the gateway before mount(8) runs, so that a wrong name, an
+ * unreachable gateway or a certificate that does not verify is reported
+ * here within MOUNT_PROBE_TIMEOUT, not in syslog while mount.nfs retries.
+ */
+static void
+probe(const struct mount_opts *mo)
+{
+	char *cause = NULL;
+
+	if (mount_tunnel_probe(mo, MOUNT_PROBE_TIMEOUT, &cause) != 0)
+		die(EX_FAIL, "%s", cause);
+}
+
+/*
+ * Run mount(8) (argv) and wait, bounded; returns its exit status. While
+ * it runs, a tunnel supervisor (super > 0) that dies ends the wait: the
+ * mount could only hang until mount.nfs gives up.
+ */
 static int
-run_mount(char *const argv[])
+run_mount(char *const argv[], pid_t super)
 {
 	pid_t pid;
-	int st, i;
+	int st, i, sst;
 
 	if ((pid = fork()) == -1)
 		die(EX_SYSERR, "fork: %s", strerror(errno));
@@ -162,6 +206,16 @@ run_mount(char *const argv[])
 	for (i = 0; i < MOUNT_CMD_TIMEOUT * 10; i++) {
 		if (waitpid(pid, &st, WNOHANG) == pid)
 			return WIFEXITED(st) ? WEXITSTATUS(st) : EX_FAIL;
+		if (super > 0 && waitpid(super, &sst, WNOHANG) == super) {
+			kill(pid, SIGKILL);
+			(void)waitpid(pid, &st, 0);
+			fprintf(stderr, "efsgw-mount: the TLS tunnel stopped "
+			    "while mounting (%s %d; details in syslog, "
+			    "efsgw-mount)\n", WIFSIGNALED(sst) ? "signal" :
+			    "status", WIFSIGNALED(sst) ? WTERMSIG(sst) :
+			    WEXITSTATUS(sst));
+			return EX_FAIL;
+		}
 		usleep(100 * 1000);
 	}
 	kill(pid, SIGKILL);
@@ -173,7 +227,8 @@ run_mount(char *const argv[])
 
 /* Build and run (or, faked, print) mount -t nfs4 ... SRC DIR. */
 static int
-do_mount(const struct mount_opts *mo, const char *host, int localport)
+do_mount(const struct mount_opts *mo, const char *host, int localport,
+    pid_t super)
 {
 	char a_mount[] = "mount", a_n[] = "-n", a_v[] = "-v", a_t[] = "-t";
 	char a_nfs4[] = "nfs4", a_o[] = "-o";
@@ -200,7 +255,7 @@ do_mount(const struct mount_opts *mo, const char *host, int localport)
 		printf("\n");
 		fflush(stdout);
 	}
-	st = mo->fake ? 0 : run_mount(argv);
+	st = mo->fake ? 0 : run_mount(argv, super);
 	free(nfsopts);
 	free(src);
 	return st;
@@ -215,10 +270,13 @@ mount_tls(const struct mount_opts *mo)
 	int lfd, port, st, fd;
 
 	if (mo->fake)
-		return do_mount(mo, "127.0.0.1", mo->tlsport ? mo->tlsport : 20049);
+		return do_mount(mo, "127.0.0.1", mo->tlsport ? mo->tlsport : 20049,
+		    0);
 	if ((lfd = mount_super_listen(mo->tlsport, &port, &cause)) == -1)
 		die(EX_FAIL, "%s", cause);
 	xasprintf(&smdir, "%s/%s.%d", mo->statedir, mo->fs_id, port);
+	if (!mo->reattach)
+		mount_watchdog_save_args(smdir, main_argc, main_argv);
 	fflush(NULL);
 	if ((pid = fork()) == -1)
 		die(EX_SYSERR, "fork: %s", strerror(errno));
@@ -239,7 +297,12 @@ mount_tls(const struct mount_opts *mo)
 		_exit(mount_super_run(mo, lfd, port, smdir, 1));
 	}
 	close(lfd);
-	if ((st = do_mount(mo, "127.0.0.1", port)) != 0) {
+	if (mo->reattach) {
+		/* The mount exists: only its supervisor was missing. */
+		free(smdir);
+		return 0;
+	}
+	if ((st = do_mount(mo, "127.0.0.1", port, pid)) != 0) {
 		fprintf(stderr, "efsgw-mount: mount failed (status %d); stopping "
 		    "the tunnel on port %d (logs: syslog, efsgw-mount)\n", st,
 		    port);
@@ -274,14 +337,28 @@ main(int argc, char **argv)
 		{ "tunnel-only", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "watchdog", no_argument, NULL, 'W' },
+		{ "once", no_argument, NULL, 'O' },
+		{ "reattach", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const char *env;
+	int watchdog = 0, once = 0;
 	struct mount_opts mo;
+	const char *conf;
 	char *cause = NULL;
 	int ch, st;
 
+	main_argc = argc;
+	main_argv = argv;
 	mount_opts_init(&mo);
 	log_init("efsgw-mount", 0, LOG_LEVEL_INFO);
+	/* Defaults from the config file; -o options override them. */
+	if ((conf = getenv("EFSGW_MOUNT_CONFIG")) != NULL && *conf != '\0') {
+		if (mount_opts_config(&mo, conf, 1, &cause) != 0)
+			die(EX_USAGE_MOUNT, "%s", cause);
+	} else if (mount_opts_config(&mo, MOUNT_CONFIG, 0, &cause) != 0)
+		die(EX_USAGE_MOUNT, "%s", cause);
 	while ((ch = getopt_long(argc, argv, "o:t:N:fnsvhTV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
@@ -316,6 +393,15 @@ main(int argc, char **argv)
 		case 'V':
 			printf("efsgw-mount %s\n", PACKAGE_VERSION);
 			return 0;
+		case 'W':
+			watchdog = 1;
+			break;
+		case 'O':
+			once = 1;
+			break;
+		case 'R':
+			mo.reattach = 1;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return 0;
@@ -325,6 +411,17 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (watchdog) {
+		if (argc != 0)
+			usage("--watchdog takes no file system");
+		if (mo.statedir == NULL)
+			mo.statedir = xstrdup((env = getenv(
+			    "EFSGW_MOUNT_STATE_DIR")) != NULL && *env != '\0' ?
+			    env : MOUNT_STATE_DIR);
+		st = mount_watchdog_run(mo.statedir, once);
+		mount_opts_clear(&mo);
+		return st;
+	}
 	if (argc < 1)
 		usage("no file system given (fs-ID[:/PATH])");
 	if (mo.tunnel_only ? argc > 2 : argc != 2)
@@ -351,17 +448,20 @@ main(int argc, char **argv)
 		char *host;
 
 		if (mo.target_ip != NULL)
-			host = xstrdup(mo.target_ip);
+			xasprintf(&host, strchr(mo.target_ip, ':') != NULL ?
+			    "[%s]" : "%s", mo.target_ip);
 		else
-			xasprintf(&host, "%s.efs.%s.%s", mo.fs_id, mo.region,
-			    mo.dnssuffix);
+			host = mount_opts_dns_name(&mo);
+		probe(&mo);
 		st = do_mount(&mo, host, mo.target_port != 2049 ?
-		    mo.target_port : 0);
+		    mo.target_port : 0, 0);
 		free(host);
 		mount_opts_clear(&mo);
 		return st;
 	}
 	preflight(&mo);
+	if (!mo.tunnel_only && !mo.reattach)
+		probe(&mo);
 	st = mo.tunnel_only ? tunnel_only(&mo) : mount_tls(&mo);
 	mount_opts_clear(&mo);
 	return st;

@@ -21,7 +21,7 @@
 #include "client.h"
 
 enum mount_opt_type { OPT_FLAG, OPT_STRING, OPT_PORT, OPT_UINT, OPT_KEYTYPE,
-	OPT_UNSUPPORTED, OPT_IGNORED };
+	OPT_VERIFY, OPT_UNSUPPORTED, OPT_IGNORED };
 
 struct mount_opt {
 	const char		*name;
@@ -39,6 +39,11 @@ static const struct mount_opt mount_opt_table[] = {
 	{ "mounttargetip",	OPT_STRING,	MO(target_ip), NULL },
 	{ "mounttargetport",	OPT_PORT,	MO(target_port), NULL },
 	{ "cafile",		OPT_STRING,	MO(cafile), NULL },
+	{ "capath",		OPT_STRING,	MO(capath), NULL },
+	{ "az",			OPT_STRING,	MO(az), NULL },
+	{ "notls",		OPT_FLAG,	MO(notls), NULL },
+	{ "verify",		OPT_VERIFY,	0, NULL },
+	{ "crossaccount",	OPT_IGNORED,	0, NULL },
 	{ "region",		OPT_STRING,	MO(region), NULL },
 	{ "dnssuffix",		OPT_STRING,	MO(dnssuffix), NULL },
 	{ "verifyname",		OPT_STRING,	MO(verifyname), NULL },
@@ -90,6 +95,8 @@ mount_opts_clear(struct mount_opts *mo)
 	free(mo->accesspoint);
 	free(mo->target_ip);
 	free(mo->cafile);
+	free(mo->capath);
+	free(mo->az);
 	free(mo->region);
 	free(mo->dnssuffix);
 	free(mo->verifyname);
@@ -246,6 +253,14 @@ mount_opts_one(struct mount_opts *mo, const char *opt, char **cause)
 			return mount_opts_fail(cause, "%s=%s: want seconds, "
 			    "10-86400", o->name, val);
 		return 0;
+	case OPT_VERIFY:
+		/* efs-utils' stunnel verify level: efsgw-mount always checks
+		 * the chain and the name, which is level 2 or 3. */
+		if (strcmp(val, "2") != 0 && strcmp(val, "3") != 0)
+			return mount_opts_fail(cause, "verify=%s: efsgw-mount "
+			    "always verifies the gateway's certificate chain "
+			    "and name (verify=2 or 3)", val);
+		return 0;
 	case OPT_KEYTYPE:
 		if (strcmp(val, "ec") == 0)
 			mo->keytype = MOUNT_KEY_EC;
@@ -283,6 +298,7 @@ int
 mount_opts_check(struct mount_opts *mo, char **cause)
 {
 	struct in_addr ia;
+	struct in6_addr ia6;
 	const char *env;
 
 	*cause = NULL;
@@ -312,9 +328,14 @@ mount_opts_check(struct mount_opts *mo, char **cause)
 		    mo->accesspoint);
 	if (mo->tlsport != 0 && !mo->tls)
 		return mount_opts_fail(cause, "tlsport needs tls");
-	if (mo->target_ip != NULL && inet_pton(AF_INET, mo->target_ip, &ia) != 1)
+	if (mo->notls && mo->tls)
+		return mount_opts_fail(cause, "give tls or notls, not both");
+	if (mo->capath != NULL && !mo->tls)
+		return mount_opts_fail(cause, "capath needs tls");
+	if (mo->target_ip != NULL && inet_pton(AF_INET, mo->target_ip, &ia) != 1 &&
+	    inet_pton(AF_INET6, mo->target_ip, &ia6) != 1)
 		return mount_opts_fail(cause, "mounttargetip=%s: not an IPv4 "
-		    "address", mo->target_ip);
+		    "or IPv6 address", mo->target_ip);
 	if (mo->region == NULL && ((env = getenv("AWS_REGION")) != NULL ||
 	    (env = getenv("AWS_DEFAULT_REGION")) != NULL) && *env != '\0')
 		mo->region = xstrdup(env);
@@ -335,6 +356,77 @@ mount_opts_check(struct mount_opts *mo, char **cause)
 		return mount_opts_fail(cause, "statedir=%s: must be an absolute "
 		    "path", mo->statedir);
 	return 0;
+}
+
+/* The DNS name resolved for the gateway, as efs-utils builds it. */
+char *
+mount_opts_dns_name(const struct mount_opts *mo)
+{
+	char *s;
+
+	xasprintf(&s, "%s%s%s.efs.%s.%s", mo->az != NULL ? mo->az : "",
+	    mo->az != NULL ? "." : "", mo->fs_id, mo->region != NULL ?
+	    mo->region : "unknown", mo->dnssuffix);
+	return s;
+}
+
+/* Read defaults from a config file. */
+int
+mount_opts_config(struct mount_opts *mo, const char *path, int must_exist,
+    char **cause)
+{
+	char line[4096], *p, *e, *eq, *opt;
+	const struct mount_opt *o;
+	FILE *f;
+	size_t i, n;
+	int lineno = 0, r = 0;
+
+	*cause = NULL;
+	if ((f = fopen(path, "r")) == NULL) {
+		if (!must_exist && errno == ENOENT)
+			return 0;
+		return mount_opts_fail(cause, "%s: %s", path, strerror(errno));
+	}
+	while (r == 0 && fgets(line, sizeof line, f) != NULL) {
+		lineno++;
+		line[strcspn(line, "#\r\n")] = '\0';
+		for (p = line; isspace((unsigned char)*p); p++)
+			;
+		for (e = p + strlen(p); e > p && isspace((unsigned char)e[-1]); e--)
+			;
+		*e = '\0';
+		if (*p == '\0')
+			continue;
+		/* "name = value" -> "name=value" */
+		if ((eq = strchr(p, '=')) != NULL) {
+			for (e = eq; e > p && isspace((unsigned char)e[-1]); e--)
+				;
+			*e = '\0';
+			for (eq++; isspace((unsigned char)*eq); eq++)
+				;
+			xasprintf(&opt, "%s=%s", p, eq);
+		} else
+			opt = xstrdup(p);
+		n = strcspn(opt, "=");
+		for (i = 0, o = NULL; i < nitems(mount_opt_table); i++)
+			if (strlen(mount_opt_table[i].name) == n &&
+			    strncmp(mount_opt_table[i].name, opt, n) == 0)
+				o = &mount_opt_table[i];
+		if (o == NULL)
+			r = mount_opts_fail(cause, "%s:%d: %.*s is not an "
+			    "efsgw-mount option (NFS options go in fstab or -o)",
+			    path, lineno, (int)n, opt);
+		else if (mount_opts_one(mo, opt, cause) != 0) {
+			char *c = *cause;
+
+			r = mount_opts_fail(cause, "%s:%d: %s", path, lineno,
+			    c != NULL ? c : "bad option");
+			free(c);
+		}
+		free(opt);
+	}
+	fclose(f);
+	return r;
 }
 
 /* The DNS name of the file system, which the gateway's certificate names. */

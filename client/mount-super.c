@@ -89,7 +89,7 @@ mount_super_unescape(char *s)
 }
 
 /* True if mountpoint is an NFS mount through our port (fstab(5) fields). */
-static int
+int
 mount_super_mounted(const char *mountpoint, int port)
 {
 	FILE *f;
@@ -270,6 +270,13 @@ mount_super_run(const struct mount_opts *mo, int lfd, int port,
 	close(lfd);
 	(void)unlink(certpath);
 	(void)unlink(pidpath);
+	{
+		char *argspath;
+
+		xasprintf(&argspath, "%s/%s", statedir_mount, MOUNT_ARGS_FILE);
+		(void)unlink(argspath);
+		free(argspath);
+	}
 	(void)rmdir(statedir_mount);
 	free(certpath);
 	free(pidpath);

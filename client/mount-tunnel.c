@@ -81,50 +81,110 @@ static void mount_tunnel_readcb(struct bufferevent *, void *);
 static void mount_tunnel_drainedcb(struct bufferevent *, void *);
 static void mount_tunnel_eventcb(struct bufferevent *, short, void *);
 
-/* Resolve the gateway: mounttargetip, else fs-id.efs.region.dnssuffix. */
-static int
-mount_tunnel_resolve(struct mount_tunnel *tn, char **cause)
+/* Resolve the gateway: mounttargetip (v4 or v6), else its DNS name. */
+int
+mount_tunnel_resolve_addr(const struct mount_opts *mo,
+    struct sockaddr_storage *ss, socklen_t *lenp, char *str, size_t strlen_,
+    char **cause)
 {
-	const struct mount_opts *mo = tn->mo;
 	struct addrinfo hints, *res = NULL;
-	struct sockaddr_in *sin;
 	char *dns, port[8];
 	int r;
 
 	*cause = NULL;
-	if (mo->target_ip != NULL) {
-		sin = (struct sockaddr_in *)&tn->target;
-		memset(sin, 0, sizeof *sin);
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons((uint16_t)mo->target_port);
-		if (inet_pton(AF_INET, mo->target_ip, &sin->sin_addr) != 1) {
-			xasprintf(cause, "mounttargetip=%s: bad address",
-			    mo->target_ip);
-			return -1;
-		}
-		tn->targetlen = sizeof *sin;
-		snprintf(tn->targetstr, sizeof tn->targetstr, "%s:%d",
-		    mo->target_ip, mo->target_port);
-		return 0;
-	}
-	xasprintf(&dns, "%s.efs.%s.%s", mo->fs_id, mo->region, mo->dnssuffix);
 	snprintf(port, sizeof port, "%d", mo->target_port);
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
-	if ((r = getaddrinfo(dns, port, &hints, &res)) != 0 || res == NULL) {
-		xasprintf(cause, "cannot resolve %s: %s (give mounttargetip=)",
-		    dns, gai_strerror(r));
+	if (mo->target_ip != NULL) {
+		hints.ai_flags = AI_NUMERICHOST;
+		if ((r = getaddrinfo(mo->target_ip, port, &hints, &res)) != 0 ||
+		    res == NULL) {
+			xasprintf(cause, "mounttargetip=%s: bad address: %s",
+			    mo->target_ip, gai_strerror(r));
+			return -1;
+		}
+		snprintf(str, strlen_, strchr(mo->target_ip, ':') != NULL ?
+		    "[%s]:%d" : "%s:%d", mo->target_ip, mo->target_port);
+	} else {
+		dns = mount_opts_dns_name(mo);
+		if ((r = getaddrinfo(dns, port, &hints, &res)) != 0 ||
+		    res == NULL) {
+			xasprintf(cause, "cannot resolve %s: %s (check region= "
+			    "and dnssuffix=, or give mounttargetip=)", dns,
+			    gai_strerror(r));
+			free(dns);
+			return -1;
+		}
+		snprintf(str, strlen_, "%s:%d", dns, mo->target_port);
 		free(dns);
-		return -1;
 	}
-	memcpy(&tn->target, res->ai_addr, res->ai_addrlen);
-	tn->targetlen = res->ai_addrlen;
-	snprintf(tn->targetstr, sizeof tn->targetstr, "%s:%d", dns,
-	    mo->target_port);
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*lenp = res->ai_addrlen;
 	freeaddrinfo(res);
-	free(dns);
 	return 0;
+}
+
+/* Resolve the tunnel's gateway once, when the worker starts. */
+static int
+mount_tunnel_resolve(struct mount_tunnel *tn, char **cause)
+{
+	return mount_tunnel_resolve_addr(tn->mo, &tn->target, &tn->targetlen,
+	    tn->targetstr, sizeof tn->targetstr, cause);
+}
+
+/* The first queued OpenSSL error as text (static buffer), queue cleared. */
+static const char *
+mount_tunnel_ssl_error(void)
+{
+	static char buf[256];
+	unsigned long e = ERR_get_error();
+
+	if (e == 0)
+		snprintf(buf, sizeof buf, "unknown TLS error");
+	else
+		ERR_error_string_n(e, buf, sizeof buf);
+	ERR_clear_error();
+	return buf;
+}
+
+/*
+ * A client context: TLS 1.2+, the CA file/directory (or the system's
+ * store), peer verification, and the mount's certificate and key.
+ */
+SSL_CTX *
+mount_tunnel_new_ctx(const struct mount_opts *mo, X509 *cert, EVP_PKEY *key,
+    char **cause)
+{
+	SSL_CTX *ctx;
+	int ok;
+
+	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL) {
+		xasprintf(cause, "SSL_CTX_new: %s", mount_tunnel_ssl_error());
+		return NULL;
+	}
+	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	if (mo->cafile != NULL || mo->capath != NULL)
+		ok = SSL_CTX_load_verify_locations(ctx, mo->cafile, mo->capath);
+	else
+		ok = SSL_CTX_set_default_verify_paths(ctx);
+	if (ok != 1) {
+		xasprintf(cause, "%s: %s", mo->cafile != NULL ? mo->cafile :
+		    mo->capath != NULL ? mo->capath : "system CA store",
+		    mount_tunnel_ssl_error());
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+	if (SSL_CTX_use_certificate(ctx, cert) != 1 ||
+	    SSL_CTX_use_PrivateKey(ctx, key) != 1 ||
+	    SSL_CTX_check_private_key(ctx) != 1) {
+		xasprintf(cause, "client certificate: %s",
+		    mount_tunnel_ssl_error());
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
 }
 
 /* Log OpenSSL's queued errors at warn level, then clear the queue. */
@@ -163,22 +223,8 @@ mount_tunnel_renew(struct mount_tunnel *tn)
 		log_warn("certificate renewal failed: %s", cause);
 		goto out;
 	}
-	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL) {
-		mount_tunnel_log_ssl("SSL_CTX_new");
-		goto out;
-	}
-	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-	if ((mo->cafile != NULL ? SSL_CTX_load_verify_locations(ctx, mo->cafile,
-	    NULL) : SSL_CTX_set_default_verify_paths(ctx)) != 1) {
-		mount_tunnel_log_ssl(mo->cafile != NULL ? mo->cafile :
-		    "system CA store");
-		goto out;
-	}
-	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
-	if (SSL_CTX_use_certificate(ctx, cert) != 1 ||
-	    SSL_CTX_use_PrivateKey(ctx, tn->key) != 1 ||
-	    SSL_CTX_check_private_key(ctx) != 1) {
-		mount_tunnel_log_ssl("client certificate");
+	if ((ctx = mount_tunnel_new_ctx(mo, cert, tn->key, &cause)) == NULL) {
+		log_warn("%s", cause);
 		goto out;
 	}
 	if (tn->certpath != NULL && mount_cert_write(cert, tn->certpath,

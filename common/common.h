@@ -38,6 +38,13 @@ int64_t	 mono_ms(void);
 double	 mono_seconds(void);
 
 /* err.c */
+/*
+ * Length of the well-formed multi-byte UTF-8 sequence at s, n bytes left
+ * (RFC 3629: no overlong forms, surrogates or values past U+10FFFF), with
+ * its code point in *cpp; 0 for anything else (an ASCII byte included).
+ */
+size_t	 utf8_seq_len(const unsigned char *s, size_t n, uint32_t *cpp);
+
 /* Return a static description of error code r (0 or EFSGW_ERR_*). */
 const char	*efsgw_err(int r);
 
@@ -60,6 +67,12 @@ void	 fatal_impl(int with_errno, const char *func, const char *fmt, ...)
  * forge log lines. Always NUL-terminates; returns dst.
  */
 char	*log_escape(char *dst, size_t dstlen, const void *src, size_t srclen);
+/*
+ * Copy message src into dst (dstlen bytes, always NUL-terminated) with
+ * control characters and malformed UTF-8 written as \n, \r, \t or \xNN.
+ * Every log line passes through it, so no caller can forget it.
+ */
+void	 log_sanitize(char *dst, size_t dstlen, const char *src);
 
 #define log_debug(...)	do { if (log_get_level() >= LOG_LEVEL_DEBUG) \
 	log_msg(LOG_LEVEL_DEBUG, __func__, __VA_ARGS__); } while (0)

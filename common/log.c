@@ -64,19 +64,94 @@ log_level_name(enum log_level level)
 	return log_level_names[level];
 }
 
+/*
+ * Length of the well-formed UTF-8 sequence at s (n bytes left), or 0 when
+ * s does not start one: overlong forms, surrogates and code points past
+ * U+10FFFF are refused (RFC 3629 section 4), as are the C1 controls
+ * (U+0080-U+009F, which terminals take as escapes) and the line and
+ * paragraph separators U+2028/U+2029.
+ */
+static size_t
+log_utf8_len(const unsigned char *s, size_t n)
+{
+	uint32_t cp;
+	size_t len = utf8_seq_len(s, n, &cp);
+
+	if (len == 0 || (cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 ||
+	    cp == 0x2029)
+		return 0;
+	return len;
+}
+
+/*
+ * Copy the NUL-terminated message src into dst with control characters
+ * and bytes that are not well-formed UTF-8 made visible: \n, \r, \t and
+ * \xNN (ESC is \x1b). Whatever a client managed to put into a message
+ * (a TLS server name, a machine name, a token claim), the line stays one
+ * line and cannot drive the terminal that shows it. A backslash is kept
+ * as it is, so strings that callers already escaped read the same.
+ */
+void
+log_sanitize(char *dst, size_t dstlen, const char *src)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)src;
+	size_t n = strlen(src), i, o = 0, len;
+	char esc[5];
+	const char *out;
+
+	if (dstlen == 0)
+		return;
+	for (i = 0; i < n; i += len) {
+		out = (const char *)s + i;
+		if (s[i] >= 0x20 && s[i] < 0x7f)
+			len = 1;
+		else if (s[i] >= 0x80 && (len = log_utf8_len(s + i, n - i)) != 0)
+			;
+		else {
+			len = 1;
+			out = esc;
+			if (s[i] == '\n' || s[i] == '\r' || s[i] == '\t') {
+				esc[0] = '\\';
+				esc[1] = s[i] == '\n' ? 'n' : s[i] == '\r' ? 'r' : 't';
+				esc[2] = '\0';
+			} else {
+				esc[0] = '\\';
+				esc[1] = 'x';
+				esc[2] = hex[s[i] >> 4];
+				esc[3] = hex[s[i] & 0xf];
+				esc[4] = '\0';
+			}
+		}
+		if (out == esc) {
+			if (o + strlen(esc) >= dstlen)
+				break;
+			memcpy(dst + o, esc, strlen(esc));
+			o += strlen(esc);
+		} else {
+			if (o + len >= dstlen)
+				break;
+			memcpy(dst + o, out, len);
+			o += len;
+		}
+	}
+	dst[o] = '\0';
+}
+
 /* Write one formatted line at a level. */
 static void
 log_vmsg(enum log_level level, const char *func, const char *fmt, va_list ap)
 {
 	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
-	char msg[2048];
+	char raw[2048], msg[sizeof raw * 2];
 	struct timespec ts;
 	struct tm tm;
 	char stamp[32];
 
 	if (level > log_level)
 		return;
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	vsnprintf(raw, sizeof raw, fmt, ap);
+	log_sanitize(msg, sizeof msg, raw);
 	if (log_syslog) {
 		syslog(prio[level], "%s: %s", func, msg);
 		return;

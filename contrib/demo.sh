@@ -46,7 +46,7 @@ if [ "$apt" = 1 ]; then
 	apt-get update -q
 	apt-get install -y -q --no-install-recommends \
 		build-essential autoconf automake autoconf-archive pkg-config \
-		libevent-dev libssl-dev libjwt-dev libjansson-dev libhiredis-dev libnfs-dev check \
+		libevent-dev libssl-dev libjwt-dev libjansson-dev libhiredis-dev check \
 		libnfs-utils nfs-ganesha nfs-ganesha-vfs redis-server iproute2 </dev/null
 	# The package starts a system Ganesha; the demo runs its own on loopback.
 	systemctl stop nfs-ganesha 2>/dev/null || true
@@ -148,9 +148,17 @@ else
 	GPORT=$(free_port 2049)
 	APORT=$(free_port 9649)
 	ROOT=
+	# efsgw binds its ports as root, then runs as this system user.
+	if ! id efsgw >/dev/null 2>&1; then
+		say "Creating the system user efsgw (the gateway runs as it after start)"
+		run useradd --system --no-create-home --home-dir /nonexistent \
+			--shell /usr/sbin/nologin efsgw
+	fi
+	chmod 0755 "$dir"
 	cat >"$dir/efsgw.conf" <<-EOF
 	# efsgw demo: one file system (the Ganesha export), one mount target on loopback.
 	# Embedded defaults: no Redis, no TLS, no policy (EFS's default: anyone may mount).
+	user            efsgw
 	log-level       info
 	state-dir       $dir/state
 	audit-log       $dir/audit.log
@@ -171,6 +179,8 @@ else
 	PIDS+=("$!")
 	wait_port "$GPORT" || die "efsgw is not listening (see $dir/efsgw.log)"
 	echo "efsgw pid ${PIDS[1]}, log $dir/efsgw.log"
+	say "efsgw no longer runs as root (/proc/${PIDS[1]}/status)"
+	grep -E '^(Uid|Gid|CapEff):' "/proc/${PIDS[1]}/status" || true
 fi
 
 # ------------------------------------------------------------------ the client

@@ -765,7 +765,8 @@ out:
 static int
 cert_run(int argc, char **argv)
 {
-	if (argc == 3 && strcmp(argv[1], "inspect") == 0)
+	if (argc == 3 && strcmp(argv[1], "inspect") == 0 &&
+	    !ctl_reject_options(argc, argv, 2))
 		return cert_inspect(argv[2]);
 	if (argc >= 3 && strcmp(argv[1], "check") == 0)
 		return cert_check(argc - 1, argv + 1);

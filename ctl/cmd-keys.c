@@ -11,6 +11,7 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
+#include <sys/stat.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -47,6 +48,7 @@ keys_write(const char *path, const struct seal_keys *k)
 {
 	char *tmp;
 	FILE *f;
+	struct stat st;
 	unsigned i;
 	int j, ok, fd;
 
@@ -60,6 +62,15 @@ keys_write(const char *path, const struct seal_keys *k)
 		free(tmp);
 		return 1;
 	}
+	/*
+	 * The rewrite keeps the owner: root rotating a key must not take the
+	 * file away from the user the gateway runs as.
+	 */
+	if (stat(path, &st) == 0 && (st.st_uid != geteuid() ||
+	    st.st_gid != getegid()) && fchown(fd, st.st_uid, st.st_gid) != 0)
+		fprintf(stderr, "efsgwctl: warning: %s: cannot keep its owner "
+		    "(uid %lu): %s\n", path, (unsigned long)st.st_uid,
+		    strerror(errno));
 	fprintf(f, "# efsgw handle keys: copy this file to every gateway of the "
 	    "file system\n");
 	for (i = 0; i < k->nkeys; i++) {
@@ -89,7 +100,7 @@ keys_run(int argc, char **argv)
 	unsigned i, maxid = 0;
 	long id;
 
-	if (argc < 3) {
+	if (argc < 3 || ctl_reject_options(argc, argv, 1)) {
 		keys_usage(stderr);
 		return 2;
 	}

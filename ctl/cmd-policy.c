@@ -20,7 +20,8 @@ static void
 policy_usage(FILE *f)
 {
 	fprintf(f,
-"usage: efsgwctl policy check FILE\n"
+"usage: efsgwctl policy check FILE [--resource ARN | --fs ID --region R\n"
+"                              --account N]\n"
 "       efsgwctl policy simulate FILE --action ACTION [OPTIONS]\n"
 "\n"
 "FILE is an EFS file-system policy: the JSON document that\n"
@@ -31,6 +32,11 @@ policy_usage(FILE *f)
 "    clients match only \"*\"), which NFS client actions it covers, its\n"
 "    resources and conditions. An invalid policy is reported with its line\n"
 "    and column (JSON errors) or its statement and element (IAM errors).\n"
+"    With --resource ARN (or --fs, --region and --account, as simulate\n"
+"    takes them), every statement whose Resource never names that file\n"
+"    system is reported on standard error: it never applies there, and a\n"
+"    policy written for another file system denies everyone (efsgw -t\n"
+"    warns the same way for each file system it serves).\n"
 "\n"
 "simulate\n"
 "    Decide one request as the gateway would and print ALLOW, DENY or\n"
@@ -90,26 +96,74 @@ policy_cmd_load(const char *path)
 	return p;
 }
 
-/* efsgwctl policy check FILE */
+/* efsgwctl policy check FILE [--resource ARN | --fs ID --region R --account N] */
 static int
 policy_cmd_check(int argc, char **argv)
 {
+	enum { O_RESOURCE = 256, O_FS, O_REGION, O_ACCOUNT };
+	static const struct option longopts[] = {
+		{ "resource", required_argument, NULL, O_RESOURCE },
+		{ "fs", required_argument, NULL, O_FS },
+		{ "region", required_argument, NULL, O_REGION },
+		{ "account", required_argument, NULL, O_ACCOUNT },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *resource = NULL, *fs = NULL, *region = NULL, *account = NULL;
+	const char *pat, *sid;
+	char *arn = NULL;
 	struct policy *p;
+	unsigned i = 0, misses = 0;
+	int c;
 
-	if (argc == 2 && (strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "--help") == 0)) {
-		policy_usage(stdout);
-		return 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case O_RESOURCE: resource = optarg; break;
+		case O_FS: fs = optarg; break;
+		case O_REGION: region = optarg; break;
+		case O_ACCOUNT: account = optarg; break;
+		default:
+			policy_usage(stderr);
+			return 2;
+		}
 	}
-	if (argc != 2) {
+	if (optind != argc - 1) {
 		policy_usage(stderr);
 		return 2;
 	}
-	if ((p = policy_cmd_load(argv[1])) == NULL)
+	if (resource != NULL && (fs != NULL || region != NULL || account != NULL)) {
+		fprintf(stderr, "efsgwctl: give --resource, or --fs, --region "
+		    "and --account, not both\n");
+		return 2;
+	}
+	if (resource == NULL && (fs != NULL || region != NULL || account != NULL)) {
+		if (fs == NULL || region == NULL || account == NULL) {
+			fprintf(stderr, "efsgwctl: --fs needs --region and "
+			    "--account\n");
+			return 2;
+		}
+		xasprintf(&arn, "arn:aws:elasticfilesystem:%s:%s:file-system/%s",
+		    region, account, fs);
+		resource = arn;
+	}
+	if ((p = policy_cmd_load(argv[optind])) == NULL) {
+		free(arn);
 		return 1;
-	printf("%s: valid file-system policy\n", argv[1]);
+	}
+	printf("%s: valid file-system policy\n", argv[optind]);
 	policy_explain(p, stdout);
+	while (resource != NULL &&
+	    (pat = policy_resource_miss(p, resource, &i, &sid)) != NULL) {
+		fprintf(stderr, "efsgwctl: warning: statement %u%s%s%s has "
+		    "Resource %s, which is not %s: it never applies there\n", i,
+		    *sid ? " (Sid \"" : "", sid, *sid ? "\")" : "", pat, resource);
+		misses++;
+		i++;
+	}
+	if (resource != NULL && misses == 0)
+		printf("every statement with a Resource names %s\n", resource);
 	policy_free(p);
+	free(arn);
 	return 0;
 }
 

@@ -138,8 +138,8 @@ static void
 status_usage(FILE *f)
 {
 	fprintf(f,
-"usage: efsgwctl status [--admin HOST:PORT] [--interval SECONDS]\n"
-"                       [--timeout SECONDS] [--raw]\n"
+"usage: efsgwctl status [--admin HOST:PORT | --config FILE]\n"
+"                       [--interval SECONDS] [--timeout SECONDS] [--raw]\n"
 "\n"
 "Ask a gateway whether it is ready and summarise its QoS metrics per file\n"
 "system. status reads the gateway's admin endpoint over plain HTTP: GET\n"
@@ -156,6 +156,8 @@ status_usage(FILE *f)
 "options:\n"
 "  -a, --admin HOST:PORT   admin endpoint (default " STATUS_DEFAULT_ADMIN ",\n"
 "                          the gateway's admin-address); [V6]:PORT for IPv6\n"
+"  -c, --config FILE       take the admin endpoint from the gateway's\n"
+"                          configuration (its admin-address keyword)\n"
 "  -i, --interval SECONDS  time between the two scrapes, 0 to 60 (default 1)\n"
 "  -t, --timeout SECONDS   limit for each HTTP exchange, 0.1 to 60 (default 5)\n"
 "  -r, --raw               also print every metric this efsgwctl does not\n"
@@ -545,12 +547,56 @@ status_sleep(double s)
 		;
 }
 
+/*
+ * The admin-address of a gateway's config file into buf: the file's
+ * global "admin-address VALUE" line (outside every block), else the
+ * default. Returns 0, or 1 with a message printed.
+ */
+static int
+status_config_admin(const char *path, char *buf, size_t len)
+{
+	FILE *f;
+	char line[4096], *p, *w[3];
+	int depth = 0, n, lineno = 0;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		fprintf(stderr, "efsgwctl: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	snprintf(buf, len, "%s", STATUS_DEFAULT_ADMIN);
+	while (fgets(line, sizeof line, f) != NULL) {
+		lineno++;
+		line[strcspn(line, "#\n")] = '\0';
+		n = 0;
+		for (p = strtok(line, " \t"); p != NULL && n < 3;
+		    p = strtok(NULL, " \t"))
+			w[n++] = p;
+		if (n == 0)
+			continue;
+		if (strcmp(w[n - 1], "{") == 0)
+			depth++;
+		else if (strcmp(w[0], "}") == 0 && depth > 0)
+			depth--;
+		else if (depth == 0 && n == 2 &&
+		    strcmp(w[0], "admin-address") == 0)
+			snprintf(buf, len, "%s", w[1]);
+	}
+	fclose(f);
+	if (strcmp(buf, "none") == 0) {
+		fprintf(stderr, "efsgwctl: %s: admin-address is none: the "
+		    "gateway serves no admin endpoint\n", path);
+		return 1;
+	}
+	return 0;
+}
+
 /* Run `efsgwctl status`: readiness, two scrapes, summary. */
 static int
 status_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "admin",	required_argument,	NULL, 'a' },
+		{ "config",	required_argument,	NULL, 'c' },
 		{ "interval",	required_argument,	NULL, 'i' },
 		{ "timeout",	required_argument,	NULL, 't' },
 		{ "raw",	no_argument,		NULL, 'r' },
@@ -559,7 +605,9 @@ status_run(int argc, char **argv)
 	};
 	struct status st;
 	struct prom_doc *first = NULL, *doc = NULL;
-	char why[512];
+	char why[512], confadmin[256];
+	const char *config = NULL;
+	int admin_given = 0;
 	double t0 = 0, secs;
 	size_t i;
 	int c, ready, ret = 1;
@@ -569,10 +617,14 @@ status_run(int argc, char **argv)
 	st.interval = 1;
 	st.timeout_ms = 5000;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "a:i:t:rh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "a:c:i:t:rh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			st.admin = optarg;
+			admin_given = 1;
+			break;
+		case 'c':
+			config = optarg;
 			break;
 		case 'i':
 			if (status_seconds(optarg, 0, 60, &st.interval) != 0) {
@@ -601,6 +653,16 @@ status_run(int argc, char **argv)
 	if (optind != argc) {
 		status_usage(stderr);
 		return 2;
+	}
+	if (config != NULL && admin_given) {
+		fprintf(stderr, "efsgwctl: status: give --admin or --config, "
+		    "not both\n");
+		return 2;
+	}
+	if (config != NULL) {
+		if (status_config_admin(config, confadmin, sizeof confadmin) != 0)
+			return 1;
+		st.admin = confadmin;
 	}
 
 	ready = status_ready(&st, why, sizeof why);

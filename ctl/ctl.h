@@ -23,6 +23,14 @@ struct ctl_command {
 	void		(*usage)(FILE *f);
 };
 
+/* efsgwctl.c */
+/*
+ * For commands that take no options: 1 (after printing a usage message)
+ * if an argument of argv[from..argc) looks like an option ("-x", "--x";
+ * "-" alone is standard input).
+ */
+int	 ctl_reject_options(int argc, char **argv, int from);
+
 /* cmd-keys.c */
 extern const struct ctl_command ctl_cmd_keys;
 /* cmd-policy.c */

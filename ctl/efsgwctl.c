@@ -26,7 +26,8 @@ ctl_usage(FILE *f)
 	size_t i;
 
 	fprintf(f, "usage: efsgwctl COMMAND [ARGS...]\n"
-	    "       efsgwctl help COMMAND\n\n"
+	    "       efsgwctl help COMMAND | COMMAND --help\n"
+	    "       efsgwctl -V | --version\n\n"
 	    "efsgwctl manages efsgw gateways: handle keys, policies, tokens,\n"
 	    "client certificates and status.\n\ncommands:\n");
 	for (i = 0; i < nitems(ctl_commands); i++)
@@ -49,6 +50,41 @@ ctl_find(const char *name)
 	return NULL;
 }
 
+/* Refuse option-like arguments of a command that takes none. */
+int
+ctl_reject_options(int argc, char **argv, int from)
+{
+	int i;
+
+	for (i = from; i < argc; i++) {
+		if (argv[i][0] == '-' && argv[i][1] != '\0') {
+			fprintf(stderr, "efsgwctl: %s: unknown option '%s'\n",
+			    argv[0], argv[i]);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Whether a command's arguments ask for help: --help or -h anywhere before
+ * "--", so that every group and subcommand answers it the same way (help
+ * on standard output, status 0).
+ */
+static int
+ctl_wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return 1;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -60,7 +96,7 @@ main(int argc, char **argv)
 		ctl_usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
-	if (strcmp(argv[1], "--version") == 0) {
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
 		printf("efsgwctl %s\n", PACKAGE_VERSION);
 		return 0;
 	}
@@ -76,10 +112,19 @@ main(int argc, char **argv)
 		cmd->usage(stdout);
 		return 0;
 	}
+	if (argv[1][0] == '-') {
+		fprintf(stderr, "efsgwctl: unknown option '%s'\n", argv[1]);
+		ctl_usage(stderr);
+		return 2;
+	}
 	if ((cmd = ctl_find(argv[1])) == NULL) {
 		fprintf(stderr, "efsgwctl: unknown command '%s' (efsgwctl --help "
 		    "lists them)\n", argv[1]);
 		return 2;
+	}
+	if (ctl_wants_help(argc, argv)) {
+		cmd->usage(stdout);
+		return 0;
 	}
 	return cmd->run(argc - 1, argv + 1);
 }

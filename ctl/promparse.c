@@ -85,34 +85,11 @@ promparse_name(struct prom_cur *c, int colon, char **outp, const char **why)
 static size_t
 promparse_utf8(const unsigned char *s, size_t n)
 {
-	size_t len, i;
 	uint32_t cp;
 
-	if (s[0] < 0x80)
+	if (n > 0 && s[0] < 0x80)
 		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	/* Overlong forms, surrogates and values past U+10FFFF (RFC 3629). */
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return len;
+	return utf8_seq_len(s, n, &cp);
 }
 
 /* Read a quoted label value, undoing \\, \" and \n. */

@@ -120,7 +120,9 @@ nfsc_connect(const struct nfsc_opts *opts, struct nfsc **clntp,
 	clnt->fd = -1;
 	if (clnt->opts.port == 0)
 		clnt->opts.port = 2049;
-	if (clnt->opts.minor == 0)
+	if (clnt->opts.v40)
+		clnt->opts.minor = 0;
+	else if (clnt->opts.minor == 0)
 		clnt->opts.minor = 1;
 	if (clnt->opts.timeout_ms <= 0)
 		clnt->opts.timeout_ms = 30000;

@@ -97,7 +97,15 @@ static const struct nfsc_name nfsc_op_names[] = {
 	{ 51, "LAYOUTRETURN" }, { 52, "SECINFO_NO_NAME" },
 	{ 53, "SEQUENCE" }, { 54, "SET_SSV" }, { 55, "TEST_STATEID" },
 	{ 56, "WANT_DELEGATION" }, { 57, "DESTROY_CLIENTID" },
-	{ 58, "RECLAIM_COMPLETE" }, { 10044, "ILLEGAL" },
+	{ 58, "RECLAIM_COMPLETE" },
+	/* NFSv4.2 (RFC 7862 §15, RFC 8276 §8). */
+	{ 59, "ALLOCATE" }, { 60, "COPY" }, { 61, "COPY_NOTIFY" },
+	{ 62, "DEALLOCATE" }, { 63, "IO_ADVISE" }, { 64, "LAYOUTERROR" },
+	{ 65, "LAYOUTSTATS" }, { 66, "OFFLOAD_CANCEL" },
+	{ 67, "OFFLOAD_STATUS" }, { 68, "READ_PLUS" }, { 69, "SEEK" },
+	{ 70, "WRITE_SAME" }, { 71, "CLONE" }, { 72, "GETXATTR" },
+	{ 73, "SETXATTR" }, { 74, "LISTXATTRS" }, { 75, "REMOVEXATTR" },
+	{ 10044, "ILLEGAL" },
 };
 
 /* Find value in a name table. */

@@ -92,6 +92,9 @@ struct nfsc {
 	uint32_t	 maxreq, maxresp;
 	uint32_t	 maxops;
 
+	/* NFSv4.0 (RFC 7530 §9.1.7): the one open-owner's next seqid. */
+	uint32_t	 oseq;
+
 	/* Requests by state. */
 	struct nfsc_req	*sent;		/* waiting for a reply */
 	struct nfsc_req	*done, *done_tail;	/* answered, not yet collected */
@@ -195,6 +198,11 @@ int	 nfsc_req_parse(struct nfsc_req *);
  * (the cursor then sits on its resok), else the status or a negative code.
  */
 int	 nfsc_res_skip_header(struct nfsc_req *, uint32_t op);
+/* OPEN result with its rflags (OPEN4_RESULT_*). */
+int	 nfsc_res_open_flags(struct nfsc_req *, struct nfsc_stateid *,
+	     uint32_t *rflagsp);
+/* NFSv4.0: advance the open-owner seqid if op ran in req (RFC 7530 §9.1.7). */
+void	 nfsc_v40_seqid_done(struct nfsc *, const struct nfsc_req *, uint32_t op);
 /* Release req's reply buffer before a re-send. */
 void	 nfsc_req_reset_reply(struct nfsc_req *);
 

@@ -12,6 +12,10 @@
 
 #include "nfsc-int.h"
 
+#define OPEN4_RESULT_CONFIRM	0x0002	/* RFC 7530 §16.16.5 */
+
+static int	 nfsc_open_confirm(struct nfsc *, struct nfsc_file *);
+
 #define NFSC_LOOKUPS_PER_CALL	8	/* path components per COMPOUND */
 #define NFSC_READDIR_MAX	(64 * 1024)
 #define NFSC_READDIR_ROUNDS	1000000	/* bound on continuation calls */
@@ -160,16 +164,46 @@ nfsc_open(struct nfsc *clnt, const struct nfsc_fh *dir, const char *name,
 	struct nfsc_req *req = nfsc_req_new(clnt);
 	int r;
 
+	uint32_t rflags = 0;
+
 	memset(f, 0, sizeof *f);
 	nfsc_op_putfh(req, dir);
 	nfsc_op_open(req, name, flags, mode);
 	nfsc_op_getfh(req);
-	if ((r = nfsc_run(clnt, req)) == 0 &&
-	    (r = nfsc_res_skip(req, NFSC_OP_PUTFH)) == 0 &&
-	    (r = nfsc_res_open(req, &f->sid)) == 0)
+	r = nfsc_run(clnt, req);
+	nfsc_v40_seqid_done(clnt, req, NFSC_OP_OPEN);
+	if (r == 0 && (r = nfsc_res_skip(req, NFSC_OP_PUTFH)) == 0 &&
+	    (r = nfsc_res_open_flags(req, &f->sid, &rflags)) == 0)
 		r = nfsc_res_getfh(req, &f->fh);
 	nfsc_req_free(req);
+	/* 4.0: a new open-owner confirms its first OPEN (RFC 7530 §16.18). */
+	if (r == 0 && (rflags & OPEN4_RESULT_CONFIRM))
+		r = nfsc_open_confirm(clnt, f);
 	return nfsc_ctx(clnt, r, "open", name);
+}
+
+/* OPEN_CONFIRM f's open stateid (NFSv4.0, RFC 7530 §16.18). */
+static int
+nfsc_open_confirm(struct nfsc *clnt, struct nfsc_file *f)
+{
+	struct nfsc_req *req = nfsc_req_new(clnt);
+	uint8_t args[4 + 12 + 4];
+	int r;
+
+	xdrbuf_store_u32(args, f->sid.seqid);
+	memcpy(args + 4, f->sid.other, 12);
+	xdrbuf_store_u32(args + 16, clnt->oseq);
+	nfsc_op_putfh(req, &f->fh);
+	nfsc_op_raw(req, NFSC_OP_OPEN_CONFIRM, args, sizeof args);
+	r = nfsc_run(clnt, req);
+	nfsc_v40_seqid_done(clnt, req, NFSC_OP_OPEN_CONFIRM);
+	if (r == 0 && (r = nfsc_res_skip(req, NFSC_OP_PUTFH)) == 0 &&
+	    (r = nfsc_res_skip_header(req, NFSC_OP_OPEN_CONFIRM)) == 0 &&
+	    ((r = xdrbuf_get_u32(&req->xb, &f->sid.seqid)) != 0 ||
+	    (r = xdrbuf_get_opaque_fixed(&req->xb, f->sid.other, 12)) != 0))
+		r = nfsc_fail(clnt, r, "OPEN_CONFIRM: result does not decode");
+	nfsc_req_free(req);
+	return r;
 }
 
 /* OPEN a path. */
@@ -197,6 +231,7 @@ nfsc_close(struct nfsc *clnt, struct nfsc_file *f)
 	nfsc_op_putfh(req, &f->fh);
 	nfsc_op_close(req, &f->sid);
 	r = nfsc_run(clnt, req);
+	nfsc_v40_seqid_done(clnt, req, NFSC_OP_CLOSE);
 	nfsc_req_free(req);
 	return nfsc_ctx(clnt, r, "close", NULL);
 }

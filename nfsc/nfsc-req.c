@@ -30,7 +30,10 @@ nfsc_req_new(struct nfsc *clnt)
 	req->clnt = clnt;
 	req->proc = 1;
 	req->slot = -1;
-	req->opcodes[0] = NFSC_OP_SEQUENCE;
+	/* NFSv4.0 has no sessions: no SEQUENCE in front (RFC 7530 §15.2). */
+	req->noseq = clnt != NULL && clnt->opts.minor == 0;
+	if (!req->noseq)
+		req->opcodes[0] = NFSC_OP_SEQUENCE;
 	nfsc_enc_init(&req->body);
 	return req;
 }
@@ -248,6 +251,31 @@ nfsc_skip_bitmap(struct xdrbuf *b)
 	return xdrbuf_skip(b, (size_t)n * 4);
 }
 
+/*
+ * Skip a SECINFO4resok: secinfo4<>, each a flavor and, for RPCSEC_GSS
+ * (6), an oid, a qop and a service (RFC 8881 §18.29.2).
+ */
+static int
+nfsc_skip_secinfo(struct xdrbuf *b)
+{
+	uint32_t n, i, flavor;
+	int r;
+
+	if ((r = xdrbuf_get_u32(b, &n)) != 0)
+		return r;
+	if (n > 64)
+		return EFSGW_ERR_TOO_MANY;
+	for (i = 0; i < n; i++) {
+		if ((r = xdrbuf_get_u32(b, &flavor)) != 0)
+			return r;
+		if (flavor == 6 &&
+		    ((r = xdrbuf_skip_opaque(b, 1024, NULL, NULL)) != 0 ||
+		    (r = xdrbuf_skip(b, 8)) != 0))
+			return r;
+	}
+	return 0;
+}
+
 /* Skip the result of op, which the caller does not need. */
 int
 nfsc_res_skip(struct nfsc_req *req, uint32_t op)
@@ -299,6 +327,9 @@ nfsc_res_skip(struct nfsc_req *req, uint32_t op)
 	case NFSC_OP_READ:
 		if ((r = xdrbuf_skip(b, 4)) == 0)
 			r = xdrbuf_skip_opaque(b, NFSC_MAX_RECORD, NULL, NULL);
+		break;
+	case NFSC_OP_SECINFO_NO_NAME:
+		r = nfsc_skip_secinfo(b);
 		break;
 	default:	/* PUTFH, PUTROOTFH, LOOKUP, SAVEFH, RESTOREFH, ...: void */
 		r = 0;
@@ -353,10 +384,21 @@ nfsc_skip_ace(struct xdrbuf *b)
 int
 nfsc_res_open(struct nfsc_req *req, struct nfsc_stateid *sid)
 {
+	uint32_t rflags;
+
+	return nfsc_res_open_flags(req, sid, &rflags);
+}
+
+/* OPEN result and its rflags (OPEN4_RESULT_CONFIRM asks 4.0 to confirm). */
+int
+nfsc_res_open_flags(struct nfsc_req *req, struct nfsc_stateid *sid,
+    uint32_t *rflagsp)
+{
 	struct xdrbuf *b = &req->xb;
 	uint32_t rflags, dtype, why, limitby;
 	int r;
 
+	*rflagsp = 0;
 	memset(sid, 0, sizeof *sid);
 	if ((r = nfsc_res_skip_header(req, NFSC_OP_OPEN)) != 0)
 		return r;
@@ -367,6 +409,7 @@ nfsc_res_open(struct nfsc_req *req, struct nfsc_stateid *sid)
 	    (r = nfsc_skip_bitmap(b)) != 0 ||
 	    (r = xdrbuf_get_u32(b, &dtype)) != 0)
 		return nfsc_res_bad(req, NFSC_OP_OPEN, r);
+	*rflagsp = rflags;
 	switch (dtype) {
 	case 0:		/* OPEN_DELEGATE_NONE */
 		break;
@@ -507,6 +550,19 @@ nfsc_op_lookup(struct nfsc_req *req, const char *name)
 }
 
 void
+nfsc_op_lookupp(struct nfsc_req *req)
+{
+	nfsc_req_note_op(req, NFSC_OP_LOOKUPP);
+}
+
+void
+nfsc_op_secinfo_no_name(struct nfsc_req *req, uint32_t style)
+{
+	nfsc_req_note_op(req, NFSC_OP_SECINFO_NO_NAME);
+	nfsc_enc_u32(&req->body, style);
+}
+
+void
 nfsc_op_getfh(struct nfsc_req *req)
 {
 	nfsc_req_note_op(req, NFSC_OP_GETFH);
@@ -578,8 +634,14 @@ nfsc_op_open(struct nfsc_req *req, const char *name, int flags, uint32_t mode)
 	if (access == 0)
 		access = 1;
 	nfsc_req_note_op(req, NFSC_OP_OPEN);
-	nfsc_enc_u32(e, 0);			/* seqid: unused in 4.1 */
-	nfsc_enc_u32(e, access | OPEN4_SHARE_ACCESS_WANT_NO_DELEG);
+	/* seqid: the open-owner's in 4.0, unused in 4.1 (RFC 8881 §18.16.3). */
+	if (req->clnt != NULL && req->clnt->opts.minor == 0) {
+		nfsc_enc_u32(e, req->clnt->oseq);
+		nfsc_enc_u32(e, access);	/* 4.0 has no WANT bits */
+	} else {
+		nfsc_enc_u32(e, 0);
+		nfsc_enc_u32(e, access | OPEN4_SHARE_ACCESS_WANT_NO_DELEG);
+	}
 	nfsc_enc_u32(e, 0);			/* share_deny: NONE */
 	nfsc_enc_u64(e, req->clnt != NULL ? req->clnt->clientid : 0);
 	snprintf(owner, sizeof owner, "nfsc-open-owner-%d", (int)getpid());
@@ -607,7 +669,9 @@ nfsc_op_close(struct nfsc_req *req, const struct nfsc_stateid *sid)
 	struct nfsc_stateid cur;
 
 	nfsc_req_note_op(req, NFSC_OP_CLOSE);
-	nfsc_enc_u32(&req->body, 0);		/* seqid: unused in 4.1 */
+	/* seqid: the open-owner's in 4.0, unused in 4.1. */
+	nfsc_enc_u32(&req->body, req->clnt != NULL && req->clnt->opts.minor == 0 ?
+	    req->clnt->oseq : 0);
 	if (sid == NULL) {
 		/* RFC 8881 §16.2.3.1.2: the current stateid. */
 		memset(&cur, 0, sizeof cur);
@@ -686,4 +750,79 @@ nfsc_op_rename(struct nfsc_req *req, const char *from, const char *to)
 	nfsc_req_note_op(req, NFSC_OP_RENAME);
 	nfsc_enc_string(&req->body, from);
 	nfsc_enc_string(&req->body, to);
+}
+
+/* Any op with caller-encoded arguments. */
+void
+nfsc_op_raw(struct nfsc_req *req, uint32_t opcode, const void *args, size_t len)
+{
+	nfsc_req_note_op(req, opcode);
+	if (len % 4 != 0 && req->body.err == 0)
+		req->body.err = EFSGW_ERR_BAD_VALUE;
+	nfsc_enc_fixed(&req->body, args, len);
+}
+
+/* Hand the unread results to a caller that decodes them itself. */
+int
+nfsc_res_rest(struct nfsc_req *req, const uint8_t **p, size_t *len,
+    uint32_t *nres)
+{
+	size_t pos;
+
+	*p = NULL;
+	*len = 0;
+	*nres = 0;
+	if (req->err != 0)
+		return req->err;
+	if (req->rec == NULL)
+		return EFSGW_ERR_NOT_FOUND;
+	pos = xdrbuf_pos(&req->xb);
+	if (pos > req->reclen)
+		return EFSGW_ERR_INTERNAL;
+	*p = req->rec + pos;
+	*len = req->reclen - pos;
+	*nres = req->nres;
+	return 0;
+}
+
+/*
+ * NFSv4.0 seqid rule (RFC 7530 §9.1.7): the open-owner's seqid advances
+ * once op has run, whatever its result, except for the errors that say
+ * the server could not tell which seqid it saw.
+ */
+void
+nfsc_v40_seqid_done(struct nfsc *clnt, const struct nfsc_req *req, uint32_t op)
+{
+	uint32_t i, n, st = req->status;
+
+	if (clnt->opts.minor != 0 || req->err != 0 || req->rec == NULL)
+		return;
+	/* Did op run? It did if the COMPOUND got past it or failed on it. */
+	n = req->nops < nitems(req->opcodes) ? req->nops : nitems(req->opcodes);
+	for (i = 0; i < n && req->opcodes[i] != op; i++)
+		;
+	if (i == n)
+		return;
+	if (st != 0 && req->fail_op != op) {
+		/* Failed before op (PUTFH) or after it (GETFH)? */
+		uint32_t j;
+
+		for (j = 0; j < n && req->opcodes[j] != req->fail_op; j++)
+			;
+		if (j <= i)
+			return;
+		st = 0;
+	}
+	switch (st) {
+	case 10022:	/* STALE_CLIENTID */
+	case 10023:	/* STALE_STATEID */
+	case 10025:	/* BAD_STATEID */
+	case 10026:	/* BAD_SEQID */
+	case 10036:	/* BADXDR */
+	case 10018:	/* RESOURCE */
+	case 10020:	/* NOFILEHANDLE */
+	case 10019:	/* MOVED */
+		return;
+	}
+	clnt->oseq++;
 }

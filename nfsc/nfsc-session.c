@@ -23,6 +23,7 @@
 #define EXCHGID4_FLAG_USE_NON_PNFS 0x00010000	/* RFC 8881 §18.35.3 */
 #define NFS4ERR_COMPLETE_ALREADY 10054
 #define NFSC_CB_PROGRAM		0x40000000	/* unused: no back channel */
+#define NFSC_MAX_OPS		256	/* ops per COMPOUND we ask for */
 #define NFSC_HDR_SLACK		(64 * 1024)	/* headers beyond 1 MiB payloads */
 
 static unsigned int nfsc_owner_counter;
@@ -599,7 +600,8 @@ nfsc_create_session(struct nfsc *clnt)
 	nfsc_enc_u64(&req->body, clnt->clientid);
 	nfsc_enc_u32(&req->body, clnt->csseq);
 	nfsc_enc_u32(&req->body, 0);		/* csa_flags: no back channel */
-	nfsc_put_chan(&req->body, big, big, 64 * 1024, 16, clnt->opts.slots);
+	nfsc_put_chan(&req->body, big, big, 64 * 1024, NFSC_MAX_OPS,
+	    clnt->opts.slots);
 	nfsc_put_chan(&req->body, 4096, 4096, 0, 2, 1);
 	nfsc_enc_u32(&req->body, NFSC_CB_PROGRAM);
 	nfsc_enc_u32(&req->body, 1);		/* csa_sec_parms<>: one */
@@ -637,15 +639,69 @@ out:
 	return r;
 }
 
-/* EXCHANGE_ID, CREATE_SESSION, RECLAIM_COMPLETE. */
+/*
+ * NFSv4.0 client id: SETCLIENTID (RFC 7530 §16.33) then
+ * SETCLIENTID_CONFIRM (§16.34). The callback program is one we never
+ * serve: the client grants itself no delegations.
+ */
+static int
+nfsc_setclientid(struct nfsc *clnt)
+{
+	struct nfsc_req *req = nfsc_req_new(clnt);
+	char owner[256], host[64];
+	uint8_t verf[8], confirm[8];
+	uint64_t t;
+	int r;
+
+	if (gethostname(host, sizeof host - 1) != 0)
+		strcpy(host, "nfsc");
+	host[sizeof host - 1] = '\0';
+	t = (uint64_t)mono_ms();
+	snprintf(owner, sizeof owner, "efsgw-nfsc/4.0/%s/%d/%u/%llu", host,
+	    (int)getpid(), nfsc_owner_counter++, (unsigned long long)t);
+	xdrbuf_store_u32(verf, (uint32_t)time(NULL));
+	xdrbuf_store_u32(verf + 4, (uint32_t)getpid() ^ (uint32_t)t);
+
+	nfsc_req_note_op(req, NFSC_OP_SETCLIENTID);
+	nfsc_enc_fixed(&req->body, verf, 8);		/* nfs_client_id4 */
+	nfsc_enc_string(&req->body, owner);
+	nfsc_enc_u32(&req->body, NFSC_CB_PROGRAM);	/* cb_client4 */
+	nfsc_enc_string(&req->body, "tcp");
+	nfsc_enc_string(&req->body, "127.0.0.1.0.0");	/* port 0: none */
+	nfsc_enc_u32(&req->body, 1);			/* callback_ident */
+	if ((r = nfsc_call(clnt, req)) != 0)
+		goto out;
+	if ((r = nfsc_res_skip_header(req, NFSC_OP_SETCLIENTID)) != 0)
+		goto out;
+	if ((r = xdrbuf_get_u64(&req->xb, &clnt->clientid)) != 0 ||
+	    (r = xdrbuf_get_opaque_fixed(&req->xb, confirm, 8)) != 0) {
+		r = nfsc_fail(clnt, r, "SETCLIENTID: reply does not decode: %s",
+		    efsgw_err(r));
+		goto out;
+	}
+	nfsc_req_free(req);
+	req = nfsc_req_new(clnt);
+	nfsc_req_note_op(req, NFSC_OP_SETCLIENTID_CONFIRM);
+	nfsc_enc_u64(&req->body, clnt->clientid);
+	nfsc_enc_fixed(&req->body, confirm, 8);
+	r = nfsc_call(clnt, req);
+	clnt->oseq = 0;
+out:
+	nfsc_req_free(req);
+	return r;
+}
+
+/* EXCHANGE_ID, CREATE_SESSION, RECLAIM_COMPLETE (4.0: SETCLIENTID). */
 int
 nfsc_session_create(struct nfsc *clnt)
 {
 	struct nfsc_req *req;
 	int r;
 
-	if (clnt->have_session)
+	if (clnt->have_session || (clnt->opts.minor == 0 && clnt->clientid != 0))
 		return nfsc_fail(clnt, EFSGW_ERR_INTERNAL, "session exists");
+	if (clnt->opts.minor == 0)
+		return nfsc_setclientid(clnt);
 	if ((r = nfsc_exchange_id(clnt)) != 0)
 		return r;
 	if ((r = nfsc_create_session(clnt)) != 0)
@@ -661,10 +717,20 @@ nfsc_session_create(struct nfsc *clnt)
 	return r;
 }
 
+/* Return the client id. */
+uint64_t
+nfsc_clientid(const struct nfsc *clnt)
+{
+	return clnt->clientid;
+}
+
 /* Return the slots the server granted. */
 uint32_t
 nfsc_session_slots(const struct nfsc *clnt)
 {
+	/* 4.0 has no slot table: allow as many calls as 4.1 would ask for. */
+	if (clnt->opts.minor == 0)
+		return clnt->opts.slots;
 	return clnt->nslots;
 }
 

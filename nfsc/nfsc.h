@@ -1,9 +1,13 @@
 /*
- * efsgw - nfsc: a small NFSv4.1/4.2 client for the tiering agent
+ * efsgw - nfsc: a small NFSv4.0/4.1/4.2 client for the tiering agent
  * (efsgw-tier), the project's tests and benchmarks.
  *
  * One struct nfsc is one TCP connection carrying one client id and one
- * session (EXCHANGE_ID + CREATE_SESSION, RFC 8881 §18.35, §18.36). Many
+ * session (EXCHANGE_ID + CREATE_SESSION, RFC 8881 §18.35, §18.36). With
+ * minor version 0 there is no session: the client id comes from
+ * SETCLIENTID + SETCLIENTID_CONFIRM (RFC 7530 §16.33, §16.34), COMPOUNDs
+ * carry no SEQUENCE, and OPEN/CLOSE use one open-owner whose seqid the
+ * client tracks (RFC 7530 §9.1.7), with OPEN_CONFIRM when asked. Many
  * COMPOUNDs may be in flight on it at once: each takes a session slot and
  * an RPC xid, and replies are matched by xid in any order. Several
  * connections are several struct nfsc; each is used by one thread at a
@@ -51,13 +55,16 @@ struct nfsc_req;	/* one COMPOUND being built, in flight or done (opaque) */
 enum nfsc_opnum {
 	NFSC_OP_ACCESS = 3, NFSC_OP_CLOSE = 4, NFSC_OP_COMMIT = 5,
 	NFSC_OP_CREATE = 6, NFSC_OP_GETATTR = 9, NFSC_OP_GETFH = 10,
-	NFSC_OP_LOOKUP = 15, NFSC_OP_OPEN = 18, NFSC_OP_PUTFH = 22,
+	NFSC_OP_LOOKUP = 15, NFSC_OP_LOOKUPP = 16, NFSC_OP_OPEN = 18, NFSC_OP_PUTFH = 22,
 	NFSC_OP_PUTROOTFH = 24, NFSC_OP_READ = 25, NFSC_OP_READDIR = 26,
 	NFSC_OP_REMOVE = 28, NFSC_OP_RENAME = 29, NFSC_OP_RESTOREFH = 31,
 	NFSC_OP_SAVEFH = 32, NFSC_OP_SETATTR = 34, NFSC_OP_VERIFY = 37,
 	NFSC_OP_WRITE = 38,
+	NFSC_OP_OPEN_CONFIRM = 20, NFSC_OP_RENEW = 30,
+	NFSC_OP_SETCLIENTID = 35, NFSC_OP_SETCLIENTID_CONFIRM = 36,
 	NFSC_OP_EXCHANGE_ID = 42, NFSC_OP_CREATE_SESSION = 43,
-	NFSC_OP_DESTROY_SESSION = 44, NFSC_OP_SEQUENCE = 53,
+	NFSC_OP_DESTROY_SESSION = 44, NFSC_OP_SECINFO_NO_NAME = 52,
+	NFSC_OP_SEQUENCE = 53,
 	NFSC_OP_DESTROY_CLIENTID = 57, NFSC_OP_RECLAIM_COMPLETE = 58,
 	NFSC_OP_ILLEGAL = 10044,
 };
@@ -104,7 +111,8 @@ enum nfsc_auth { NFSC_AUTH_SYS = 0, NFSC_AUTH_NONE = 1 };
 struct nfsc_opts {
 	const char	*host;		/* numeric address; "127.0.0.1" */
 	int		 port;		/* 2049 */
-	uint32_t	 minor;		/* 1; 2 for NFSv4.2 */
+	uint32_t	 minor;		/* 1; 2 for NFSv4.2 (0 means 1) */
+	int		 v40;		/* NFSv4.0 (RFC 7530): minor ignored */
 	enum nfsc_auth	 auth;		/* AUTH_SYS */
 	uint32_t	 uid, gid;	/* AUTH_SYS uid/gid: 0/0 */
 	uint32_t	 gids[NFSC_MAXGIDS];
@@ -210,12 +218,18 @@ int	 nfsc_inflight(const struct nfsc *);
 /* Send RPC NULL (procedure 0) and wait for the reply. */
 int	 nfsc_null(struct nfsc *);
 /*
- * EXCHANGE_ID, CREATE_SESSION (asking for opts->slots fore-channel slots and
- * 1 MiB + headers requests and replies) and RECLAIM_COMPLETE. Needed before
+ * EXCHANGE_ID, CREATE_SESSION (asking for opts->slots fore-channel slots,
+ * 256 ops and 1 MiB + headers requests and replies) and RECLAIM_COMPLETE;
+ * for NFSv4.0 SETCLIENTID and SETCLIENTID_CONFIRM instead. Needed before
  * any COMPOUND.
  */
 int	 nfsc_session_create(struct nfsc *);
-/* Slots and limits the server granted (valid after nfsc_session_create). */
+/* The client id (EXCHANGE_ID's or SETCLIENTID's); 0 before one is had. */
+uint64_t nfsc_clientid(const struct nfsc *);
+/*
+ * Slots and limits the server granted (valid after nfsc_session_create);
+ * for NFSv4.0, which has no slots, opts->slots.
+ */
 uint32_t nfsc_session_slots(const struct nfsc *);
 /* Largest READ/WRITE payload that fits the granted request/reply sizes. */
 uint32_t nfsc_io_size(const struct nfsc *);
@@ -248,6 +262,9 @@ void	*nfsc_req_udata(const struct nfsc_req *);
 void	 nfsc_op_putrootfh(struct nfsc_req *);
 void	 nfsc_op_putfh(struct nfsc_req *, const struct nfsc_fh *);
 void	 nfsc_op_lookup(struct nfsc_req *, const char *name);
+void	 nfsc_op_lookupp(struct nfsc_req *);
+/* style 0: the current handle, 1: its parent (RFC 8881 §18.45). */
+void	 nfsc_op_secinfo_no_name(struct nfsc_req *, uint32_t style);
 void	 nfsc_op_getfh(struct nfsc_req *);
 void	 nfsc_op_savefh(struct nfsc_req *);
 void	 nfsc_op_restorefh(struct nfsc_req *);
@@ -276,6 +293,13 @@ void	 nfsc_op_mkdir(struct nfsc_req *, const char *name, uint32_t mode);
 void	 nfsc_op_remove(struct nfsc_req *, const char *name);
 /* RENAME: SAVED_FH is the source directory, CURRENT_FH the target. */
 void	 nfsc_op_rename(struct nfsc_req *, const char *from, const char *to);
+/*
+ * Any op: opcode, then len bytes of its XDR-encoded arguments as given
+ * (len a multiple of 4). For tests that build arguments the helpers above
+ * cannot express (edge values, 4.0 seqids, ops not listed here).
+ */
+void	 nfsc_op_raw(struct nfsc_req *, uint32_t opcode, const void *args,
+	     size_t len);
 
 /*
  * Reply decoders, called in the order the ops were added (the SEQUENCE
@@ -296,6 +320,15 @@ int	 nfsc_res_read(struct nfsc_req *, void *buf, size_t buflen,
 int	 nfsc_res_write(struct nfsc_req *, uint32_t *countp, int *committedp,
 	     uint8_t verf[8]);
 int	 nfsc_res_commit(struct nfsc_req *, uint8_t verf[8]);
+/*
+ * The results not yet read: *p and *len get the bytes from the cursor to
+ * the end of the reply (borrowed until req is freed or re-sent), *nres the
+ * number of op results they hold (SEQUENCE's excluded). For callers that
+ * decode results themselves; the nfsc_res_*() decoders must not be used
+ * on req afterwards. < 0 when req has no reply.
+ */
+int	 nfsc_res_rest(struct nfsc_req *, const uint8_t **p, size_t *len,
+	     uint32_t *nres);
 /*
  * Calls cb for each entry; *cookiep / verf / *eofp get the continuation.
  * A non-zero cb return stops and is returned.

@@ -51,6 +51,7 @@ struct admin {
 	struct evconnlistener	*listener;	/* owned by http once bound */
 	admin_metrics_cb	 metrics;
 	admin_ready_cb		 ready;
+	admin_health_cb		 health;
 	void			*arg;
 
 	/*
@@ -367,11 +368,19 @@ admin_metrics(struct admin *a, struct evhttp_request *req)
 	admin_reply(req, HTTP_OK, "OK", ADMIN_PROM_TYPE, NULL);
 }
 
-/* GET /healthz: answering at all means the event loop is alive. */
+/*
+ * GET /healthz: answering at all means the event loop is alive (always
+ * 200); the caller's detail lines follow the "ok" line.
+ */
 static void
 admin_healthz(struct admin *a, struct evhttp_request *req)
 {
-	admin_reply(req, HTTP_OK, "OK", ADMIN_TEXT_TYPE, "ok\n");
+	struct evbuffer *out = evhttp_request_get_output_buffer(req);
+
+	evbuffer_add(out, "ok\n", 3);
+	if (a->health != NULL)
+		a->health(out, a->arg);
+	admin_reply(req, HTTP_OK, "OK", ADMIN_TEXT_TYPE, NULL);
 }
 
 /* GET /readyz: 200 when the caller says ready, else 503 with its reason. */
@@ -490,6 +499,13 @@ admin_new(struct event_base *base, const struct sockaddr *sa, socklen_t salen,
 	}
 	log_info("admin endpoint on %s", addr_format(sa, addr, sizeof addr));
 	return a;
+}
+
+/* Set the /healthz detail callback. */
+void
+admin_set_health(struct admin *a, admin_health_cb health)
+{
+	a->health = health;
 }
 
 /* Return the bound address (to learn the port after binding port 0). */

@@ -2,8 +2,9 @@
  * efsgw - the audit log: one JSON line per connection decision, per
  * denial and per configuration reload, to a file (opened O_APPEND, so
  * logrotate's copytruncate works, and reopened on SIGHUP) or to syslog.
- * Lines are built with jansson, so client-supplied strings (principals,
- * certificate fields) are escaped and cannot forge lines.
+ * Lines are built with jansson (JSON_ENSURE_ASCII), so client-supplied
+ * strings (principals, certificate fields, server names) are escaped,
+ * control characters included, and cannot forge lines.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -110,11 +111,20 @@ audit_event(struct audit *a, const char *event, ...)
 		json_t *js;
 
 		v = va_arg(ap, const char *);
-		/* Invalid UTF-8 from a client becomes a placeholder, not a loss. */
+		/*
+		 * Invalid UTF-8 from a client is kept, its bad bytes written
+		 * as \xNN: JSON strings are Unicode (RFC 8259 section 8.1).
+		 */
 		if (v == NULL)
 			js = json_null();
-		else if ((js = json_string(v)) == NULL)
-			js = json_string("(invalid UTF-8)");
+		else if ((js = json_string(v)) == NULL) {
+			size_t n = 4 * strlen(v) + 1;
+			char *esc = xmalloc(n);
+
+			log_sanitize(esc, n, v);
+			js = json_string(esc);
+			free(esc);
+		}
 		json_object_set_new(o, k, js);
 	}
 	va_end(ap);

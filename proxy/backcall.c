@@ -3,8 +3,9 @@
  * that no client id or session is needed, RFC 7530 §16.2) on a fresh
  * connection, answered through a callback with the results the gateway
  * needs: how far the COMPOUND got, the last GETFH handle and the fsid and
- * fileid of a GETATTR. Used to find export roots (fsroot.c) and to find
- * or create access point roots (aproot.c).
+ * fileid of a GETATTR. Used to find export roots (fsroot.c), to find or
+ * create access point roots (aproot.c) and to prove where a handle lies
+ * (ancestry.c, which sees every GETFH through backcall_on_getfh).
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -29,6 +30,8 @@ struct backcall {
 	uint32_t		 xid;
 	backcall_cb		 cb;
 	void			*arg;
+	backcall_fh_cb		 fh_cb;		/* each GETFH, or NULL */
+	void			*fh_arg;
 };
 
 /* End the call and free it. */
@@ -149,12 +152,16 @@ backcall_parse(struct backcall *bc, struct evbuffer *rec,
 		case OP_PUTFH:
 		case OP_PUTROOTFH:
 		case OP_LOOKUP:
+		case OP_LOOKUPP:
+		case OP_NVERIFY:
 			break;
 		case OP_GETFH:
 			if ((r = xdrbuf_get_opaque(&b, NFS4_FHSIZE, res->fh,
 			    sizeof res->fh, &len)) != 0)
 				goto out;
 			res->fhlen = len;
+			if (bc->fh_cb != NULL)
+				bc->fh_cb(bc->fh_arg, i, res->fh, len);
 			break;
 		case OP_GETATTR:
 			if ((r = backcall_attrs(&b, res)) != 0)
@@ -269,6 +276,14 @@ backcall_start(struct event_base *base, const struct sockaddr *sa,
 	}
 	bufferevent_enable(bc->bev, EV_READ | EV_WRITE);
 	return bc;
+}
+
+/* Have fn see the handle of every GETFH result, in order. */
+void
+backcall_on_getfh(struct backcall *bc, backcall_fh_cb fn, void *arg)
+{
+	bc->fh_cb = fn;
+	bc->fh_arg = arg;
 }
 
 /* Abandon a call: its callback will not run. */

@@ -25,7 +25,14 @@
  * LOOKUPP at a known root is NFS4ERR_NOENT and, where the current handle
  * is not known statically, a guard NVERIFY of the root's fsid and fileid
  * is put before it so the server itself stops at the root (NFS4ERR_SAME,
- * which the reply turns into NOENT). "." and ".." as names are
+ * which the reply turns into NOENT). On an access point connection
+ * confinement is a subtree: a LOOKUPP goes out only when the planner can
+ * name the parent it leads to and that parent is inside the access point
+ * (the parent of PUTFH Y; LOOKUP n is Y; that of a handle the client
+ * put is proven by ancestry.c before the call is planned again), and a
+ * guard VERIFY {FILEHANDLE == parent} after it makes the server stop if a
+ * rename moved the handle since. SECINFO_NO_NAME of the parent (RFC 8881
+ * §18.45) follows the same rules. "." and ".." as names are
  * NFS4ERR_BADNAME. Delegations are never granted: 4.1 OPENs carry
  * WANT_NO_DELEG, a 4.0 client's callback address is replaced by an
  * unreachable one. pNFS is refused (LAYOUTGET: LAYOUTUNAVAILABLE).
@@ -77,8 +84,54 @@
 #define READDIR_MIN_ENTRY		40
 #define READDIR_FIXED			16
 
+#define OP_VERIFY			37
+#define SECINFO_STYLE4_PARENT		1
+#define PLAN_PROVE			0xffffffffu	/* not an nfsstat4 */
+
 /* Where the current filehandle is known to be while planning. */
-enum plan_cur { FH_UNKNOWN, FH_ROOT, FH_OTHER, FH_NONE };
+enum plan_cur {
+	FH_UNKNOWN,
+	FH_ROOT,	/* the connection's root */
+	FH_OTHER,	/* a handle the client put (fh) */
+	FH_NONE,	/* none yet */
+	FH_CHILD,	/* one LOOKUP below fh */
+	FH_ANC,		/* ancestor anc of the proven handle (ctx->proof) */
+};
+
+/* The current (or saved) filehandle as far as the planner knows it. */
+struct plan_pos {
+	enum plan_cur	 kind;
+	const uint8_t	*fh;		/* FH_ROOT, FH_OTHER: it; FH_CHILD: parent */
+	size_t		 len;
+	uint32_t	 anc;
+};
+
+/*
+ * Remember the backend handle a data op works on, for lifecycle tiering:
+ * the file must be hot before the op runs. Only a PUTFH'd handle is known
+ * byte for byte (its bytes are in the plan's list of handles).
+ */
+static void
+plan_note_data(struct call_plan *plan, const struct plan_pos *pos)
+{
+	int i;
+
+	if (pos->kind != FH_OTHER || pos->fh == NULL) {
+		if (pos->kind != FH_ROOT)
+			plan->data_unknown = 1;
+		return;
+	}
+	for (i = 0; i < 2; i++) {
+		if (plan->data_fh[i].p == NULL ||
+		    (plan->data_fh[i].len == pos->len &&
+		    plan->data_fh[i].p == pos->fh)) {
+			plan->data_fh[i].p = pos->fh;
+			plan->data_fh[i].len = (uint32_t)pos->len;
+			return;
+		}
+	}
+	plan->data_unknown = 1;
+}
 
 /* State of one planning pass. */
 struct plan_pass {
@@ -226,6 +279,90 @@ plan_guard(struct call_plan *plan, size_t start, const struct fsroot_info *root)
 	xdrbuf_store_u32(b + 32, (uint32_t)(root->fileid >> 32));
 	xdrbuf_store_u32(b + 36, (uint32_t)root->fileid);
 	rpc_edits_add(&plan->ed, start, 0, b, 40);
+}
+
+/* Insert at off: VERIFY {FILEHANDLE == fh} (RFC 7530 §16.35, attr 19). */
+static void
+plan_verify_fh(struct call_plan *plan, size_t off, const uint8_t *fh,
+    size_t len)
+{
+	size_t pad = (len + 3) & ~(size_t)3;
+	uint8_t *b = rpc_edits_alloc(&plan->ed, 20 + pad);
+
+	memset(b, 0, 20 + pad);
+	xdrbuf_store_u32(b, OP_VERIFY);
+	xdrbuf_store_u32(b + 4, 1);			/* bitmap4 words */
+	xdrbuf_store_u32(b + 8, 1u << FATTR4_FILEHANDLE);
+	xdrbuf_store_u32(b + 12, (uint32_t)(4 + pad));	/* attrlist4 length */
+	xdrbuf_store_u32(b + 16, (uint32_t)len);	/* nfs_fh4 */
+	memcpy(b + 20, fh, len);
+	plan_note_fh(plan, b + 16);
+	rpc_edits_add(&plan->ed, off, 0, b, 20 + pad);
+}
+
+/*
+ * On an access point connection: the handle a LOOKUPP (or
+ * SECINFO_NO_NAME of the parent) from cur leads to, when the planner can
+ * name it and it is inside the access point. Returns NFS4_OK with *next
+ * (the parent), PLAN_PROVE when the handle must be proven first (copied
+ * to plan->prove), or the status to refuse the op with.
+ */
+static uint32_t
+plan_parent(struct plan_pass *pp, const struct plan_pos *cur,
+    struct plan_pos *next)
+{
+	const struct ancestry_chain *pr = pp->ctx->proof;
+	const struct fsroot_info *root = pp->ctx->root;
+	struct call_plan *plan = pp->plan;
+	uint32_t k;
+
+	memset(next, 0, sizeof *next);
+	switch (cur->kind) {
+	case FH_CHILD:
+		/* PUTFH Y; LOOKUP n; LOOKUPP: the parent is Y. */
+		next->kind = cur->len == root->fhlen &&
+		    memcmp(cur->fh, root->fh, cur->len) == 0 ? FH_ROOT : FH_OTHER;
+		next->fh = cur->fh;
+		next->len = cur->len;
+		return NFS4_OK;
+	case FH_OTHER:
+		if (pr == NULL) {
+			if (cur->len > sizeof plan->prove)
+				return NFS4ERR_NOENT;
+			memcpy(plan->prove, cur->fh, cur->len);
+			plan->provelen = (uint32_t)cur->len;
+			return PLAN_PROVE;
+		}
+		if (pr->fhlen != cur->len || memcmp(pr->fh, cur->fh, cur->len) != 0)
+			return NFS4ERR_NOENT;	/* one proof per COMPOUND */
+		if (!pr->proven || pr->nanc == 0) {
+			/*
+			 * A LOOKUPP the server itself refuses (NOTDIR from a
+			 * file, ...) gets the server's status: it reveals
+			 * nothing above the handle. Otherwise NOENT.
+			 */
+			if (pr->lookupp_status != NFS4_OK &&
+			    pr->lookupp_status != NFS4ERR_SAME &&
+			    pr->lookupp_status != PLAN_PROVE)	/* a server's word */
+				return pr->lookupp_status;
+			return NFS4ERR_NOENT;
+		}
+		k = 0;
+		break;
+	case FH_ANC:
+		if (pr == NULL || cur->anc + 1 >= pr->nanc)
+			return NFS4ERR_NOENT;
+		k = cur->anc + 1;
+		break;
+	default:
+		/* The planner cannot name the parent (docs/security.md). */
+		return NFS4ERR_NOENT;
+	}
+	next->kind = k + 1 == pr->nanc ? FH_ROOT : FH_ANC;
+	next->anc = k;
+	next->fh = pr->anc[k].fh;
+	next->len = pr->anc[k].len;
+	return NFS4_OK;
 }
 
 /* Is the name at mark m "." or ".."? */
@@ -376,6 +513,15 @@ plan_marks(struct plan_pass *pp, uint32_t i, uint32_t *kp, int *putfh_root)
 		m = &cmp->marks[k];
 		switch (m->kind) {
 		case NFS4_MARK_FH:
+			/*
+			 * SETATTR's only handle is a FILEHANDLE attribute, which
+			 * is read-only: NFS4ERR_INVAL (RFC 8881 §18.30.4), as the
+			 * server says, whatever the handle's tag.
+			 */
+			if (cmp->ops[i].opcode == OP_SETATTR) {
+				*kp = k;
+				return NFS4ERR_INVAL;
+			}
 			if (m->len > sizeof sealed ||
 			    xdrbuf_copy_at(b, m->off, sealed, m->len) != 0 ||
 			    unseal_handle(ctx->keys, ctx->scope, sealed, m->len,
@@ -469,6 +615,17 @@ plan_marks(struct plan_pass *pp, uint32_t i, uint32_t *kp, int *putfh_root)
 			rpc_edits_add(&plan->ed, m->off, m->len, p, 32);
 			break;
 		}
+		case NFS4_MARK_READ_COUNT:
+			/*
+			 * NFSv4.0 has no session to bound a reply: a READ
+			 * asking for more than one record carries gets less,
+			 * as a server may give (RFC 7530 §16.23.4). 4.1+ keep
+			 * the count: the server answers REP_TOO_BIG itself.
+			 */
+			v = xdrbuf_word_at(b, m->off);
+			if (pp->minor == 0 && ctx->max_read > 0 && v > ctx->max_read)
+				rpc_edits_word(&plan->ed, m->off, ctx->max_read);
+			break;
 		case NFS4_MARK_READDIR_MAXCOUNT:
 			/* Leave room for the sealed handles in the reply. */
 			v = xdrbuf_word_at(b, m->off);
@@ -572,38 +729,20 @@ plan_needs_root(const struct nfs4_compound *cmp)
 
 	for (i = 0; i < cmp->nops; i++) {
 		/*
-		 * PUTROOTFH, and LOOKUPP, whose guard compares with the
-		 * root (a handle the client kept from an earlier
-		 * connection may be the root itself).
+		 * PUTROOTFH, and LOOKUPP and SECINFO_NO_NAME, whose
+		 * guard compares with the root (a handle the client kept
+		 * from an earlier connection may be the root itself).
 		 */
 		if (cmp->ops[i].opcode == OP_PUTROOTFH ||
 		    cmp->ops[i].opcode == OP_PUTPUBFH ||
-		    cmp->ops[i].opcode == OP_LOOKUPP)
+		    cmp->ops[i].opcode == OP_LOOKUPP ||
+		    cmp->ops[i].opcode == OP_SECINFO_NO_NAME)
 			return 1;
 	}
 	return 0;
 }
 
 /* Plan the walked ops in order until one is refused. */
-/*
- * Remember the backend handle (index in plan->fh) a data op works on,
- * for lifecycle tiering: the file must be hot before the op runs.
- */
-static void
-plan_note_data(struct call_plan *plan, int fh)
-{
-	if (fh < 0) {
-		plan->data_unknown = 1;
-		return;
-	}
-	if (plan->data_fh[0] < 0 || plan->data_fh[0] == fh)
-		plan->data_fh[0] = fh;
-	else if (plan->data_fh[1] < 0 || plan->data_fh[1] == fh)
-		plan->data_fh[1] = fh;
-	else
-		plan->data_unknown = 1;
-}
-
 static void
 plan_ops(struct plan_pass *pp)
 {
@@ -611,9 +750,9 @@ plan_ops(struct plan_pass *pp)
 	const struct plan_ctx *ctx = pp->ctx;
 	struct call_plan *plan = pp->plan;
 	const struct nfs4_op_info *info;
-	enum plan_cur cur = FH_NONE, saved = FH_NONE;
+	struct plan_pos cur = { FH_NONE, NULL, 0, 0 }, saved = cur, up;
 	uint32_t i, k = 0, op, st;
-	int putfh_root, cur_fh = -1, saved_fh = -1;
+	int putfh_root;
 	size_t mark_edits, mark_fhs;
 
 	for (i = 0; i < cmp->nops; i++) {
@@ -648,17 +787,79 @@ plan_ops(struct plan_pass *pp)
 					BIT_SET(plan->pubfix, plan->nfwd);
 				plan->nfix++;
 				op = OP_PUTFH;
-				cur = FH_ROOT;
-				cur_fh = -1;
+				cur.kind = FH_ROOT;
+				cur.fh = ctx->root->fh;
+				cur.len = ctx->root->fhlen;
 				break;
 			case OP_PUTFH:
-				cur = putfh_root ? FH_ROOT : FH_OTHER;
-				/* plan_marks noted the unsealed handle last. */
-				cur_fh = plan->nfh > mark_fhs ? (int)plan->nfh - 1 : -1;
+				cur.kind = putfh_root ? FH_ROOT : FH_OTHER;
+				cur.fh = plan->nfh > mark_fhs ?
+				    plan->fh[plan->nfh - 1].p : NULL;
+				cur.len = plan->nfh > mark_fhs ?
+				    plan->fh[plan->nfh - 1].len : 0;
+				if (cur.fh == NULL)
+					cur.kind = FH_UNKNOWN;
 				break;
+			case OP_LOOKUP:
+				/* cur.fh stays: the parent of the new one. */
+				if (cur.kind == FH_ROOT || cur.kind == FH_OTHER ||
+				    cur.kind == FH_ANC)
+					cur.kind = FH_CHILD;
+				else
+					cur.kind = FH_UNKNOWN;
+				break;
+			case OP_SECINFO_NO_NAME:
 			case OP_LOOKUPP:
-				if (cur == FH_ROOT) {
+				if (op == OP_SECINFO_NO_NAME &&
+				    xdrbuf_word_at(pp->b, cmp->ops[i].start + 4) !=
+				    SECINFO_STYLE4_PARENT) {
+					/* Consumed (RFC 8881 §2.6.3.1.1.8). */
+					cur.kind = FH_NONE;
+					break;
+				}
+				if (cur.kind == FH_ROOT) {
 					st = NFS4ERR_NOENT;
+					break;
+				}
+				if (ctx->confined && cur.kind != FH_NONE) {
+					/*
+					 * Confinement is a subtree: only to a
+					 * parent named and inside the access
+					 * point, checked by the server after
+					 * LOOKUPP (a rename since the proof).
+					 */
+					if (ctx->root == NULL) {
+						st = ctx->root_status;
+						break;
+					}
+					st = plan_parent(pp, &cur, &up);
+					if (st != NFS4_OK)
+						break;
+					if (op == OP_SECINFO_NO_NAME) {
+						cur.kind = FH_NONE;
+						break;
+					}
+					plan_fwd(plan, op);
+					plan_verify_fh(plan, cmp->ops[i].end, up.fh,
+					    up.len);
+					BIT_SET(plan->postguard, plan->nfwd);
+					plan->nfix++;
+					plan->nguards++;
+					op = OP_VERIFY;
+					cur = up;
+					break;
+				}
+				/*
+				 * One LOOKUP below a handle, the parent is in
+				 * the export whatever was renamed meanwhile (a
+				 * child's parent cannot be above the root): no
+				 * guard, so that LOOKUP, LOOKUPP pairs cost no
+				 * extra op (a 100-op COMPOUND stays 100 ops).
+				 */
+				if (cur.kind == FH_CHILD && op == OP_LOOKUPP &&
+				    ctx->root != NULL) {
+					(void)plan_parent(pp, &cur, &up);
+					cur = up;
 					break;
 				}
 				/*
@@ -675,40 +876,38 @@ plan_ops(struct plan_pass *pp)
 				}
 				plan_guard(plan, cmp->ops[i].start, ctx->root);
 				BIT_SET(plan->guard, plan->nfwd);
+				if (op == OP_SECINFO_NO_NAME)
+					BIT_SET(plan->guard_sni, plan->nfwd);
 				plan->nfix++;
 				plan->nguards++;
 				plan_fwd(plan, OP_NVERIFY);
-				cur = FH_UNKNOWN;
-				cur_fh = -1;
+				cur.kind = op == OP_LOOKUPP ? FH_UNKNOWN : FH_NONE;
 				break;
 			case OP_SAVEFH:
 				saved = cur;
-				saved_fh = cur_fh;
 				break;
 			case OP_RESTOREFH:
 				cur = saved;
-				cur_fh = saved_fh;
 				break;
 			case OP_READ:
 			case OP_WRITE:
-				plan_note_data(plan, cur_fh);
+				plan_note_data(plan, &cur);
 				break;		/* the current filehandle stays */
-			case OP_ALLOCATE:
-			case OP_COPY:
-			case OP_CLONE:
-				/* COPY's and CLONE's source is the saved handle. */
-				plan_note_data(plan, cur_fh);
-				if (op != OP_ALLOCATE)
-					plan_note_data(plan, saved_fh);
-				cur = FH_UNKNOWN;	/* as for any other op */
-				cur_fh = -1;
-				break;
 			case OP_SETATTR:
 				/* Only a size change touches the data. */
 				if (xdrbuf_word_at(pp->b, cmp->ops[i].start + 20) > 0 &&
 				    (xdrbuf_word_at(pp->b, cmp->ops[i].start + 24) &
 				    FATTR4_SIZE_BIT))
-					plan_note_data(plan, cur_fh);
+					plan_note_data(plan, &cur);
+				break;		/* the current filehandle stays */
+			case OP_ALLOCATE:
+			case OP_COPY:
+			case OP_CLONE:
+				/* COPY's and CLONE's source is the saved handle. */
+				plan_note_data(plan, &cur);
+				if (op != OP_ALLOCATE)
+					plan_note_data(plan, &saved);
+				cur.kind = FH_UNKNOWN;	/* as for any other op */
 				break;
 			case OP_GETATTR:
 			case OP_GETFH:
@@ -720,10 +919,13 @@ plan_ops(struct plan_pass *pp)
 			case OP_CLOSE:
 				break;		/* the current filehandle stays */
 			default:
-				cur = FH_UNKNOWN;
-				cur_fh = -1;
+				cur.kind = FH_UNKNOWN;
 				break;
 			}
+		}
+		if (st == PLAN_PROVE) {
+			plan->action = PLAN_NEEDS_PROOF;
+			return;
 		}
 		if (st != NFS4_OK) {
 			/* Nothing of the refused op goes out. */
@@ -764,6 +966,9 @@ plan_reset(struct call_plan *plan, uint32_t nops, uint32_t nmarks)
 	memset(plan->rootfix, 0, sizeof plan->rootfix);
 	memset(plan->pubfix, 0, sizeof plan->pubfix);
 	memset(plan->guard, 0, sizeof plan->guard);
+	memset(plan->guard_sni, 0, sizeof plan->guard_sni);
+	memset(plan->postguard, 0, sizeof plan->postguard);
+	plan->provelen = 0;
 }
 
 /* Plan a client COMPOUND. */
@@ -781,7 +986,7 @@ call_plan(const struct plan_ctx *ctx, struct xdrbuf *b, const struct rpc_msg *m,
 	plan->rpc_stat = plan->status = plan->opcode = 0;
 	plan->grants = ctx->grants;
 	plan->fail_at = -1;
-	plan->data_fh[0] = plan->data_fh[1] = -1;
+	memset(plan->data_fh, 0, sizeof plan->data_fh);
 	plan->data_unknown = 0;
 	wr = nfs4_walk_compound_args(b, cmp);
 	plan->minor = pp.minor = cmp->minorversion;
@@ -825,6 +1030,8 @@ call_plan(const struct plan_ctx *ctx, struct xdrbuf *b, const struct rpc_msg *m,
 	/* The op count word: filled in once the forwarded count is known. */
 	rpc_edits_add(&plan->ed, cmp->count_off, 4, plan->count, 4);
 	plan_ops(&pp);
+	if (plan->action == PLAN_NEEDS_PROOF)
+		return PLAN_NEEDS_PROOF;
 	if (wr != 0 && plan->fail_at < 0) {
 		opc = cmp->nops < EFSGW_MAX_OPS ? cmp->ops[cmp->nops].opcode :
 		    OP_ILLEGAL;

@@ -3,9 +3,13 @@
  * before the client sees them: every handle is sealed for the client's
  * scope (file system and access point), with the length of any attribute
  * list that holds one fixed up; PUTROOTFH/PUTPUBFH results get their own
- * opcodes back; the guard NVERIFYs call-args.c put before LOOKUPPs are
- * removed, or, when the server stopped at one (the current handle was the
- * root), turned into that LOOKUPP's NFS4ERR_NOENT; the op the gateway
+ * opcodes back; the guard NVERIFYs call-plan.c put before LOOKUPPs (and
+ * SECINFO_NO_NAMEs of the parent) are removed, or, when the server stopped
+ * at one (the current handle was the root), turned into that op's
+ * NFS4ERR_NOENT; the guard VERIFYs put after LOOKUPPs on access point
+ * connections are removed, and when the server stopped at one (the parent
+ * was not the one proven inside the access point) the LOOKUPP's own
+ * result becomes NFS4ERR_NOENT; the op the gateway
  * refused is appended; pNFS is hidden from EXCHANGE_ID (RFC 8881
  * §18.35.3: the server "MUST" be used as non-pNFS when USE_NON_PNFS is
  * the only role).
@@ -60,19 +64,6 @@ call_reply_seal(struct conn *c, struct rpc_edits *e,
 	rpc_edits_add(e, m->off - 4, call_reply_wire(m->len), out,
 	    call_reply_wire(n));
 	return 0;
-}
-
-/*
- * The most READ or WRITE data one record carries: max-record-size less
- * room for the RPC and COMPOUND around it, in whole 4 KiB pages.
- */
-static uint32_t
-call_reply_io_max(const struct conn *c)
-{
-	uint32_t max = c->conf->max_record;
-
-	max = max > 2 * CALL_IO_HEADROOM ? max - CALL_IO_HEADROOM : max / 2;
-	return max & ~4095u;
 }
 
 /* Growth of the attribute list at marks[a] from the handles inside it. */
@@ -139,6 +130,8 @@ call_reply_rewrite(struct conn *c, struct evbuffer *rec, const struct xdrbuf *b,
 	uint32_t j, k = 0, status, count, st, v;
 	uint64_t v64;
 	uint8_t *w;
+	size_t grow;
+	int unchanged;
 	size_t need;
 	int r;
 
@@ -175,12 +168,32 @@ call_reply_rewrite(struct conn *c, struct evbuffer *rec, const struct xdrbuf *b,
 				st = op->status == NFS4ERR_SAME ? NFS4ERR_NOENT :
 				    op->status;
 				w = rpc_edits_alloc(e, 8);
-				xdrbuf_store_u32(w, OP_LOOKUPP);
+				xdrbuf_store_u32(w, BIT_ISSET(p->guard_sni, j) ?
+				    OP_SECINFO_NO_NAME : OP_LOOKUPP);
 				xdrbuf_store_u32(w + 4, st);
 				rpc_edits_add(e, op->start, op->end - op->start,
 				    w, 8);
 				status = st;
 			}
+			while (k < cmp->nmarks && cmp->marks[k].op == j)
+				k++;
+			continue;
+		}
+		if (p != NULL && BIT_ISSET(p->postguard, j) && j > 0) {
+			/*
+			 * The VERIFY after a LOOKUPP: gone when it held; when
+			 * the server stopped there (the parent is not the one
+			 * proven inside the access point: a rename since),
+			 * the LOOKUPP gets NOENT in its place.
+			 */
+			if (op->status != NFS4_OK) {
+				st = op->status == NFS4ERR_NOT_SAME ? NFS4ERR_NOENT :
+				    op->status;
+				rpc_edits_word(e, cmp->ops[j - 1].start + 4, st);
+				status = st;
+			}
+			rpc_edits_add(e, op->start, op->end - op->start, NULL, 0);
+			count--;
 			while (k < cmp->nmarks && cmp->marks[k].op == j)
 				k++;
 			continue;
@@ -198,8 +211,10 @@ call_reply_rewrite(struct conn *c, struct evbuffer *rec, const struct xdrbuf *b,
 					return r;
 				break;
 			case NFS4_MARK_ATTRLIST:
-				rpc_edits_word(e, mk->off - 4,
-				    mk->len + (uint32_t)call_reply_growth(cmp, k));
+				/* Only a list holding a handle changes length. */
+				if ((grow = call_reply_growth(cmp, k)) != 0)
+					rpc_edits_word(e, mk->off - 4,
+					    mk->len + (uint32_t)grow);
 				break;
 			case NFS4_MARK_ATTR_MAXIO:
 				/*
@@ -208,10 +223,10 @@ call_reply_rewrite(struct conn *c, struct evbuffer *rec, const struct xdrbuf *b,
 				 */
 				v64 = (uint64_t)xdrbuf_word_at(b, mk->off) << 32 |
 				    xdrbuf_word_at(b, mk->off + 4);
-				if (v64 > call_reply_io_max(c)) {
+				if (v64 > call_io_max(c->conf)) {
 					w = rpc_edits_alloc(e, 8);
 					xdrbuf_store_u32(w, 0);
-					xdrbuf_store_u32(w + 4, call_reply_io_max(c));
+					xdrbuf_store_u32(w + 4, call_io_max(c->conf));
 					rpc_edits_add(e, mk->off, 8, w, 8);
 				}
 				break;
@@ -254,8 +269,18 @@ call_reply_rewrite(struct conn *c, struct evbuffer *rec, const struct xdrbuf *b,
 	c->bytes_out += evbuffer_get_length(rec) + 4;
 	if (e->overflow)
 		return EFSGW_ERR_INTERNAL;
+	/*
+	 * Nothing changed but the status and count words, to the values they
+	 * had (a READ, WRITE or GETATTR reply without a handle): the record
+	 * goes out byte for byte as it was walked, so there is nothing to
+	 * walk again. Any other edit is checked.
+	 */
+	unchanged = (p == NULL && e->n == 0) || (p != NULL && e->n == 2 &&
+	    status == cmp->status && count == cmp->count);
 	if ((r = rpc_edit_apply(rec, e->v, e->n, out)) != 0)
 		return r;
+	if (unchanged)
+		return 0;
 	return call_reply_verify(e, out, p != NULL ? p->minor : cmp->minorversion,
 	    p == NULL, p != NULL ? count : cmp->count);
 }

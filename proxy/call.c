@@ -203,6 +203,15 @@ call_stage_cursor(struct evbuffer *stage, struct xdrbuf *b)
 	return xdrbuf_skip(b, 4);
 }
 
+uint32_t
+call_io_max(const struct config *conf)
+{
+	uint32_t max = conf->max_record;
+
+	max = max > 2 * CALL_IO_HEADROOM ? max - CALL_IO_HEADROOM : max / 2;
+	return max & ~4095u;
+}
+
 /* What the planner may know of connection c. */
 static void
 call_plan_context(struct conn *c, struct plan_ctx *ctx)
@@ -223,6 +232,7 @@ call_plan_context(struct conn *c, struct plan_ctx *ctx)
 	ctx->squash = &c->squash;
 	ctx->share_deny_refuse = c->fs->share_deny_refuse;
 	ctx->max_data = c->conf->max_record;
+	ctx->max_read = call_io_max(c->conf);
 	ctx->root_status = NFS4ERR_DELAY;
 	switch (c->root) {
 	case CONN_ROOT_READY:
@@ -241,6 +251,8 @@ call_plan_context(struct conn *c, struct plan_ctx *ctx)
 		ctx->root_pending = 1;
 		break;
 	}
+	ctx->confined = c->ap != NULL;
+	ctx->proof = c->proof;
 }
 
 /*
@@ -285,6 +297,8 @@ call_forward(struct conn *c, struct evbuffer *rec, const struct xdrbuf *b,
 	memcpy(p->rootfix, plan->rootfix, sizeof p->rootfix);
 	memcpy(p->pubfix, plan->pubfix, sizeof p->pubfix);
 	memcpy(p->guard, plan->guard, sizeof p->guard);
+	memcpy(p->guard_sni, plan->guard_sni, sizeof p->guard_sni);
+	memcpy(p->postguard, plan->postguard, sizeof p->postguard);
 	p->qos_cls = plan->qos_cls;
 	p->qos_est = plan->qos_est;
 	p->req_bytes = (uint32_t)xdrbuf_len(b);
@@ -324,13 +338,13 @@ call_tier_hold(struct conn *c, struct evbuffer *rec, struct call_plan *plan)
 		c->tier_status = 0;
 		return -(int)st;
 	}
-	if (i >= 2 || plan->data_fh[i] < 0 ||
+	if (i >= 2 || plan->data_fh[i].p == NULL ||
 	    (tg = gateway_tiergw(c->gw, c->fs_id)) == NULL) {
 		c->tier_checked = 0;
 		return 0;
 	}
-	c->tier_wait = tiergw_check(tg, plan->fh[plan->data_fh[i]].p,
-	    plan->fh[plan->data_fh[i]].len, conn_tier_resume, c);
+	c->tier_wait = tiergw_check(tg, plan->data_fh[i].p,
+	    plan->data_fh[i].len, conn_tier_resume, c);
 	if (c->tier_wait == NULL) {
 		c->tier_checked = 0;
 		return 0;
@@ -361,12 +375,18 @@ call_compound(struct conn *c, struct evbuffer *rec, struct xdrbuf *b,
 	if (plan == NULL) {
 		plan = call_plan_take();
 		call_plan(&ctx, b, m, call_compound_scratch(), plan);
+		if (plan->action != PLAN_NEEDS_ROOT &&
+		    plan->action != PLAN_NEEDS_PROOF) {
+			/* A proof serves the one call it was made for. */
+			free(c->proof);
+			c->proof = NULL;
+		}
 	}
 	if (plan->why[0] != '\0')
 		conn_log_bad(c, "xid %08x: %s", m->xid, plan->why);
 	/* A COMPOUND that decoded: the full record size applies from now. */
 	if (plan->action == PLAN_FORWARD || plan->action == PLAN_ANSWER ||
-	    plan->action == PLAN_NEEDS_ROOT)
+	    plan->action == PLAN_NEEDS_ROOT || plan->action == PLAN_NEEDS_PROOF)
 		c->seen_compound = 1;
 	switch (plan->action) {
 	case PLAN_NEEDS_ROOT:
@@ -378,6 +398,21 @@ call_compound(struct conn *c, struct evbuffer *rec, struct xdrbuf *b,
 			return 1;
 		}
 		/* Failed at once: plan again, PUTROOTFH gets the failure. */
+		if (xdrbuf_seek(b, m->body_off) != 0)
+			return EFSGW_ERR_INTERNAL;
+		return call_compound(c, rec, b, m);
+	case PLAN_NEEDS_PROOF:
+		/* LOOKUPP from a handle the client put: where does it lie? */
+		memcpy(c->anc_want, plan->prove, plan->provelen);
+		c->anc_wantlen = plan->provelen;
+		call_plan_give(plan);
+		conn_prove(c);
+		if (c->anc != NULL) {
+			c->held = rec;
+			c->qos_admitted = admitted;
+			return 1;
+		}
+		/* Could not start: c->proof says so; plan again. */
 		if (xdrbuf_seek(b, m->body_off) != 0)
 			return EFSGW_ERR_INTERNAL;
 		return call_compound(c, rec, b, m);
@@ -421,6 +456,13 @@ call_compound(struct conn *c, struct evbuffer *rec, struct xdrbuf *b,
 				c->held = rec;
 				c->held_plan = plan;
 				return 1;
+			}
+			if (r < 0) {
+				/* Neither admitted nor queued: never pass. */
+				r = call_reply_compound(c, b, plan, m->xid,
+				    plan->nfwd > 0 ? plan->fwd_ops[0] : OP_ILLEGAL,
+				    NFS4ERR_DELAY, 1);
+				break;
 			}
 		}
 		r = call_forward(c, rec, b, m, plan);
@@ -506,6 +548,51 @@ call_from_client(struct conn *c, struct evbuffer *rec)
 	if (r != 0)
 		return conn_abort(c, "cannot queue output", r);
 	return 0;
+}
+
+/*
+ * A call larger than max-record-size, read past: answer it without
+ * forwarding. A COMPOUND gets its first op's result: NFS4ERR_REQ_TOO_BIG
+ * in 4.1+ (RFC 8881 §18.46.3: over the session's ca_maxrequestsize, which
+ * the gateway clamped to max-record-size), NFS4ERR_RESOURCE in 4.0 (RFC
+ * 7530 §13.1.3: the request is too large for the server); anything
+ * else GARBAGE_ARGS.
+ */
+int
+call_too_big(struct conn *c, struct evbuffer *head)
+{
+	struct xdrbuf b;
+	struct rpc_msg m;
+	struct call_plan plan;
+	uint32_t minor, count, opcode = OP_ILLEGAL, status;
+	size_t taglen, tagoff;
+	int n, r;
+
+	if ((n = conn_peek(c, head)) < 0)
+		return conn_abort(c, "cannot read record", 0);
+	xdrbuf_init(&b, c->vec, n);
+	if ((r = rpc_msg_parse(&b, &m)) != 0 || m.type != RPC_CALL)
+		return conn_abort(c, "an oversized record without an RPC call "
+		    "header", r);
+	conn_log_bad(c, "xid %08x: a call of more than max-record-size (%u "
+	    "bytes); answered without forwarding", m.xid, c->conf->max_record);
+	tagoff = xdrbuf_pos(&b);
+	if (m.prog != NFS4_PROGRAM || m.vers != NFS4_VERSION ||
+	    m.proc != NFSPROC4_COMPOUND ||
+	    xdrbuf_skip_opaque(&b, EFSGW_MAX_TAG, NULL, &taglen) != 0 ||
+	    xdrbuf_get_u32(&b, &minor) != 0 || xdrbuf_get_u32(&b, &count) != 0)
+		r = call_reply_rpc(c, m.xid, RPC_GARBAGE_ARGS);
+	else {
+		if (count > 0 && xdrbuf_get_u32(&b, &opcode) != 0)
+			opcode = OP_ILLEGAL;
+		status = minor >= 1 ? NFS4ERR_REQ_TOO_BIG : NFS4ERR_RESOURCE;
+		memset(&plan, 0, sizeof plan);
+		plan.tag_off = (uint32_t)tagoff;
+		plan.tag_len = (uint32_t)taglen;
+		r = call_reply_compound(c, &b, &plan, m.xid, opcode, status,
+		    count > 0);
+	}
+	return r == 0 ? 0 : conn_abort(c, "cannot queue output", r);
 }
 
 /* A callback call from the server (NFSv4.1 backchannel). */

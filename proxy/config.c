@@ -70,7 +70,8 @@ static const struct config_item config_items[] = {
 	  "largest record before the client's first valid NFSv4 call" },
 	{ "record-timeout", CONFIG_UINT, SECTION_GLOBAL, G(record_timeout), 1,
 	  3600, "30", 1,
-	  "seconds a client may stall in the middle of a record before it is closed" },
+	  "seconds a client has to deliver a whole record once its first byte "
+	  "came; past this deadline it is closed (however it trickles)" },
 	{ "idle-timeout", CONFIG_UINT, SECTION_GLOBAL, G(idle_timeout), 0,
 	  86400 * 7, "0", 1,
 	  "seconds a client may stay silent with no call in flight; 0 = forever" },
@@ -83,11 +84,25 @@ static const struct config_item config_items[] = {
 	{ "max-calls-in-flight", CONFIG_UINT, SECTION_GLOBAL, G(max_pending), 1,
 	  65536, "1024", 1,
 	  "calls one connection may have outstanding; reading pauses above it" },
+	{ "max-preauth-connections", CONFIG_UINT, SECTION_GLOBAL,
+	  G(max_preauth), 1, 1000000, "1024", 1,
+	  "connections that have not had a call forwarded yet (TLS handshake, "
+	  "first record); at the limit, or at max-connections, the oldest of "
+	  "them is closed to make room" },
+	{ "max-output-queue", CONFIG_UINT, SECTION_GLOBAL, G(max_output_queue),
+	  64 * 1024, 1024 * 1024 * 1024, "4194304", 1,
+	  "bytes queued to one client, or to its backend, before the gateway "
+	  "stops reading what adds to it (the client's calls; for the client's "
+	  "queue, the server's replies too); it reads again at a quarter" },
 	{ "probe-interval", CONFIG_UINT, SECTION_GLOBAL, G(probe_interval), 1,
 	  3600, "15", 1, "seconds between backend root probes" },
 	{ "redis", CONFIG_STRING, SECTION_GLOBAL, G(redis), 0, 0, "none", 1,
 	  "redis://[:password@]host:port[/db] shared by every gateway of a file "
 	  "system for QoS, or none (buckets in this process)" },
+	{ "redis-password-file", CONFIG_PATH, SECTION_GLOBAL,
+	  G(redis_password_file), 0, 0, NULL, 1,
+	  "file holding the Redis password (first line; not readable by "
+	  "others), so that it is neither in the config nor in the logs" },
 	{ "gateway-id", CONFIG_STRING, SECTION_GLOBAL, G(gateway_id), 0, 0, NULL,
 	  1, "this gateway's name in metrics and Redis (default: host name)" },
 	{ "region", CONFIG_STRING, SECTION_GLOBAL, G(region), 0, 0, "us-east-1",
@@ -125,6 +140,11 @@ static const struct config_item config_items[] = {
 	{ "state-dir", CONFIG_PATH, SECTION_GLOBAL, G(state_dir), 0, 0,
 	  "/var/lib/efsgw", 1,
 	  "where generated handle key files are kept (created 0700 if missing)" },
+	{ "user", CONFIG_STRING, SECTION_GLOBAL, G(user), 0, 0, "efsgw", 0,
+	  "user to run as once listeners, keys and logs are open (when started "
+	  "as root); root: stay root" },
+	{ "group", CONFIG_STRING, SECTION_GLOBAL, G(group), 0, 0, NULL, 0,
+	  "group to run as (default: the user's primary group)" },
 	{ "capture-dir", CONFIG_PATH, SECTION_GLOBAL, G(capture_dir), 0, 0,
 	  NULL, 1, "debug: save every RPC record into this directory (fuzz seeds)" },
 
@@ -580,6 +600,98 @@ config_line(struct config_parser *p, char *line)
 	return config_error(p, "unknown keyword '%.64s' (efsgw --help-config lists them)", w[0]);
 }
 
+/*
+ * The redis URL with its password, if any, replaced by "***": what logs
+ * and messages show (redis://[user]:PASSWORD@host...).
+ */
+static void
+config_redis_display(struct config *c)
+{
+	const char *s = c->redis, *p, *slash, *at, *colon;
+
+	free(c->redis_display);
+	if (strncmp(s, "redis://", 8) != 0) {
+		c->redis_display = xstrdup(s);
+		return;
+	}
+	p = s + 8;
+	slash = p + strcspn(p, "/");
+	at = memchr(p, '@', (size_t)(slash - p));
+	colon = at != NULL ? memchr(p, ':', (size_t)(at - p)) : NULL;
+	if (colon == NULL) {
+		c->redis_display = xstrdup(s);
+		return;
+	}
+	xasprintf(&c->redis_display, "%.*s***%s", (int)(colon + 1 - s), s, at);
+}
+
+/*
+ * Put the password of redis-password-file into the URL the gateway
+ * connects to. The file must not be readable by others; the password
+ * is its first line and must fit in a URL (no '/', '@', blanks).
+ */
+static int
+config_redis_password(struct config *c, char **cause)
+{
+	char buf[512], *at, *p;
+	struct stat st;
+	FILE *f;
+	size_t n;
+
+	if (c->redis_password_file == NULL)
+		return 0;
+	if (strcmp(c->redis, "none") == 0 || strncmp(c->redis, "redis://", 8) != 0) {
+		xasprintf(cause, "redis-password-file needs a redis:// URL in redis");
+		return EFSGW_ERR_BAD_VALUE;
+	}
+	p = c->redis + 8;
+	at = memchr(p, '@', strcspn(p, "/"));
+	if (at != NULL && memchr(p, ':', (size_t)(at - p)) != NULL) {
+		xasprintf(cause, "redis has a password in its URL and "
+		    "redis-password-file gives one too: keep only the file");
+		return EFSGW_ERR_BAD_VALUE;
+	}
+	if ((f = fopen(c->redis_password_file, "r")) == NULL) {
+		xasprintf(cause, "redis-password-file %s: %s",
+		    c->redis_password_file, strerror(errno));
+		return EFSGW_ERR_SYSTEM;
+	}
+	if (fstat(fileno(f), &st) != 0 || (st.st_mode & 007) != 0) {
+		fclose(f);
+		xasprintf(cause, "redis-password-file %s: readable by others "
+		    "(chmod 600 or 640)", c->redis_password_file);
+		return EFSGW_ERR_BAD_VALUE;
+	}
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	n = strlen(buf);
+	if (n == 0 || n > 255 || strcspn(buf, "/@ \t") != n) {
+		OPENSSL_cleanse(buf, sizeof buf);
+		xasprintf(cause, "redis-password-file %s: the first line must be "
+		    "1 to 255 characters without '/', '@' or blanks",
+		    c->redis_password_file);
+		return EFSGW_ERR_BAD_VALUE;
+	}
+	/* redis://[user@]rest -> redis://[user]:PASSWORD@rest */
+	free(c->redis_connect);
+	if (at != NULL)
+		xasprintf(&c->redis_connect, "redis://%.*s:%s%s",
+		    (int)(at - p), p, buf, at);
+	else
+		xasprintf(&c->redis_connect, "redis://:%s@%s", buf, p);
+	OPENSSL_cleanse(buf, sizeof buf);
+	/* The display shows that a password is used, never the password. */
+	free(c->redis_display);
+	if (at != NULL)
+		xasprintf(&c->redis_display, "redis://%.*s:***%s",
+		    (int)(at - p), p, at);
+	else
+		xasprintf(&c->redis_display, "redis://:***@%s", p);
+	return 0;
+}
+
 /* Check the tiering keywords of fs. */
 static int
 config_commit_tiering(struct config_parser *p, struct config_fs *fs)
@@ -694,6 +806,8 @@ config_commit(struct config_parser *p)
 	}
 	if (c->max_record_preauth > c->max_record)
 		c->max_record_preauth = c->max_record;
+	config_redis_display(c);
+	c->redis_connect = xstrdup(c->redis);
 	return 0;
 }
 
@@ -799,6 +913,27 @@ config_perf_mode_record(const struct config *c, const struct config_fs *fs,
 	}
 	free(path);
 	return r;
+}
+
+/*
+ * Warn about policy statements whose Resource never names this file
+ * system: they never apply, so a policy copied from another file system
+ * silently denies everyone here.
+ */
+static void
+config_policy_resources(const struct config_fs *fs)
+{
+	const char *pat, *sid;
+	unsigned i = 0;
+
+	while ((pat = policy_resource_miss(fs->policy, fs->arn, &i,
+	    &sid)) != NULL) {
+		log_warn("%s: policy %s: statement %u%s%s%s has Resource %s, "
+		    "which is not this file system (%s): it never applies",
+		    fs->id, fs->policy_path, i, *sid ? " (Sid \"" : "", sid,
+		    *sid ? "\")" : "", pat, fs->arn);
+		i++;
+	}
 }
 
 /* Build the identity configuration (keys, credentials, client CA). */
@@ -956,6 +1091,8 @@ config_load_files(struct config *c, int create, char **cause)
 	}
 	if ((r = config_load_identity(c, cause)) != 0)
 		return r;
+	if ((r = config_redis_password(c, cause)) != 0)
+		return r;
 	TAILQ_FOREACH(fs, &c->filesystems, entry) {
 		if ((r = config_perf_mode_record(c, fs, create, cause)) != 0)
 			return r;
@@ -967,6 +1104,7 @@ config_load_files(struct config *c, int create, char **cause)
 		if (fs->policy_path != NULL &&
 		    (r = policy_load(fs->policy_path, &fs->policy, cause)) != 0)
 			return r;
+		config_policy_resources(fs);
 		if ((r = config_load_lifecycle(c, fs, cause)) != 0)
 			return r;
 	}
@@ -1126,6 +1264,10 @@ config_release(struct config *c)
 		free(l);
 	}
 	config_free_strings(SECTION_GLOBAL, c);
+	if (c->redis_connect != NULL)
+		OPENSSL_cleanse(c->redis_connect, strlen(c->redis_connect));
+	free(c->redis_connect);
+	free(c->redis_display);
 	identity_config_free(c->idcfg);
 	free(c->path);
 	free(c);

@@ -3,8 +3,17 @@
  * it (one to one, so NFSv4.1 sessions, state and the backchannel stay
  * intact). This file owns the sockets: accepting, connecting to the
  * backend (from a reserved port when asked), reading records in both
- * directions, timeouts, backpressure and closing. What happens to each
+ * directions, deadlines, backpressure and closing. What happens to each
  * record is call.c's business.
+ *
+ * Everything a client can make the gateway hold is bounded here. The
+ * backend connection is opened only when the first call is forwarded, so
+ * idle sockets, TLS handshakes and junk cost the NFS server nothing. The
+ * handshake and each record have a deadline that trickling does not
+ * extend. And conn_may_read() is the one place that decides whether a
+ * side may be read: output queued either way, calls in flight, a held
+ * call and QoS all stop the client's calls, so replies a client never
+ * reads pile up to max-output-queue and no further.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -30,12 +39,17 @@
 #include "tiering.h"
 #include "qos.h"
 
-/* Output queued past this stops reading from the other side. */
-#define CONN_HIGH_WATER		(4 * 1024 * 1024)
-#define CONN_LOW_WATER		(1 * 1024 * 1024)
 #define CONN_RESERVED_PORT_LOW	600
 #define CONN_MAX_SINGLE_IO	(1024 * 1024)
 #define CONN_SMALL_READ		(64 * 1024)	/* top-up outside big bodies */
+#define CONN_PACK_MAX		4096	/* copy records this small when queued */
+/*
+ * Before its first call is forwarded a connection reads and queues this
+ * much at a time, whatever max-output-queue says: up to
+ * max-preauth-connections of them may exist, and all a client can make
+ * the gateway answer by then is errors.
+ */
+#define CONN_PREAUTH_IO		(64 * 1024)
 
 static uint64_t conn_next_id = 1;
 
@@ -43,6 +57,7 @@ static void conn_client_read_cb(struct bufferevent *, void *);
 static void conn_update(struct conn *);
 static void conn_authorize(struct conn *);
 static void conn_qos_pause(void *, int);
+static int conn_backend_start(struct conn *);
 
 /* Log a bad-input message, at most 10 a second across the process. */
 void
@@ -109,9 +124,26 @@ conn_peek(struct conn *c, struct evbuffer *rec)
 static int
 conn_push(struct bufferevent *bev, struct evbuffer *rec, int tls, int direct)
 {
+	struct evbuffer *out = bufferevent_get_output(bev);
+	size_t len = evbuffer_get_length(rec);
+	unsigned char *p;
+
+	/*
+	 * A small record behind others is copied, not moved: moving hands
+	 * over its chains, at least 1 KiB each for a 28-byte reply, and
+	 * max-output-queue counts bytes, not the memory that holds them.
+	 */
+	if ((!direct || evbuffer_get_length(out) > 0) && len <= CONN_PACK_MAX) {
+		if (len == 0)
+			return 0;
+		if ((p = evbuffer_pullup(rec, -1)) == NULL ||
+		    evbuffer_add(out, p, len) != 0)
+			return EFSGW_ERR_NOMEM;
+		evbuffer_drain(rec, len);
+		return 0;
+	}
 	if (!direct)
-		return evbuffer_add_buffer(bufferevent_get_output(bev), rec) == 0 ?
-		    0 : EFSGW_ERR_NOMEM;
+		return evbuffer_add_buffer(out, rec) == 0 ? 0 : EFSGW_ERR_NOMEM;
 	return bev_write_now(bev, rec, tls) == 0 ? 0 : EFSGW_ERR_NOMEM;
 }
 
@@ -147,6 +179,8 @@ conn_to_backend(struct conn *c, int r)
 	if (r == 0)
 		r = conn_push(c->bbev, c->stage, 0, c->backend_up);
 	evbuffer_drain(c->stage, evbuffer_get_length(c->stage));
+	if (r == 0 && !c->backend_started)
+		r = conn_backend_start(c);
 	return r;
 }
 
@@ -162,7 +196,12 @@ conn_send_client(struct conn *c, struct evbuffer *msg)
 int
 conn_send_backend(struct conn *c, struct evbuffer *msg)
 {
-	return conn_send(c->bbev, msg, 0, c->backend_up);
+	int r;
+
+	r = conn_send(c->bbev, msg, 0, c->backend_up);
+	if (r == 0 && !c->backend_started)
+		r = conn_backend_start(c);
+	return r;
 }
 
 /*
@@ -197,35 +236,96 @@ conn_top_up(struct bufferevent *bev, int tls, const struct rpc_record *rr,
 	return got;
 }
 
-/* Decide which sides may be read, and arm the client's timeout. */
+/*
+ * Whether the output queued on bev is over max-output-queue (before the
+ * first forwarded call, CONN_PREAUTH_IO), with hysteresis: once over, it
+ * stays "full" until it drains to a quarter (the bufferevent's write
+ * callback runs whenever a write leaves no more than max-output-queue / 4,
+ * its low watermark, so it says when).
+ */
+static int
+conn_queue_full(const struct conn *c, struct bufferevent *bev, int *full)
+{
+	size_t n = evbuffer_get_length(bufferevent_get_output(bev));
+	size_t max = c->backend_started ? c->conf->max_output_queue :
+	    CONN_PREAUTH_IO;
+
+	if (*full && n <= max / 4)
+		*full = 0;
+	else if (!*full && n >= max)
+		*full = 1;
+	return *full;
+}
+
+/*
+ * The one decision whether a side may be read. The client's calls stop
+ * while anything they cause is piling up: replies queued to the client
+ * (whoever built them: the server or the gateway itself), calls queued
+ * to the backend, calls in flight, a held call (root lookup, QoS) or QoS
+ * backpressure. The server's replies stop while the client's queue is
+ * full. Both stop when the connection is closing.
+ */
+static int
+conn_may_read(struct conn *c, int backend)
+{
+	int cfull = conn_queue_full(c, c->cbev, &c->cout_full);
+	int bfull = conn_queue_full(c, c->bbev, &c->bout_full);
+
+	if (c->closing)
+		return 0;
+	if (backend)
+		return c->backend_started && !cfull;
+	return !c->handshaking && !c->draining && c->held == NULL &&
+	    !c->qos_paused && !cfull && !bfull &&
+	    c->fore.n < c->conf->max_pending;
+}
+
+/* Run (or stop) the record deadline: a record must arrive whole in time. */
+static void
+conn_record_deadline(struct conn *c, int reading)
+{
+	struct timeval tv = { c->conf->record_timeout, 0 };
+	int partial = rpc_record_pending(c->crec) > 0 ||
+	    evbuffer_get_length(bufferevent_get_input(c->cbev)) > 0;
+
+	/*
+	 * Only while the gateway reads: a client is not to blame for a
+	 * record the gateway stopped taking. The clock starts again when
+	 * reading resumes, which needs the client to have read its replies.
+	 */
+	if (reading && partial) {
+		if (!c->in_record) {
+			c->in_record = 1;
+			evtimer_add(c->deadline, &tv);
+		}
+	} else if (c->in_record) {
+		c->in_record = 0;
+		evtimer_del(c->deadline);
+	}
+}
+
+/* Decide which sides may be read, and arm the client's timers. */
 static void
 conn_update(struct conn *c)
 {
-	struct evbuffer *bout = bufferevent_get_output(c->bbev);
-	struct evbuffer *cout = bufferevent_get_output(c->cbev);
-	struct timeval tv = { 0, 0 };
+	struct timeval tv = { c->conf->idle_timeout, 0 };
 	int read_client;
 
 	if (c->handshaking)
 		return;
-	read_client = !c->draining && !c->closing && c->held == NULL &&
-	    !c->qos_paused &&
-	    evbuffer_get_length(bout) < CONN_HIGH_WATER &&
-	    c->fore.n < c->conf->max_pending;
+	read_client = conn_may_read(c, 0);
+	conn_record_deadline(c, read_client);
 	if (read_client) {
-		if (rpc_record_pending(c->crec) > 0 ||
-		    evbuffer_get_length(bufferevent_get_input(c->cbev)) > 0)
-			tv.tv_sec = c->conf->record_timeout;
-		else if (c->conf->idle_timeout > 0 && c->fore.n == 0)
-			tv.tv_sec = c->conf->idle_timeout;
-		bufferevent_set_timeouts(c->cbev, tv.tv_sec > 0 ? &tv : NULL,
+		/* Silence with nothing in flight and no record started. */
+		bufferevent_set_timeouts(c->cbev, !c->in_record &&
+		    c->conf->idle_timeout > 0 && c->fore.n == 0 ? &tv : NULL,
 		    NULL);
 		bufferevent_enable(c->cbev, EV_READ);
 	} else
 		bufferevent_disable(c->cbev, EV_READ);
-	if (!c->closing && evbuffer_get_length(cout) < CONN_HIGH_WATER)
+	if (conn_may_read(c, 1))
 		bufferevent_enable(c->bbev, EV_READ);
-	else
+	else if (c->backend_started)
 		bufferevent_disable(c->bbev, EV_READ);
 }
 
@@ -235,23 +335,24 @@ conn_client_read_cb(struct bufferevent *bev, void *arg)
 {
 	struct conn *c = arg;
 	struct evbuffer *in = bufferevent_get_input(bev), *rec;
-	size_t before, more = CONN_MAX_SINGLE_IO;
+	size_t before, more;
 	const char *why;
 	long got;
 	int r;
 
 	if (c->in_read)
 		return;
+	more = c->backend_started ? CONN_MAX_SINGLE_IO : CONN_PREAUTH_IO;
 	c->in_read = 1;
 	for (;;) {
-		if (c->draining || c->closing || c->held != NULL || c->qos_paused ||
-		    c->fore.n >= c->conf->max_pending ||
-		    evbuffer_get_length(bufferevent_get_output(c->bbev)) >=
-		    CONN_HIGH_WATER)
+		if (!conn_may_read(c, 0))
 			break;
 		before = evbuffer_get_length(in);
 		rpc_record_set_max(c->crec, c->seen_compound ?
 		    c->conf->max_record : c->conf->max_record_preauth);
+		/* A client past its first COMPOUND gets an answer for a call
+		 * too large (read past, not kept); before, the stream closes. */
+		rpc_record_set_skip(c->crec, c->seen_compound ? CONN_SKIP_MAX : 0);
 		r = rpc_record_read(c->crec, in, &rec);
 		c->bytes_in += before - evbuffer_get_length(in);
 		if (r < 0) {
@@ -259,6 +360,13 @@ conn_client_read_cb(struct bufferevent *bev, void *arg)
 			    "record larger than max-record-size" :
 			    "too many fragments in one record", 0);
 			return;
+		}
+		if (r == RPC_RECORD_SKIPPED) {
+			r = call_too_big(c, rec);
+			evbuffer_free(rec);
+			if (r < 0)
+				return;		/* c is gone */
+			continue;
 		}
 		if (r == 0) {
 			/* Needs more bytes: take what the socket holds now. */
@@ -277,6 +385,11 @@ conn_client_read_cb(struct bufferevent *bev, void *arg)
 			return;
 		}
 		c->calls++;
+		/* A whole record: the next one gets a deadline of its own. */
+		if (c->in_record) {
+			c->in_record = 0;
+			evtimer_del(c->deadline);
+		}
 		r = call_from_client(c, rec);
 		if (r < 0)
 			return;		/* c is gone */
@@ -299,8 +412,7 @@ conn_backend_read_cb(struct bufferevent *bev, void *arg)
 	int r;
 
 	for (;;) {
-		if (evbuffer_get_length(bufferevent_get_output(c->cbev)) >=
-		    CONN_HIGH_WATER)
+		if (!conn_may_read(c, 1))
 			break;
 		r = rpc_record_read(c->brec, in, &rec);
 		if (r < 0) {
@@ -319,7 +431,7 @@ conn_backend_read_cb(struct bufferevent *bev, void *arg)
 		if (r < 0)
 			return;
 	}
-	if (c->draining && c->fore.n == 0) {
+	if (c->draining && c->fore.n == 0 && c->held == NULL) {
 		c->closing = 1;
 		if (evbuffer_get_length(bufferevent_get_output(c->cbev)) == 0) {
 			conn_free(c);
@@ -368,6 +480,7 @@ conn_client_event_cb(struct bufferevent *bev, short what, void *arg)
 	if (what & BEV_EVENT_CONNECTED) {
 		/* TLS handshake done: now the identity is known. */
 		c->handshaking = 0;
+		evtimer_del(c->deadline);
 		conn_authorize(c);
 		conn_update(c);
 		if (evbuffer_get_length(bufferevent_get_input(c->cbev)) > 0)
@@ -404,18 +517,48 @@ conn_client_event_cb(struct bufferevent *bev, short what, void *arg)
 	conn_free(c);
 }
 
+/* The handshake or the record in progress is out of time. */
+static void
+conn_deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	if (c->handshaking) {
+		conn_log_bad(c, "TLS handshake failed: timed out (handshake-timeout "
+		    "%u s from accept)", c->conf->handshake_timeout);
+		conn_free(c);
+		return;
+	}
+	conn_abort(c, "record deadline (record-timeout) passed before the "
+	    "record was whole", 0);
+}
+
 /* Backend connection events. */
 static void
 conn_backend_event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	struct conn *c = arg;
+	struct fsroot *fr = gateway_fsroot(c->gw, c->fs_id);
+	int e = EVUTIL_SOCKET_ERROR();
 
 	if (what & BEV_EVENT_CONNECTED) {
 		c->backend_up = 1;
 		bufferevent_set_timeouts(bev, NULL, NULL);
 		log_debug("conn %llu: backend connected", (unsigned long long)c->id);
+		fsroot_report(fr, FSROOT_CONN_OK, NULL);
 		return;
 	}
+	/* Readiness follows what this connection learnt about the server. */
+	if (!c->backend_up)
+		fsroot_report(fr, FSROOT_CONN_FAILED, (what & BEV_EVENT_TIMEOUT) ?
+		    "connect timed out" : "connect failed");
+	else if (what & BEV_EVENT_EOF)
+		fsroot_report(fr, FSROOT_CONN_CLOSED, NULL);
+	else if ((what & BEV_EVENT_ERROR) && e == ECONNRESET)
+		fsroot_report(fr, FSROOT_CONN_RESET, "connection reset");
+	else
+		fsroot_report(fr, FSROOT_CONN_CLOSED, NULL);
+	EVUTIL_SET_SOCKET_ERROR(e);
 	if (what & BEV_EVENT_TIMEOUT)
 		log_warn("conn %llu (%s): %s: backend %s timed out; closing the "
 		    "client", (unsigned long long)c->id, c->peer, c->fs_id,
@@ -437,14 +580,16 @@ conn_backend_event_cb(struct bufferevent *bev, short what, void *arg)
  * writes at most 16 KiB per pass by default, and 2.1 reads 4 KiB per
  * pass whatever the maximum says, so the read callbacks top their input
  * up with bev_read_more (plain sockets; TLS reads a record per pass).
+ * A client's side reads max_read = CONN_PREAUTH_IO a pass until its first
+ * call is forwarded.
  */
 static void
-conn_tune(struct bufferevent *bev, int plain)
+conn_tune(struct bufferevent *bev, int plain, size_t max_read)
 {
-	bufferevent_set_max_single_read(bev, CONN_MAX_SINGLE_IO);
+	bufferevent_set_max_single_read(bev, max_read);
 	bufferevent_set_max_single_write(bev, CONN_MAX_SINGLE_IO);
 	if (plain)
-		bev_read_setup(bev, CONN_MAX_SINGLE_IO);
+		bev_read_setup(bev, max_read);
 }
 
 /* Open the backend socket, from a reserved port when asked. */
@@ -599,6 +744,10 @@ conn_qos_resume(void *arg)
 		return;
 	if (r == 0)
 		evbuffer_free(rec);
+	if (c->draining && c->held == NULL && c->fore.n == 0) {
+		conn_drain(c);	/* answered here: nothing left to wait for */
+		return;
+	}
 	conn_update(c);
 	if (c->held == NULL && !c->qos_paused &&
 	    evbuffer_get_length(bufferevent_get_input(c->cbev)) > 0)
@@ -693,13 +842,31 @@ conn_audit_deny(struct conn *c, uint32_t opcode, uint32_t status)
 	    "status", nfs4_status_name(status), (char *)NULL);
 }
 
+/* Run the call held for the root or a proof, then read on. */
+static void
+conn_run_held(struct conn *c)
+{
+	struct evbuffer *rec;
+	int r;
+
+	if ((rec = c->held) != NULL) {
+		c->held = NULL;
+		r = call_from_client(c, rec);
+		if (r < 0)
+			return;
+		if (r == 0)
+			evbuffer_free(rec);
+	}
+	conn_update(c);
+	if (evbuffer_get_length(bufferevent_get_input(c->cbev)) > 0)
+		conn_client_read_cb(c->cbev, c);
+}
+
 /* The access point's root is known (or not): run the held call. */
 static void
 conn_root_done(void *arg, uint32_t status, const struct backcall_result *res)
 {
 	struct conn *c = arg;
-	struct evbuffer *rec;
-	int r;
 
 	c->aproot = NULL;
 	if (status == NFS4_OK) {
@@ -713,17 +880,38 @@ conn_root_done(void *arg, uint32_t status, const struct backcall_result *res)
 		c->root = CONN_ROOT_FAILED;
 		c->root_status = status;
 	}
-	if ((rec = c->held) != NULL) {
-		c->held = NULL;
-		r = call_from_client(c, rec);
-		if (r < 0)
-			return;
-		if (r == 0)
-			evbuffer_free(rec);
-	}
-	conn_update(c);
-	if (evbuffer_get_length(bufferevent_get_input(c->cbev)) > 0)
-		conn_client_read_cb(c->cbev, c);
+	conn_run_held(c);
+}
+
+/* Where a handle lies is known (or not): run the held call. */
+static void
+conn_proof_done(void *arg, struct ancestry_chain *ch)
+{
+	struct conn *c = arg;
+
+	c->anc = NULL;
+	if (!ch->proven)
+		log_debug("conn %llu (%s): no proof that a handle lies inside the "
+		    "access point: %s", (unsigned long long)c->id, c->peer,
+		    ch->why);
+	free(c->proof);
+	c->proof = ch;
+	conn_run_held(c);
+}
+
+/* Start proving where c->anc_want lies; the caller holds a call. */
+void
+conn_prove(struct conn *c)
+{
+	free(c->proof);
+	c->proof = NULL;
+	c->anc = ancestry_start(gateway_base(c->gw), c->fs,
+	    c->conf->connect_timeout, c->anc_want, c->anc_wantlen, &c->ap_root,
+	    conn_proof_done, c);
+	if (c->anc == NULL)
+		c->proof = ancestry_unproven(c->anc_want, c->anc_wantlen,
+		    "the proof could not start");
+	c->anc_wantlen = 0;
 }
 
 /* Start resolving the access point's root; the caller holds a call. */
@@ -750,15 +938,13 @@ conn_resolve_root(struct conn *c)
 	}
 }
 
-/* Accepted a client: connect its backend. */
+/* Accepted a client; its backend is connected on its first call. */
 struct conn *
 conn_new(struct gateway *gw, int fd, const struct sockaddr *sa,
     socklen_t salen, struct config *conf, const struct config_listener *cl)
 {
 	struct event_base *base = gateway_base(gw);
-	struct timeval tv = { conf->connect_timeout, 0 };
 	struct conn *c;
-	int bfd;
 
 	c = xcalloc(1, sizeof *c);
 	c->id = conn_next_id++;
@@ -796,38 +982,33 @@ conn_new(struct gateway *gw, int fd, const struct sockaddr *sa,
 	}
 	bufferevent_setcb(c->cbev, conn_client_read_cb, conn_client_write_cb,
 	    conn_client_event_cb, c);
-	conn_tune(c->cbev, !c->tls);
-	bufferevent_setwatermark(c->cbev, EV_WRITE, CONN_LOW_WATER, 0);
+	conn_tune(c->cbev, !c->tls, CONN_PREAUTH_IO);
+	bufferevent_setwatermark(c->cbev, EV_WRITE, conf->max_output_queue / 4,
+	    0);
+	if ((c->deadline = evtimer_new(base, conn_deadline_cb, c)) == NULL)
+		fatalx("evtimer_new");
 
-	if ((bfd = conn_backend_socket(cl->fs)) < 0) {
-		log_warn("conn %llu (%s): %s: cannot open a backend socket: %s",
-		    (unsigned long long)c->id, c->peer, c->fs_id, strerror(errno));
-		c->bbev = NULL;
-		goto fail;
-	}
-	c->bbev = bufferevent_socket_new(base, bfd, BEV_OPT_CLOSE_ON_FREE);
+	/* The backend side has no socket until a call is forwarded. */
+	c->bbev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
 	if (c->bbev == NULL)
 		fatalx("bufferevent_socket_new");
 	bufferevent_setcb(c->bbev, conn_backend_read_cb, conn_backend_write_cb,
 	    conn_backend_event_cb, c);
-	conn_tune(c->bbev, 1);
-	bufferevent_setwatermark(c->bbev, EV_WRITE, CONN_LOW_WATER, 0);
-	bufferevent_set_timeouts(c->bbev, NULL, &tv);
-	if (bufferevent_socket_connect(c->bbev,
-	    (const struct sockaddr *)&cl->fs->backend_addr,
-	    (int)cl->fs->backend_addrlen) != 0) {
-		log_warn("conn %llu (%s): %s: cannot connect to backend %s",
-		    (unsigned long long)c->id, c->peer, c->fs_id, cl->fs->backend);
-		goto fail;
-	}
+	conn_tune(c->bbev, 1, CONN_MAX_SINGLE_IO);
+	bufferevent_setwatermark(c->bbev, EV_WRITE, conf->max_output_queue / 4,
+	    0);
 	log_info("conn %llu: client %s on %s for %s%s", (unsigned long long)c->id,
 	    c->peer, c->listener, c->fs_id, c->tls ? " (TLS)" : "");
-	bufferevent_enable(c->bbev, EV_READ | EV_WRITE);
 	if (c->tls) {
-		/* Nothing is read as NFS until the handshake is done. */
+		/*
+		 * Nothing is read as NFS until the handshake is done, and the
+		 * handshake has a deadline that bytes trickling in do not
+		 * extend (the bufferevent's timeouts would restart on every
+		 * read, so they are not used for it).
+		 */
 		struct timeval hs = { conf->handshake_timeout, 0 };
 
-		bufferevent_set_timeouts(c->cbev, &hs, &hs);
+		evtimer_add(c->deadline, &hs);
 		bufferevent_enable(c->cbev, EV_READ | EV_WRITE);
 		return c;
 	}
@@ -835,30 +1016,60 @@ conn_new(struct gateway *gw, int fd, const struct sockaddr *sa,
 	bufferevent_enable(c->cbev, EV_READ | EV_WRITE);
 	conn_update(c);
 	return c;
-fail:
-	/* Not yet known to the gateway: free without telling it. */
-	if (c->bbev != NULL)
-		bufferevent_free(c->bbev);
-	bufferevent_free(c->cbev);
-	rpc_record_free(c->crec);
-	rpc_record_free(c->brec);
-	evbuffer_free(c->stage);
-	config_release(c->conf);
-	free(c);
-	return NULL;
 }
 
-/* Stop reading new calls; close once the ones in flight are answered. */
+/*
+ * Connect the backend side: the first forwarded call is queued on it and
+ * goes out once connected. The connect is bounded by connect-timeout
+ * (the write timeout; conn_backend_event_cb closes the client).
+ */
+static int
+conn_backend_start(struct conn *c)
+{
+	struct timeval tv = { c->conf->connect_timeout, 0 };
+	int fd;
+
+	c->backend_started = 1;
+	gateway_conn_started(c->gw, c);
+	conn_tune(c->cbev, !c->tls, CONN_MAX_SINGLE_IO);
+	if ((fd = conn_backend_socket(c->fs)) < 0) {
+		conn_log_bad(c, "%s: cannot open a backend socket: %s", c->fs_id,
+		    strerror(errno));
+		return EFSGW_ERR_SYSTEM;
+	}
+	if (bufferevent_setfd(c->bbev, fd) != 0) {
+		close(fd);
+		return EFSGW_ERR_SYSTEM;
+	}
+	bufferevent_set_timeouts(c->bbev, NULL, &tv);
+	if (bufferevent_socket_connect(c->bbev,
+	    (const struct sockaddr *)&c->fs->backend_addr,
+	    (int)c->fs->backend_addrlen) != 0) {
+		conn_log_bad(c, "%s: cannot connect to backend %s", c->fs_id,
+		    c->fs->backend);
+		fsroot_report(gateway_fsroot(c->gw, c->fs_id), FSROOT_CONN_FAILED,
+		    "connect failed");
+		return EFSGW_ERR_SYSTEM;
+	}
+	bufferevent_enable(c->bbev, EV_READ | EV_WRITE);
+	return 0;
+}
+
+/*
+ * Stop reading new calls; close once the ones in flight, and the one held
+ * in the QoS queue, are answered.
+ */
 void
 conn_drain(struct conn *c)
 {
 	c->draining = 1;
-	if (c->fore.n == 0 &&
+	/* A call held for QoS (or the root) is answered before closing. */
+	if (c->fore.n == 0 && c->held == NULL &&
 	    evbuffer_get_length(bufferevent_get_output(c->cbev)) == 0) {
 		conn_free(c);
 		return;
 	}
-	if (c->fore.n == 0)
+	if (c->fore.n == 0 && c->held == NULL)
 		c->closing = 1;
 	conn_update(c);
 }
@@ -874,6 +1085,8 @@ conn_free(struct conn *c)
 	    (unsigned long long)c->calls, (unsigned long long)c->bytes_in,
 	    (unsigned long long)c->bytes_out);
 	gateway_conn_closed(c->gw, c);
+	if (c->deadline != NULL)
+		event_free(c->deadline);
 	bufferevent_free(c->cbev);
 	bufferevent_free(c->bbev);
 	rpc_record_free(c->crec);
@@ -885,6 +1098,8 @@ conn_free(struct conn *c)
 	free(c->vec);
 	evbuffer_free(c->stage);
 	aproot_cancel(c->aproot);
+	ancestry_cancel(c->anc);
+	free(c->proof);
 	qos_client_free(c->qc);
 	tiergw_cancel(c->tier_wait);
 	if (c->held != NULL)

@@ -12,6 +12,13 @@
 
 #define PENDING_BUCKETS		256
 
+/*
+ * A call larger than max-record-size but at most this is read past and
+ * answered (REQ_TOO_BIG / RESOURCE) instead of closing the connection: a
+ * client that believed a server's 64 MiB maxwrite gets an error, not a reset.
+ */
+#define CONN_SKIP_MAX		(64u * 1024 * 1024 + 64 * 1024)
+
 /* Bytes of a record kept for headers around READ/WRITE data (maxread). */
 #define CALL_IO_HEADROOM	(64 * 1024)
 
@@ -33,6 +40,8 @@ struct pending {
 	uint8_t		 rootfix[CALL_MAX_FWD_OPS / 8];	/* was PUTROOTFH */
 	uint8_t		 pubfix[CALL_MAX_FWD_OPS / 8];	/* was PUTPUBFH */
 	uint8_t		 guard[CALL_MAX_FWD_OPS / 8];	/* NVERIFY we added */
+	uint8_t		 guard_sni[CALL_MAX_FWD_OPS / 8]; /* ...before SECINFO_NO_NAME */
+	uint8_t		 postguard[CALL_MAX_FWD_OPS / 8]; /* VERIFY after LOOKUPP */
 	uint8_t		 qos_cls;	/* QoS class charged at admission */
 	uint64_t	 qos_est;	/* bytes estimated at admission */
 	uint32_t	 req_bytes;	/* size of the call record */
@@ -90,7 +99,11 @@ struct conn {
 	uint32_t		 root_status;	/* when CONN_ROOT_FAILED */
 	struct fsroot_info	 ap_root;	/* when CONN_ROOT_READY */
 	struct aproot		*aproot;
-	struct evbuffer		*held;		/* call waiting for root or QoS */
+	struct ancestry		*anc;		/* a proof in flight (call held) */
+	struct ancestry_chain	*proof;		/* its answer, for the re-plan */
+	uint8_t			 anc_want[NFS4_FHSIZE]; /* planner: prove this */
+	size_t			 anc_wantlen;
+	struct evbuffer		*held;		/* call waiting for root, proof or QoS */
 	struct call_plan	*held_plan;	/* its plan, when QoS holds it */
 	struct qos_fs		*qfs;		/* the file system's QoS state */
 	struct qos_client	*qc;		/* this connection in it */
@@ -107,6 +120,12 @@ struct conn {
 	uint64_t		 calls;
 	uint64_t		 bytes_in;
 	uint64_t		 bytes_out;
+	/* Bounds on what a client can make the gateway hold (conn.c). */
+	int			 backend_started; /* bbev has a socket */
+	int			 cout_full;	/* output to the client over the mark */
+	int			 bout_full;	/* output to the backend over it */
+	int			 in_record;	/* the record deadline runs */
+	struct event		*deadline;	/* handshake or record deadline */
 };
 
 /* pending.c */
@@ -129,6 +148,16 @@ void	 pending_free_list(struct conn *);
  * closed.
  */
 int	 call_from_client(struct conn *, struct evbuffer *rec);
+/*
+ * Answer a call that was too large to take (head: its first bytes, the
+ * rest read past): 0, or -1 when the conn was closed.
+ */
+int	 call_too_big(struct conn *, struct evbuffer *head);
+/*
+ * The most READ or WRITE data one record carries under conf: max-record-
+ * size less CALL_IO_HEADROOM, in whole 4 KiB pages (maxread, maxwrite).
+ */
+uint32_t call_io_max(const struct config *);
 /* Handle one record from the server; -1 when the conn was closed. */
 int	 call_from_backend(struct conn *, struct evbuffer *rec);
 
@@ -174,6 +203,12 @@ int	 conn_peek(struct conn *, struct evbuffer *rec);
  * held call). Sets CONN_ROOT_FAILED at once when it cannot start.
  */
 void	 conn_resolve_root(struct conn *);
+/*
+ * Start proving that c->anc_want lies below the access point root
+ * (ancestry.c; conn_proof_done puts the answer in c->proof and runs the
+ * held call). c->proof is set at once when the proof cannot start.
+ */
+void	 conn_prove(struct conn *);
 /* Write an audit line for a call the gateway refused (rate-limited). */
 void	 conn_audit_deny(struct conn *, uint32_t opcode, uint32_t status);
 /* A call QoS held is admitted: run it (qos resume callback). */

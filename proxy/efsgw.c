@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "bev-read.h"
+#include "notify.h"
 #include "proxy.h"
 
 #define EFSGW_DEFAULT_CONFIG	"/etc/efsgw/efsgw.conf"
@@ -27,7 +28,7 @@ struct efsgw_main {
 	struct gateway		*gw;
 	const char		*config_path;
 	unsigned		 reload_fails;
-	time_t			 policy_mtime;
+	uint8_t			 policy_digest[POLICY_WATCH_DIGEST_LEN];
 };
 
 static void
@@ -55,7 +56,9 @@ usage(FILE *f)
 "  SIGTERM   stop accepting, let calls in flight finish (drain-timeout), exit\n"
 "  SIGINT    same as SIGTERM\n"
 "\n"
-"exit status: 0 on a clean stop or a valid check, 1 on errors.\n");
+"exit status: 0 on a clean stop or a valid check, 1 on errors (a start\n"
+"that fails, in the background too, says why on standard error), 2 on\n"
+"usage errors.\n");
 }
 
 /* SIGHUP: load, check and swap in a new config generation. */
@@ -66,6 +69,7 @@ efsgw_sighup(evutil_socket_t sig, short what, void *arg)
 	struct config *conf;
 	char *cause;
 
+	notify_reloading();
 	if (config_load(em->config_path, &conf, &cause) != 0) {
 		em->reload_fails++;
 		log_error("reload failed, keeping the running configuration "
@@ -74,43 +78,36 @@ efsgw_sighup(evutil_socket_t sig, short what, void *arg)
 		    em->config_path, "result", "failed", "reason", cause,
 		    (char *)NULL);
 		free(cause);
+		notify_ready();
 		return;
 	}
+	if (priv_needs_bind(conf) && !priv_needs_bind(gateway_config(em->gw)) &&
+	    geteuid() != 0)
+		log_warn("reserved-port is new in this configuration: without "
+		    "root it needs CAP_NET_BIND_SERVICE, kept only when it was "
+		    "set at start; restart efsgw");
 	gateway_reload(em->gw, conf);
-}
-
-/* The newest modification time of the policy files of conf. */
-static time_t
-efsgw_policy_mtime(const struct config *conf)
-{
-	const struct config_fs *fs;
-	struct stat st;
-	time_t newest = 0;
-
-	TAILQ_FOREACH(fs, &conf->filesystems, entry) {
-		if (fs->policy_path != NULL && stat(fs->policy_path, &st) == 0 &&
-		    st.st_mtime > newest)
-			newest = st.st_mtime;
-	}
-	return newest;
+	notify_ready();
 }
 
 /*
- * Every two seconds: a policy file that changed is reloaded as SIGHUP
- * would, so that "put-file-system-policy" is one file write away.
+ * Every second: when what the policy files hold changed, reload as SIGHUP
+ * would, so that "put-file-system-policy" is one file write away. The
+ * digest is taken before the reload reads the files: an edit made while
+ * it runs changes the digest again and is picked up by the next poll.
  */
 static void
 efsgw_policy_watch(evutil_socket_t fd, short what, void *arg)
 {
 	struct efsgw_main *em = arg;
-	time_t m = efsgw_policy_mtime(gateway_config(em->gw));
+	uint8_t d[POLICY_WATCH_DIGEST_LEN];
 
-	if (m != em->policy_mtime) {
-		log_info("a policy file changed; reloading");
-		em->policy_mtime = m;
-		efsgw_sighup(SIGHUP, 0, em);
-		em->policy_mtime = efsgw_policy_mtime(gateway_config(em->gw));
-	}
+	if (policy_watch_digest(gateway_config(em->gw), d) != 0 ||
+	    memcmp(d, em->policy_digest, sizeof d) == 0)
+		return;
+	log_info("a policy file changed; reloading");
+	memcpy(em->policy_digest, d, sizeof d);
+	efsgw_sighup(SIGHUP, 0, em);
 }
 
 /* SIGTERM / SIGINT: drain and stop. */
@@ -120,7 +117,33 @@ efsgw_sigterm(evutil_socket_t sig, short what, void *arg)
 	struct efsgw_main *em = arg;
 
 	log_info("signal %d: stopping", (int)sig);
+	notify_stopping();
 	gateway_drain(em->gw);
+}
+
+/*
+ * With the listeners bound and keys and logs open, become the configured
+ * user; then load the configuration once more as that user, so that a
+ * file it cannot read stops the start now rather than every SIGHUP later.
+ */
+static void
+efsgw_drop_privileges(struct efsgw_main *em, struct config *conf,
+    const struct priv *priv, int audit_created)
+{
+	struct config *again;
+	char *cause;
+
+	priv_prepare(conf, priv, audit_created);
+	if (priv_drop(priv, &cause) != 0)
+		fatalx("%s", cause);
+	if (!priv->do_switch)
+		return;
+	/* As SIGHUP loads it: a key file it cannot reach is not "missing". */
+	if (config_load(em->config_path, &again, &cause) != 0)
+		fatalx("as user %s the configuration cannot be loaded again, so "
+		    "SIGHUP would fail: %s (give the user the files it names; "
+		    "see docs/security.md)", priv->user, cause);
+	config_release(again);
 }
 
 /* Allow as many descriptors as the hard limit: two per client. */
@@ -151,11 +174,13 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct efsgw_main em;
+	struct priv priv;
 	struct config *conf;
 	struct event *ev_hup, *ev_term, *ev_int, *ev_watch;
-	struct timeval watch_tv = { 2, 0 };
+	struct timeval watch_tv = { 1, 0 };
 	char *cause;
 	int ch, foreground = 0, debug = 0, check = 0, print = 0;
+	int audit_created;
 
 	memset(&em, 0, sizeof em);
 	em.config_path = EFSGW_DEFAULT_CONFIG;
@@ -187,13 +212,13 @@ main(int argc, char **argv)
 			return 0;
 		default:
 			usage(stderr);
-			return 1;
+			return 2;
 		}
 	}
 	if (optind != argc) {
 		fprintf(stderr, "efsgw: unexpected argument '%s'\n", argv[optind]);
 		usage(stderr);
-		return 1;
+		return 2;
 	}
 
 	log_init("efsgw", 0, (check || print) ? LOG_LEVEL_WARN : LOG_LEVEL_INFO);
@@ -213,6 +238,13 @@ main(int argc, char **argv)
 		return 0;
 	}
 
+	if (priv_lookup(conf, &priv, &cause) != 0) {
+		fprintf(stderr, "efsgw: %s\n", cause);
+		free(cause);
+		config_release(conf);
+		return 1;
+	}
+
 	log_init("efsgw", !foreground, debug ? LOG_LEVEL_DEBUG :
 	    (enum log_level)conf->log_level);
 	/* A proxy writes to peers that may have gone: EPIPE, not a signal. */
@@ -220,13 +252,38 @@ main(int argc, char **argv)
 	efsgw_raise_nofile();
 	bev_read_tune_malloc();
 
-	if (!foreground && daemon(0, 0) != 0)
-		fatal("daemon");
 	if ((em.base = event_base_new()) == NULL)
 		fatalx("event_base_new");
+	/* An audit log file this start creates is handed to the user. */
+	audit_created = strcmp(conf->audit_log, "syslog") != 0 &&
+	    strcmp(conf->audit_log, "none") != 0 &&
+	    access(conf->audit_log, F_OK) != 0;
 	em.gw = gateway_new(em.base, conf);
-	if (gateway_listen(em.gw, &cause) != 0)
-		fatalx("%s", cause);
+	/*
+	 * Open the listeners before going to the background, so that a
+	 * start that cannot bind fails with the reason on stderr and a
+	 * non-zero status instead of a daemon that silently exits.
+	 */
+	if (gateway_set_nofile(em.gw, &cause) != 0 ||
+	    gateway_listen(em.gw, &cause) != 0) {
+		if (!foreground)
+			fprintf(stderr, "efsgw: %s\n", cause);
+		log_error("%s", cause);
+		free(cause);
+		gateway_free(em.gw);
+		event_base_free(em.base);
+		return 1;
+	}
+	/* Privileges go before the background: a failure is seen here too. */
+	efsgw_drop_privileges(&em, conf, &priv, audit_created);
+	if (!foreground) {
+		if (daemon(0, 0) != 0) {
+			fprintf(stderr, "efsgw: daemon: %s\n", strerror(errno));
+			return 1;
+		}
+		if (event_reinit(em.base) != 0)
+			fatalx("event_reinit");
+	}
 
 	ev_hup = evsignal_new(em.base, SIGHUP, efsgw_sighup, &em);
 	ev_term = evsignal_new(em.base, SIGTERM, efsgw_sigterm, &em);
@@ -236,7 +293,7 @@ main(int argc, char **argv)
 	evsignal_add(ev_hup, NULL);
 	evsignal_add(ev_term, NULL);
 	evsignal_add(ev_int, NULL);
-	em.policy_mtime = efsgw_policy_mtime(conf);
+	policy_watch_digest(conf, em.policy_digest);
 	if ((ev_watch = event_new(em.base, -1, EV_PERSIST, efsgw_policy_watch,
 	    &em)) == NULL)
 		fatalx("event_new");
@@ -244,6 +301,7 @@ main(int argc, char **argv)
 
 	log_info("efsgw %s started (pid %ld, config %s)", PACKAGE_VERSION,
 	    (long)getpid(), em.config_path);
+	notify_ready();
 	event_base_dispatch(em.base);
 	log_info("efsgw stopped");
 

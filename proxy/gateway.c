@@ -5,11 +5,29 @@
  * keep the one they started with; drain stops accepting and lets each
  * connection finish what is in flight.
  *
+ * Accepting is bounded by descriptors as well as by max-connections: at
+ * start the limit is capped to what RLIMIT_NOFILE can hold (two
+ * descriptors a client and a reserve), and when accept(2) still runs out
+ * (EMFILE, ENFILE) the listeners pause until a connection closes or a
+ * short timer fires, instead of being woken again at once by the same
+ * pending connection. Refusals are logged once a second with a count.
+ *
+ * Connections that have not had a call forwarded yet (handshaking,
+ * silent, trickling, or sending only what the gateway answers itself)
+ * cost no backend connection, but they do take a place. They are kept
+ * in accept order; at max-preauth-connections, or when max-connections
+ * is reached, the oldest of them is closed to let the new one in, so
+ * sockets that say nothing cannot lock real clients out.
+ *
  * SPDX-License-Identifier: Apache-2.0
  */
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <errno.h>
 #include <fcntl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -25,6 +43,10 @@
 #include "proxy.h"
 #include "tiering.h"
 #include "qos.h"
+
+/* After this many closes, trim the heap GATEWAY_TRIM_DELAY later. */
+#define GATEWAY_TRIM_CLOSES	256
+#define GATEWAY_TRIM_DELAY	1	/* seconds */
 
 struct gateway_listener {
 	struct gateway		*gw;
@@ -43,9 +65,22 @@ struct gateway_probe {
 	TAILQ_ENTRY(gateway_probe) entry;
 };
 
+/* One log line a second for a repeated event, with how often it came. */
+struct gateway_ratelog {
+	int64_t			 at;		/* mono_ms of the last line */
+	unsigned		 count;		/* events since that line */
+};
+
+/* Descriptors kept for everything but clients (see gateway_set_nofile). */
+#define GATEWAY_FD_RESERVE	(32 + ADMIN_MAX_CONNS)
+/* Retry a listener paused for want of descriptors after this (ms). */
+#define GATEWAY_ACCEPT_RETRY_MS	250
+
 struct gateway_conn {
 	struct conn		*conn;
+	int			 preauth;	/* no call forwarded yet */
 	TAILQ_ENTRY(gateway_conn) entry;
+	TAILQ_ENTRY(gateway_conn) pentry;	/* in preauth, oldest first */
 };
 
 struct gateway {
@@ -54,7 +89,9 @@ struct gateway {
 	TAILQ_HEAD(, gateway_listener) listeners;
 	TAILQ_HEAD(, gateway_probe) probes;
 	TAILQ_HEAD(, gateway_conn) conns;
+	TAILQ_HEAD(, gateway_conn) preauth;	/* conns that sent no call yet */
 	uint32_t		 nconns;
+	uint32_t		 npreauth;
 	int			 draining;
 	struct event		*drain_timer;
 	uint64_t		 captured;
@@ -63,7 +100,89 @@ struct gateway {
 	TAILQ_HEAD(, gateway_probe) retired;	/* removed file systems' QoS */
 	struct admin		*admin;
 	char			 gateway_id[128];
+	/* Refusals at max-connections: one line a second, then a count. */
+	struct event		*refuse_timer;
+	int			 refuse_window;	/* a line was logged this second */
+	uint64_t		 refused_quiet;	/* refusals since, not logged */
+	/* Memory of closed connections goes back to the system. */
+	struct event		*trim_timer;
+	uint32_t		 closed_since_trim;
+	uint32_t		 closed_while_armed; /* the burst goes on */
+	uint32_t		 fd_clients;	/* clients RLIMIT_NOFILE holds */
+	int			 accept_paused;	/* out of descriptors */
+	struct event		*accept_timer;
+	struct gateway_ratelog	 log_nofile;
+	struct gateway_ratelog	 log_evicted;
 };
+
+static void gateway_accept_timer_cb(evutil_socket_t, short, void *);
+static void gateway_refuse_timer_cb(evutil_socket_t, short, void *);
+static void gateway_trim_cb(evutil_socket_t, short, void *);
+
+/* Count an event; 1 when a line may be logged (then *n says how many). */
+static int
+gateway_ratelog(struct gateway_ratelog *rl, unsigned *n)
+{
+	int64_t now = mono_ms();
+
+	rl->count++;
+	if (rl->at != 0 && now - rl->at < 1000)
+		return 0;
+	*n = rl->count;
+	rl->count = 0;
+	rl->at = now;
+	return 1;
+}
+
+/* The client limit in force: max-connections within the descriptors. */
+static uint32_t
+gateway_max_conns(const struct gateway *gw)
+{
+	if (gw->fd_clients != 0 && gw->fd_clients < gw->conf->max_conns)
+		return gw->fd_clients;
+	return gw->conf->max_conns;
+}
+
+/* Warn when max-connections asks for more descriptors than there are. */
+static void
+gateway_check_fd_budget(const struct gateway *gw, const struct config *conf)
+{
+	if (gw->fd_clients == 0 || conf->max_conns <= gw->fd_clients)
+		return;
+	log_warn("max-connections %u needs %llu descriptors (2 per client + %u "
+	    "reserved) but RLIMIT_NOFILE allows %llu: accepting at most %u "
+	    "clients; raise the limit (LimitNOFILE=) to serve more",
+	    conf->max_conns, 2ULL * conf->max_conns + GATEWAY_FD_RESERVE,
+	    GATEWAY_FD_RESERVE, 2ULL * gw->fd_clients + GATEWAY_FD_RESERVE,
+	    gw->fd_clients);
+}
+
+/*
+ * Size the client limit to RLIMIT_NOFILE: each client holds two
+ * descriptors (its socket and its backend connection), and the reserve
+ * covers the listeners, the admin endpoint's connections, logs, probes
+ * and access point root lookups.
+ */
+int
+gateway_set_nofile(struct gateway *gw, char **cause)
+{
+	struct rlimit rl;
+
+	*cause = NULL;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+		return 0;
+	if (rl.rlim_cur < GATEWAY_FD_RESERVE + 2) {
+		xasprintf(cause, "RLIMIT_NOFILE is %llu: efsgw needs at least %u "
+		    "descriptors (2 per client + %u reserved)",
+		    (unsigned long long)rl.rlim_cur, GATEWAY_FD_RESERVE + 2,
+		    GATEWAY_FD_RESERVE);
+		return EFSGW_ERR_SYSTEM;
+	}
+	gw->fd_clients = (rl.rlim_cur - GATEWAY_FD_RESERVE) / 2 > UINT32_MAX ?
+	    UINT32_MAX : (uint32_t)((rl.rlim_cur - GATEWAY_FD_RESERVE) / 2);
+	gateway_check_fd_budget(gw, gw->conf);
+	return 0;
+}
 
 /* QoS settings of a file system from its config block. */
 static void
@@ -78,6 +197,7 @@ gateway_qos_config(struct gateway *gw, const struct config_fs *fs,
 	qc->storage_std_bytes = (uint64_t)fs->storage_mib * QOS_MIB;
 	qc->provisioned = (uint64_t)fs->provisioned_mibps * QOS_MIB;
 	qos_params_defaults(&qc->params);
+	qc->params.max_call_bytes = gw->conf->max_record;	/* one reply at most */
 	qc->params.baseline_min = (uint64_t)fs->q_baseline_min_kib * QOS_KIB;
 	qc->params.burst_min = (uint64_t)fs->q_burst_min_mib * QOS_MIB;
 	qc->params.credit_cap_min = (uint64_t)fs->q_credit_cap_min_mib * QOS_MIB;
@@ -128,12 +248,13 @@ gateway_qos_new(struct gateway *gw, const struct config_fs *fs)
 	if (qos_fs_new(&qc, NULL, gw->base, &q) != 0)
 		fatalx("%s: QoS settings out of range", fs->id);
 	if (strcmp(gw->conf->redis, "none") != 0) {
-		if (qos_lease_attach(q, gw->base, gw->conf->redis, &why) != 0)
+		if (qos_lease_attach(q, gw->base, gw->conf->redis_connect,
+		    &why) != 0)
 			log_error("%s: redis %s: %s; QoS stays in this gateway",
-			    fs->id, gw->conf->redis, why);
+			    fs->id, gw->conf->redis_display, why);
 		else
 			log_info("%s: QoS shared through %s as gateway %s", fs->id,
-			    gw->conf->redis, gw->gateway_id);
+			    gw->conf->redis_display, gw->gateway_id);
 	}
 	return q;
 }
@@ -146,6 +267,7 @@ gateway_qos_update(struct gateway *gw, struct gateway_probe *p,
 	struct qos_fs_config qc;
 
 	gateway_qos_config(gw, fs, &qc);
+	(void)qos_fs_set_max_call(p->qos, qc.params.max_call_bytes);
 	if (qos_fs_set_mode(p->qos, qc.tp_mode) != 0)
 		log_warn("%s: cannot change the throughput mode", fs->id);
 	if (qc.tp_mode == QOS_TP_PROVISIONED &&
@@ -235,6 +357,7 @@ gateway_new(struct event_base *base, struct config *conf)
 	TAILQ_INIT(&gw->listeners);
 	TAILQ_INIT(&gw->probes);
 	TAILQ_INIT(&gw->conns);
+	TAILQ_INIT(&gw->preauth);
 	TAILQ_INIT(&gw->retired);
 	if (conf->gateway_id != NULL)
 		snprintf(gw->gateway_id, sizeof gw->gateway_id, "%s",
@@ -242,6 +365,12 @@ gateway_new(struct event_base *base, struct config *conf)
 	else if (gethostname(gw->gateway_id, sizeof gw->gateway_id - 1) != 0)
 		snprintf(gw->gateway_id, sizeof gw->gateway_id, "efsgw");
 	gateway_sync_probes(gw);
+	if ((gw->refuse_timer = evtimer_new(base, gateway_refuse_timer_cb,
+	    gw)) == NULL ||
+	    (gw->trim_timer = evtimer_new(base, gateway_trim_cb, gw)) == NULL ||
+	    (gw->accept_timer = evtimer_new(base, gateway_accept_timer_cb,
+	    gw)) == NULL)
+		fatalx("evtimer_new");
 	gw->storage_timer = event_new(base, -1, EV_PERSIST, gateway_storage_cb, gw);
 	{
 		struct timeval tv = { 5, 0 };
@@ -251,12 +380,51 @@ gateway_new(struct event_base *base, struct config *conf)
 	return gw;
 }
 
+/* Accept again (a descriptor may be free). */
+static void
+gateway_accept_resume(struct gateway *gw)
+{
+	struct gateway_listener *gl;
+
+	if (!gw->accept_paused)
+		return;
+	gw->accept_paused = 0;
+	evtimer_del(gw->accept_timer);
+	TAILQ_FOREACH(gl, &gw->listeners, entry)
+		evconnlistener_enable(gl->evl);
+}
+
+/* The retry timer of a paused listener. */
+static void
+gateway_accept_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	gateway_accept_resume(arg);
+}
+
+/* Out of descriptors: stop accepting until one frees or the timer fires. */
+static void
+gateway_accept_pause(struct gateway *gw)
+{
+	struct gateway_listener *gl;
+	struct timeval tv = { 0, GATEWAY_ACCEPT_RETRY_MS * 1000 };
+
+	if (gw->accept_paused)
+		return;
+	gw->accept_paused = 1;
+	TAILQ_FOREACH(gl, &gw->listeners, entry)
+		evconnlistener_disable(gl->evl);
+	evtimer_add(gw->accept_timer, &tv);
+}
+
 /* Close every listener. */
 static void
 gateway_unlisten(struct gateway *gw)
 {
 	struct gateway_listener *gl;
 
+	gw->accept_paused = 0;
+	if (gw->accept_timer != NULL)
+		evtimer_del(gw->accept_timer);
 	while ((gl = TAILQ_FIRST(&gw->listeners)) != NULL) {
 		TAILQ_REMOVE(&gw->listeners, gl, entry);
 		evconnlistener_free(gl->evl);
@@ -291,12 +459,56 @@ gateway_free(struct gateway *gw)
 	}
 	if (gw->storage_timer != NULL)
 		event_free(gw->storage_timer);
+	if (gw->refuse_timer != NULL)
+		event_free(gw->refuse_timer);
+	if (gw->trim_timer != NULL)
+		event_free(gw->trim_timer);
 	if (gw->drain_timer != NULL)
 		event_free(gw->drain_timer);
+	if (gw->accept_timer != NULL)
+		event_free(gw->accept_timer);
 	audit_close(gw->audit);
 	admin_free(gw->admin);
 	config_release(gw->conf);
 	free(gw);
+}
+
+/* The refusal window is over: report what it left out. */
+static void
+gateway_refuse_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct gateway *gw = arg;
+
+	gw->refuse_window = 0;
+	if (gw->refused_quiet == 0)
+		return;
+	log_warn("%llu more connections refused in the last second "
+	    "(max-connections %u)", (unsigned long long)gw->refused_quiet,
+	    gw->conf->max_conns);
+	gw->refused_quiet = 0;
+}
+
+/*
+ * Log a refusal at max-connections: the first of each second names its
+ * peer, the rest are counted and reported when the second is over, so a
+ * client connecting in a loop cannot flood the log.
+ */
+static void
+gateway_refused(struct gateway *gw, struct sockaddr *sa)
+{
+	struct timeval tv = { 1, 0 };
+	char peer[64];
+
+	if (gw->refuse_window) {
+		gw->refused_quiet++;
+		return;
+	}
+	log_warn("refusing %s: %u connections already (%s)",
+	    addr_format(sa, peer, sizeof peer), gw->nconns,
+	    gateway_max_conns(gw) < gw->conf->max_conns ?
+	    "the descriptor budget" : "max-connections");
+	gw->refuse_window = 1;
+	evtimer_add(gw->refuse_timer, &tv);
 }
 
 /* Accept one client. */
@@ -310,15 +522,25 @@ gateway_accept_cb(struct evconnlistener *evl, evutil_socket_t fd,
 	struct gateway_conn *gc;
 	struct conn *c;
 	char peer[64];
+	unsigned n;
 	int one = 1;
 
 	if (gw->draining) {
 		evutil_closesocket(fd);
 		return;
 	}
-	if (gw->nconns >= gw->conf->max_conns) {
-		log_warn("refusing %s: %u connections already (max-connections)",
-		    addr_format(sa, peer, sizeof peer), gw->nconns);
+	if ((gw->nconns >= gateway_max_conns(gw) ||
+	    gw->npreauth >= gw->conf->max_preauth) &&
+	    (gc = TAILQ_FIRST(&gw->preauth)) != NULL) {
+		if (gateway_ratelog(&gw->log_evicted, &n))
+			log_warn("%u connections, %u without a call yet: closing "
+			    "the oldest of those to admit %s; %u closed since the "
+			    "last message", gw->nconns, gw->npreauth,
+			    addr_format(sa, peer, sizeof peer), n);
+		conn_free(gc->conn);	/* calls gateway_conn_closed */
+	}
+	if (gw->nconns >= gateway_max_conns(gw)) {
+		gateway_refused(gw, sa);
 		evutil_closesocket(fd);
 		return;
 	}
@@ -338,17 +560,33 @@ gateway_accept_cb(struct evconnlistener *evl, evutil_socket_t fd,
 		return;
 	gc = xcalloc(1, sizeof *gc);
 	gc->conn = c;
+	gc->preauth = 1;
 	TAILQ_INSERT_TAIL(&gw->conns, gc, entry);
+	TAILQ_INSERT_TAIL(&gw->preauth, gc, pentry);
 	gw->nconns++;
+	gw->npreauth++;
 }
 
-/* Log accept errors (out of descriptors) without spinning. */
+/*
+ * accept(2) failed. Out of descriptors (or of kernel memory) the pending
+ * connection stays in the backlog and the listener would be woken again
+ * at once: pause it. Log once a second, with a count.
+ */
 static void
 gateway_accept_error_cb(struct evconnlistener *evl, void *arg)
 {
+	struct gateway_listener *gl = arg;
 	int e = EVUTIL_SOCKET_ERROR();
+	int starved = e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM;
+	unsigned n;
 
-	log_warn("accept: %s", evutil_socket_error_to_string(e));
+	if (starved)
+		gateway_accept_pause(gl->gw);
+	if (gateway_ratelog(&gl->gw->log_nofile, &n))
+		log_warn("accept: %s%s (%u errors since the last message)",
+		    evutil_socket_error_to_string(e), starved ?
+		    "; listener paused until a connection closes (retried every "
+		    "250 ms)" : "", n);
 }
 
 /* Open every listener of the current config, and the admin endpoint. */
@@ -376,6 +614,7 @@ gateway_listen(struct gateway *gw, char **cause)
 			free(why);
 			return EFSGW_ERR_SYSTEM;
 		}
+		admin_set_health(gw->admin, gateway_health);
 		log_info("admin HTTP (/metrics, /healthz, /readyz) on %s",
 		    gw->conf->admin_address);
 	}
@@ -414,6 +653,8 @@ gateway_reload(struct gateway *gw, struct config *conf)
 		log_warn("%s", warn);
 		free(warn);
 	}
+	if (conf->max_conns != gw->conf->max_conns)
+		gateway_check_fd_budget(gw, conf);
 	struct gateway_conn *gc;
 	struct audit *a;
 	char *cause;
@@ -473,10 +714,35 @@ gateway_drain(struct gateway *gw)
 	evtimer_add(gw->drain_timer, &tv);
 }
 
+/*
+ * A burst of connections has closed: hand their memory back. glibc keeps
+ * freed chunks in its arenas and returns only the top of the heap above
+ * M_TRIM_THRESHOLD; what thousands of closed connections held is spread
+ * through the heap, so without this the process kept about 100 MB after
+ * 9,900 connections closed. malloc_trim(0) releases every free page.
+ */
+static void
+gateway_trim_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct gateway *gw = arg;
+	struct timeval tv = { GATEWAY_TRIM_DELAY, 0 };
+
+	gw->closed_since_trim = 0;
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+	/* Closes went on meanwhile: trim once more when they have stopped. */
+	if (gw->closed_while_armed > 0) {
+		gw->closed_while_armed = 0;
+		evtimer_add(gw->trim_timer, &tv);
+	}
+}
+
 /* Forget a closed connection. */
 void
 gateway_conn_closed(struct gateway *gw, struct conn *c)
 {
+	struct timeval tv = { GATEWAY_TRIM_DELAY, 0 };
 	struct gateway_conn *gc;
 
 	TAILQ_FOREACH(gc, &gw->conns, entry) {
@@ -486,10 +752,42 @@ gateway_conn_closed(struct gateway *gw, struct conn *c)
 	if (gc == NULL)
 		return;
 	TAILQ_REMOVE(&gw->conns, gc, entry);
+	if (gc->preauth) {
+		TAILQ_REMOVE(&gw->preauth, gc, pentry);
+		gw->npreauth--;
+	}
 	free(gc);
 	gw->nconns--;
+	/*
+	 * Not on every close (a trim walks the heap): a second after the
+	 * 256th close since the last trim, then every second while closes
+	 * go on, and once more a second after the last one.
+	 */
+	gw->closed_since_trim++;
+	if (evtimer_pending(gw->trim_timer, NULL))
+		gw->closed_while_armed++;
+	else if (gw->closed_since_trim >= GATEWAY_TRIM_CLOSES)
+		evtimer_add(gw->trim_timer, &tv);
+	gateway_accept_resume(gw);
 	if (gw->draining && gw->nconns == 0)
 		event_base_loopexit(gw->base, NULL);
+}
+
+/* A connection had its first call forwarded: not evictable any more. */
+void
+gateway_conn_started(struct gateway *gw, struct conn *c)
+{
+	struct gateway_conn *gc;
+
+	TAILQ_FOREACH(gc, &gw->preauth, pentry) {
+		if (gc->conn == c)
+			break;
+	}
+	if (gc == NULL)
+		return;
+	TAILQ_REMOVE(&gw->preauth, gc, pentry);
+	gc->preauth = 0;
+	gw->npreauth--;
 }
 
 struct audit *
@@ -587,13 +885,17 @@ gateway_metrics(struct evbuffer *out, void *arg)
 	qos_metrics_write(out, fss, n);
 }
 
-/* Ready when every backend answers and Redis (if any) is reachable. */
+/*
+ * Ready when every backend answers. Redis is not part of it: without it
+ * each gateway keeps serving at its fair share, and a load balancer that
+ * dropped every gateway of a file system at once would serve nobody. A
+ * Redis outage shows in /metrics and in the /healthz detail.
+ */
 int
 gateway_ready(void *arg, char *why, size_t len)
 {
 	struct gateway *gw = arg;
 	struct gateway_probe *p;
-	struct qos_stats st;
 
 	if (gw->draining) {
 		snprintf(why, len, "draining");
@@ -601,18 +903,38 @@ gateway_ready(void *arg, char *why, size_t len)
 	}
 	TAILQ_FOREACH(p, &gw->probes, entry) {
 		if (!fsroot_healthy(p->root)) {
-			snprintf(why, len, "%s: backend not reachable",
-			    fsroot_fs_id(p->root));
-			return 0;
-		}
-		qos_fs_stats(p->qos, &st);
-		if (strcmp(gw->conf->redis, "none") != 0 && st.degraded) {
-			snprintf(why, len, "%s: redis unreachable (serving at the "
-			    "fair share)", fsroot_fs_id(p->root));
+			snprintf(why, len, "%s: backend not reachable (%s)",
+			    fsroot_fs_id(p->root), fsroot_why(p->root));
 			return 0;
 		}
 	}
 	return 1;
+}
+
+/* The /healthz detail: each file system's backend and Redis state. */
+void
+gateway_health(struct evbuffer *out, void *arg)
+{
+	static const char *const redis[] = { "off", "connecting", "ok",
+	    "unreachable (serving at the fair share)" };
+	struct gateway *gw = arg;
+	struct gateway_probe *p;
+	struct qos_stats st;
+
+	if (gw->draining)
+		evbuffer_add_printf(out, "draining\n");
+	TAILQ_FOREACH(p, &gw->probes, entry) {
+		if (fsroot_healthy(p->root))
+			evbuffer_add_printf(out, "%s backend: up\n",
+			    fsroot_fs_id(p->root));
+		else
+			evbuffer_add_printf(out, "%s backend: down (%s)\n",
+			    fsroot_fs_id(p->root), fsroot_why(p->root));
+		qos_fs_stats(p->qos, &st);
+		evbuffer_add_printf(out, "%s redis: %s\n", fsroot_fs_id(p->root),
+		    (size_t)st.redis_state < nitems(redis) ?
+		    redis[st.redis_state] : "?");
+	}
 }
 
 /* Find the root probe of a file system. */

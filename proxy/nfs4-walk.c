@@ -422,6 +422,13 @@ nfs4_walk_compound(struct xdrbuf *b, enum nfs4_walk_dir dir, uint32_t minor,
 			return nfs4_walk_fail(c, 0, start, r);
 		info = cb ? nfs4_cb_op_lookup(minor, opcode) :
 		    nfs4_op_lookup(minor, opcode);
+		/*
+		 * A result for an op of another minor version: the server
+		 * (or the gateway) answering NOTSUPP or OP_ILLEGAL to it
+		 * (RFC 8881 §15.2). It has that op's result shape.
+		 */
+		if (info == NULL && !args)
+			info = cb ? nfs4_cb_op_any(opcode) : nfs4_op_any(opcode);
 		if (info == NULL) {
 			/* Unknown everywhere: report it as ILLEGAL. */
 			if ((cb ? nfs4_cb_op_any(opcode) :

@@ -115,15 +115,20 @@ struct config {
 	int			 log_level;
 	uint32_t		 max_record;	/* bytes of one RPC record */
 	uint32_t		 max_record_preauth; /* before a COMPOUND was seen */
-	uint32_t		 record_timeout; /* seconds a partial record may stall */
+	uint32_t		 record_timeout; /* seconds to deliver a whole record */
 	uint32_t		 idle_timeout;	/* seconds; 0 = never */
 	uint32_t		 drain_timeout;	/* seconds SIGTERM waits */
 	uint32_t		 connect_timeout; /* seconds to reach a backend */
 	uint32_t		 max_conns;	/* client connections at once */
 	uint32_t		 max_pending;	/* calls in flight per connection */
+	uint32_t		 max_output_queue; /* bytes queued per direction */
+	uint32_t		 max_preauth;	/* connections with no call forwarded */
 	uint32_t		 probe_interval; /* seconds between root probes */
 	char			*capture_dir;	/* debug: save records here */
 	char			*redis;
+	char			*redis_password_file;
+	char			*redis_connect;	/* redis with the file's password */
+	char			*redis_display;	/* redis with the password as *** */
 	char			*gateway_id;
 	char			*region;
 	char			*account;
@@ -140,6 +145,8 @@ struct config {
 	char			*admin_address;
 	struct identity_config	*idcfg;		/* built by config_load */
 	char			*state_dir;	/* generated key files */
+	char			*user;		/* run as this user after start */
+	char			*group;		/* and group (NULL: the user's) */
 	TAILQ_HEAD(, config_fs)	 filesystems;
 	TAILQ_HEAD(, config_listener) listeners;
 };
@@ -202,11 +209,24 @@ struct rpc_record *rpc_record_new(size_t max);
 void	 rpc_record_free(struct rpc_record *);
 void	 rpc_record_set_max(struct rpc_record *, size_t max);
 /*
+ * Records larger than max but at most skip_max are read past instead of
+ * closing the stream (0, the default: none are).
+ */
+void	 rpc_record_set_skip(struct rpc_record *, size_t skip_max);
+/* Head of a skipped record kept for the answer (RPC and COMPOUND header). */
+#define RPC_RECORD_HEAD		4096
+/* rpc_record_read: a record over max was read past (see below). */
+#define RPC_RECORD_SKIPPED	2
+
+/*
  * Move bytes from in into the record being built. Returns 1 when a whole
  * record is ready (then *recp is a new evbuffer the caller owns, with the
- * record marks removed), 0 when more input is needed, or EFSGW_ERR_TOO_LONG
- * (record over the limit) / EFSGW_ERR_TOO_MANY (too many fragments); after
- * an error the stream cannot be resynchronised and must be closed.
+ * record marks removed), 0 when more input is needed,
+ * RPC_RECORD_SKIPPED when a record over max but within the skip limit has
+ * been read past (*recp holds its first RPC_RECORD_HEAD bytes at most:
+ * enough to answer it), or EFSGW_ERR_TOO_LONG (record over the skip
+ * limit) / EFSGW_ERR_TOO_MANY (too many fragments); after an error the
+ * stream cannot be resynchronised and must be closed.
  */
 int	 rpc_record_read(struct rpc_record *, struct evbuffer *in,
 	     struct evbuffer **recp);
@@ -363,6 +383,7 @@ enum plan_action {
 	PLAN_ANSWER_EMPTY,	/* the gateway answers: status, no results */
 	PLAN_ANSWER_RPC,	/* an accepted RPC reply with rpc_stat */
 	PLAN_NEEDS_ROOT,	/* plan again once the access point's root is known */
+	PLAN_NEEDS_PROOF,	/* plan again once where prove[] lies is known */
 };
 
 /* Everything the planner may read about the connection. */
@@ -374,8 +395,11 @@ struct plan_ctx {
 	const struct fsroot_info *root;	/* the client's root, or NULL */
 	uint32_t	 root_status;	/* why root is NULL (NFS4ERR_DELAY, ...) */
 	int		 root_pending;	/* not resolved yet: PUTROOTFH waits */
+	int		 confined;	/* an access point: LOOKUPP needs a proof */
+	const struct ancestry_chain *proof; /* the proof made for this call */
 	int		 share_deny_refuse; /* OPEN deny other than NONE: NOTSUPP */
 	uint32_t	 max_data;	/* most one READ can return (QoS estimate) */
+	uint32_t	 max_read;	/* 4.0 READ counts above this are cut to it */
 };
 
 /* A handle the plan sends to the server (bytes in the plan's arena). */
@@ -405,6 +429,10 @@ struct call_plan {
 	uint8_t		 rootfix[PLAN_MAX_FWD_OPS / 8];	/* was PUTROOTFH */
 	uint8_t		 pubfix[PLAN_MAX_FWD_OPS / 8];	/* was PUTPUBFH */
 	uint8_t		 guard[PLAN_MAX_FWD_OPS / 8];	/* NVERIFY we added */
+	uint8_t		 guard_sni[PLAN_MAX_FWD_OPS / 8]; /* ...before SECINFO_NO_NAME */
+	uint8_t		 postguard[PLAN_MAX_FWD_OPS / 8]; /* VERIFY after LOOKUPP */
+	uint8_t		 prove[NFS4_FHSIZE];	/* PLAN_NEEDS_PROOF: this handle */
+	uint32_t	 provelen;
 	int		 nfix;
 	uint32_t	 nguards;
 	uint8_t		 count[4];	/* the new op count word */
@@ -416,14 +444,14 @@ struct call_plan {
 	uint8_t		 qos_cls;	/* heaviest op's class (nfs4_qos_class) */
 	uint64_t	 qos_est;	/* bytes estimated for admission */
 	/*
-	 * Lifecycle tiering: the handles (indexes in fh[], or -1) whose data
-	 * the COMPOUND reads or changes (READ, WRITE, SETATTR of size,
-	 * ALLOCATE, COPY and CLONE, whose source is the saved handle), when
-	 * a PUTFH of a sealed handle makes them known; data_unknown when a
-	 * data op works on a handle the planner cannot know (after OPEN,
-	 * LOOKUP...).
+	 * Lifecycle tiering: the backend handles (bytes in the arena, like
+	 * fh[]; p NULL: none) whose data the COMPOUND reads or changes (READ,
+	 * WRITE, SETATTR of size, ALLOCATE, COPY and CLONE, whose source is
+	 * the saved handle), when a PUTFH of a sealed handle makes them
+	 * known; data_unknown when a data op works on a handle the planner
+	 * cannot know (after OPEN, LOOKUP...).
 	 */
-	int		 data_fh[2];
+	struct plan_fh	 data_fh[2];
 	int		 data_unknown;
 };
 
@@ -490,15 +518,20 @@ struct backcall;
  */
 typedef void (*backcall_cb)(void *arg, int err, const char *why,
 	     const struct backcall_result *res);
+/* Sees the handle of the GETFH at op index op, while the reply is parsed. */
+typedef void (*backcall_fh_cb)(void *arg, uint32_t op, const uint8_t *fh,
+	     size_t len);
 /*
  * Send one NFSv4.0 COMPOUND of nops ops (ops is drained) on a new
- * connection to sa. The ops may be PUTFH, PUTROOTFH, LOOKUP, CREATE,
- * GETFH and GETATTR(fsid, fileid). Returns NULL when the connect fails at
- * once (cb is not called then).
+ * connection to sa. The ops may be PUTFH, PUTROOTFH, LOOKUP, LOOKUPP,
+ * NVERIFY, CREATE, GETFH and GETATTR(fsid, fileid). Returns NULL when the
+ * connect fails at once (cb is not called then).
  */
 struct backcall *backcall_start(struct event_base *, const struct sockaddr *sa,
 	     socklen_t salen, struct evbuffer *ops, uint32_t nops,
 	     uint32_t timeout, backcall_cb cb, void *arg);
+/* Call fn for every GETFH result of the reply (before the callback). */
+void	 backcall_on_getfh(struct backcall *, backcall_fh_cb fn, void *arg);
 /* Abandon a call; its callback will not run. */
 void	 backcall_cancel(struct backcall *);
 /*
@@ -530,6 +563,46 @@ struct aproot *aproot_start(struct event_base *, const struct config_fs *fs,
 	     size_t len, aproot_cb cb, void *arg);
 void	 aproot_cancel(struct aproot *);
 
+/* ------------------------------------------------------------ ancestry.c */
+
+/* How many levels above a handle a proof looks for the root. */
+#define ANCESTRY_MAX_DEPTH	32
+
+/* Where a handle lies: its ancestors up to a root, or no proof. */
+struct ancestry_chain {
+	uint8_t		 fh[NFS4_FHSIZE];	/* the handle asked about */
+	size_t		 fhlen;
+	int		 proven;	/* the root is among the ancestors */
+	const char	*why;		/* when not proven (static) */
+	uint32_t	 lookupp_status; /* the first LOOKUPP's error, or 0 */
+	uint32_t	 nanc;		/* ancestors, parent first; the last
+					 * is the root when proven */
+	struct {
+		uint8_t	 fh[NFS4_FHSIZE];
+		size_t	 len;
+	}		 anc[ANCESTRY_MAX_DEPTH];
+};
+
+struct ancestry;
+struct fsroot_info;
+/* Called once with a chain the callee owns (free it). */
+typedef void (*ancestry_cb)(void *arg, struct ancestry_chain *);
+/*
+ * Prove that backend handle fh lies strictly below root (its fsid and
+ * fileid are compared): one COMPOUND of LOOKUPP, GETFH and NVERIFY per
+ * level, up to ANCESTRY_MAX_DEPTH levels, on a new connection to the
+ * file system's backend that ends after timeout seconds. NULL when it
+ * cannot start (cb is not called then).
+ */
+struct ancestry *ancestry_start(struct event_base *, const struct config_fs *,
+	     uint32_t timeout, const uint8_t *fh, size_t len,
+	     const struct fsroot_info *root, ancestry_cb cb, void *arg);
+/* Abandon a proof; its callback will not run. NULL is a no-op. */
+void	 ancestry_cancel(struct ancestry *);
+/* A chain that proves nothing, saying why (caller frees). */
+struct ancestry_chain *ancestry_unproven(const uint8_t *fh, size_t len,
+	     const char *why);
+
 /* ------------------------------------------------------------ fsroot.c */
 
 /*
@@ -560,7 +633,24 @@ void	 fsroot_update(struct fsroot *, const struct config_fs *, uint32_t interval
 /* Borrow the root (valid until the next event), or NULL if not known yet. */
 const struct fsroot_info *fsroot_get(const struct fsroot *);
 int	 fsroot_healthy(const struct fsroot *);
+/* Why it is not healthy, for /readyz and /healthz ("" when healthy). */
+const char *fsroot_why(const struct fsroot *);
 const char *fsroot_fs_id(const struct fsroot *);
+
+/* What a connection to the backend learnt about the server. */
+enum fsroot_event {
+	FSROOT_CONN_OK,		/* connected */
+	FSROOT_CONN_FAILED,	/* connect refused, unreachable or timed out */
+	FSROOT_CONN_RESET,	/* an established connection was reset */
+	FSROOT_CONN_CLOSED,	/* the server closed a connection cleanly */
+};
+/*
+ * Report a backend connection event (why: a static description, or NULL):
+ * FAILED and RESET mark the file system unhealthy at once, OK healthy
+ * again when only the transport had failed; each but a healthy OK starts
+ * a probe at once. fr NULL is ignored.
+ */
+void	 fsroot_report(struct fsroot *, enum fsroot_event, const char *why);
 
 /* ------------------------------------------------------------ tls.c */
 
@@ -629,6 +719,12 @@ struct gateway *gateway_new(struct event_base *, struct config *);
 void	 gateway_free(struct gateway *);
 /* Open every listener; 0 or a negative code with *cause. */
 int	 gateway_listen(struct gateway *, char **cause);
+/*
+ * Cap the client limit to what RLIMIT_NOFILE holds (2 descriptors a
+ * client and a reserve), warning when max-connections asks for more; a
+ * negative code with *cause (to free) when the limit holds no client.
+ */
+int	 gateway_set_nofile(struct gateway *, char **cause);
 /* Swap in a new config generation (takes the reference). */
 void	 gateway_reload(struct gateway *, struct config *);
 /* Stop accepting, let live calls finish, then leave the loop. */
@@ -638,6 +734,8 @@ struct fsroot *gateway_fsroot(struct gateway *, const char *fs_id);
 struct event_base *gateway_base(struct gateway *);
 /* A connection closed (called by conn.c). */
 void	 gateway_conn_closed(struct gateway *, struct conn *);
+/* A connection forwarded its first call: it is no longer evictable. */
+void	 gateway_conn_started(struct gateway *, struct conn *);
 struct tiergw;
 /* The lifecycle recall service of a file system, or NULL. */
 struct tiergw *gateway_tiergw(struct gateway *, const char *fs_id);
@@ -647,6 +745,8 @@ struct qos_fs *gateway_qos(struct gateway *, const char *fs_id);
 /* Admin HTTP callbacks: metrics text and readiness (arg: the gateway). */
 void	 gateway_metrics(struct evbuffer *out, void *arg);
 int	 gateway_ready(void *arg, char *why, size_t len);
+/* The /healthz detail lines: each file system's backend and Redis state. */
+void	 gateway_health(struct evbuffer *out, void *arg);
 /* The audit log (never NULL after gateway_new; may be "none"). */
 struct audit *gateway_audit(struct gateway *);
 /* Write a captured record when capture-dir is set (debug). */
@@ -655,8 +755,9 @@ void	 gateway_capture(struct gateway *, const char *what, struct evbuffer *rec);
 /* ------------------------------------------------------------ conn.c */
 
 /*
- * A client connection and its backend connection. Created on accept; it
- * frees itself when either side closes.
+ * A client connection and its backend connection. Created on accept
+ * (never NULL); the backend is connected when the first call is
+ * forwarded. It frees itself when either side closes.
  */
 struct conn *conn_new(struct gateway *, int fd, const struct sockaddr *,
 	     socklen_t, struct config *, const struct config_listener *);
@@ -668,6 +769,53 @@ void	 conn_free(struct conn *);
 void	 conn_reauthorize(struct conn *, const struct config *conf);
 uint64_t conn_id(const struct conn *);
 const char *conn_fs_id(const struct conn *);
+
+/* ------------------------------------------------------------ priv.c */
+
+/* Who the daemon becomes after start (priv_lookup). */
+struct priv {
+	char		 user[64];
+	uid_t		 uid;
+	gid_t		 gid;
+	int		 do_switch;	/* started as root: become uid/gid */
+	int		 stay_root;	/* started as root with 'user root' */
+	int		 keep_bind;	/* keep CAP_NET_BIND_SERVICE */
+};
+
+/* 1 when a file system of conf uses reserved-port. */
+int	 priv_needs_bind(const struct config *);
+/*
+ * Resolve conf's user and group into pv (when running as root). 0, or a
+ * negative code with *cause (caller frees): the user or group does not
+ * exist, or the user is uid 0 under another name.
+ */
+int	 priv_lookup(const struct config *, struct priv *pv, char **cause);
+/*
+ * Give the user, when root owns them, state-dir and its generated files
+ * (only when it holds nothing else) and the audit log file (only when
+ * audit_created: this start made it).
+ */
+void	 priv_prepare(const struct config *, const struct priv *,
+	     int audit_created);
+/*
+ * Become pv's user (groups, gid, uid) keeping at most
+ * CAP_NET_BIND_SERVICE, or only trim capabilities when not root. 0, or a
+ * negative code with *cause (caller frees); the caller must then exit.
+ */
+int	 priv_drop(const struct priv *, char **cause);
+
+/* ------------------------------------------------------------ policy-watch.c */
+
+#define POLICY_WATCH_DIGEST_LEN	32
+
+/*
+ * SHA-256 over the path and the content of every policy file of conf (an
+ * unreadable file counts as one fixed state), read through
+ * file_read_small: equal digests mean no policy to reload. 0 or a
+ * negative code (digest zeroed).
+ */
+int	 policy_watch_digest(const struct config *,
+	     uint8_t digest[POLICY_WATCH_DIGEST_LEN]);
 
 /* ------------------------------------------------------------ admin.c */
 
@@ -696,6 +844,13 @@ struct admin *admin_new(struct event_base *, const struct sockaddr *sa,
 /* The bound address, e.g. to learn the port after binding port 0. 0 or EFSGW_ERR_SYSTEM. */
 int	 admin_local_addr(const struct admin *, struct sockaddr_storage *,
 	     socklen_t *);
+/*
+ * Append detail lines (each ending in "\n") to the /healthz body after its
+ * "ok" line; the callback gets admin_new's arg. Detail never changes the
+ * status code: /healthz is liveness.
+ */
+typedef void	(*admin_health_cb)(struct evbuffer *out, void *arg);
+void	 admin_set_health(struct admin *, admin_health_cb);
 /* Close the listener and every admin connection. NULL is ignored. */
 void	 admin_free(struct admin *);
 

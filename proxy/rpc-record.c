@@ -22,6 +22,9 @@
 struct rpc_record {
 	struct evbuffer	*rec;		/* fragments so far, marks removed */
 	size_t		 max;
+	size_t		 skip_max;	/* larger records are skipped up to this */
+	size_t		 total;		/* record bytes announced so far */
+	int		 skipping;	/* over max: keep the head, drop the rest */
 	uint32_t	 frag_left;	/* body bytes left in this fragment */
 	int		 in_frag;	/* a mark was read, body pending */
 	int		 last;		/* this fragment ends the record */
@@ -59,6 +62,12 @@ rpc_record_set_max(struct rpc_record *rr, size_t max)
 	rr->max = max;
 }
 
+void
+rpc_record_set_skip(struct rpc_record *rr, size_t skip_max)
+{
+	rr->skip_max = skip_max;
+}
+
 size_t
 rpc_record_pending(const struct rpc_record *rr)
 {
@@ -71,6 +80,25 @@ rpc_record_wanted(const struct rpc_record *rr)
 	return rr->in_frag && rr->frag_left > 0 ? rr->frag_left : 4;
 }
 
+/* Take n bytes of the current fragment: into the record, or dropped. */
+static int
+rpc_record_take(struct rpc_record *rr, struct evbuffer *in, size_t n)
+{
+	size_t have, keep = 0;
+
+	if (rr->skipping) {
+		have = evbuffer_get_length(rr->rec);
+		if (have < RPC_RECORD_HEAD)
+			keep = RPC_RECORD_HEAD - have < n ? RPC_RECORD_HEAD - have : n;
+		if (keep > 0 && evbuffer_remove_buffer(in, rr->rec, keep) !=
+		    (int)keep)
+			return EFSGW_ERR_NOMEM;
+		return evbuffer_drain(in, n - keep) == 0 ? 0 : EFSGW_ERR_NOMEM;
+	}
+	return evbuffer_remove_buffer(in, rr->rec, n) == (int)n ? 0 :
+	    EFSGW_ERR_NOMEM;
+}
+
 /* Move bytes from in into the record being built. */
 int
 rpc_record_read(struct rpc_record *rr, struct evbuffer *in,
@@ -78,7 +106,8 @@ rpc_record_read(struct rpc_record *rr, struct evbuffer *in,
 {
 	unsigned char mark[4];
 	uint32_t v;
-	size_t avail, n;
+	size_t avail, n, limit;
+	int r, skipped;
 
 	*recp = NULL;
 	for (;;) {
@@ -92,32 +121,42 @@ rpc_record_read(struct rpc_record *rr, struct evbuffer *in,
 			rr->in_frag = 1;
 			if (++rr->nfrags > RPC_RECORD_MAX_FRAGMENTS)
 				return EFSGW_ERR_TOO_MANY;
-			/* The limit is checked on the mark, before the body. */
-			if (rr->frag_left > rr->max ||
-			    evbuffer_get_length(rr->rec) > rr->max - rr->frag_left)
+			/*
+			 * The limit is checked on the mark, before the body. A
+			 * record over it but within skip_max is read past, its
+			 * head kept so that the call can be answered.
+			 */
+			limit = rr->skip_max > rr->max ? rr->skip_max : rr->max;
+			if (rr->total > limit || rr->frag_left > limit - rr->total)
 				return EFSGW_ERR_TOO_LONG;
+			rr->total += rr->frag_left;
+			if (rr->total > rr->max)
+				rr->skipping = 1;
 		}
 		if (rr->frag_left > 0) {
 			if ((avail = evbuffer_get_length(in)) == 0)
 				return 0;
 			n = avail < rr->frag_left ? avail : rr->frag_left;
-			if (evbuffer_remove_buffer(in, rr->rec, n) != (int)n)
-				return EFSGW_ERR_NOMEM;
+			if ((r = rpc_record_take(rr, in, n)) != 0)
+				return r;
 			rr->frag_left -= (uint32_t)n;
 			if (rr->frag_left > 0)
 				return 0;
 		}
 		rr->in_frag = 0;
 		if (rr->last) {
+			skipped = rr->skipping;
 			*recp = rr->rec;
 			rr->nfrags = 0;
 			rr->last = 0;
+			rr->total = 0;
+			rr->skipping = 0;
 			if ((rr->rec = evbuffer_new()) == NULL) {
 				evbuffer_free(*recp);
 				*recp = NULL;
 				return EFSGW_ERR_NOMEM;
 			}
-			return 1;
+			return skipped ? RPC_RECORD_SKIPPED : 1;
 		}
 	}
 }

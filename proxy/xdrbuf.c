@@ -110,7 +110,7 @@ xdrbuf_copy(const struct xdrbuf *b, void *dst, size_t n)
 
 /* Read 4 bytes as a big-endian value without consuming them. */
 int
-xdrbuf_peek_u32(const struct xdrbuf *b, uint32_t *vp)
+xdrbuf_peek_u32_slow(const struct xdrbuf *b, uint32_t *vp)
 {
 	unsigned char p[4];
 
@@ -134,11 +134,11 @@ xdrbuf_peek_u32(const struct xdrbuf *b, uint32_t *vp)
 
 /* Read an unsigned int (RFC 4506 §4.2). */
 int
-xdrbuf_get_u32(struct xdrbuf *b, uint32_t *vp)
+xdrbuf_get_u32_slow(struct xdrbuf *b, uint32_t *vp)
 {
 	int r;
 
-	if ((r = xdrbuf_peek_u32(b, vp)) != 0)
+	if ((r = xdrbuf_peek_u32_slow(b, vp)) != 0)
 		return r;
 	xdrbuf_advance(b, 4);
 	return 0;

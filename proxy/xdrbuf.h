@@ -10,8 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct evbuffer;
-struct evbuffer_iovec;
+#include <event2/buffer.h>
 
 /*
  * A read cursor. Lives on the caller's stack; the fields are private to
@@ -40,8 +39,8 @@ size_t	 xdrbuf_remaining(const struct xdrbuf *);
  * EFSGW_ERR_* code and leaves the cursor where it was; out-params are
  * zeroed first.
  */
-int	 xdrbuf_peek_u32(const struct xdrbuf *, uint32_t *);
-int	 xdrbuf_get_u32(struct xdrbuf *, uint32_t *);
+int	 xdrbuf_peek_u32_slow(const struct xdrbuf *, uint32_t *);
+int	 xdrbuf_get_u32_slow(struct xdrbuf *, uint32_t *);
 int	 xdrbuf_get_u64(struct xdrbuf *, uint64_t *);
 /* Only 0 and 1 are valid: anything else is EFSGW_ERR_BAD_VALUE. */
 int	 xdrbuf_get_bool(struct xdrbuf *, int *);
@@ -76,5 +75,45 @@ int	 xdrbuf_put_opaque(struct evbuffer *, const void *, size_t);
 /* Big-endian helpers for fixed 4-byte fields in local memory. */
 void	 xdrbuf_store_u32(void *, uint32_t);
 uint32_t xdrbuf_load_u32(const void *);
+
+/*
+ * The two readers every walk calls for almost every word, inline: when the
+ * word lies whole in the current vector (and more bytes follow in it, so
+ * that advancing stays inside), it is read and passed here; anything else
+ * (a word across vectors, the end of a vector or of the record) goes to
+ * the checked general path in xdrbuf.c. The re-walk of every rewritten
+ * record doubles the walking, so this matters.
+ */
+static inline int
+xdrbuf_peek_u32(const struct xdrbuf *b, uint32_t *vp)
+{
+	const unsigned char *q;
+
+	if (b->vi < b->nvec && b->len - b->pos >= 4 &&
+	    b->vec[b->vi].iov_len - b->voff >= 4) {
+		q = (const unsigned char *)b->vec[b->vi].iov_base + b->voff;
+		*vp = (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 |
+		    (uint32_t)q[2] << 8 | q[3];
+		return 0;
+	}
+	return xdrbuf_peek_u32_slow(b, vp);
+}
+
+static inline int
+xdrbuf_get_u32(struct xdrbuf *b, uint32_t *vp)
+{
+	const unsigned char *q;
+
+	if (b->vi < b->nvec && b->len - b->pos >= 4 &&
+	    b->vec[b->vi].iov_len - b->voff > 4) {
+		q = (const unsigned char *)b->vec[b->vi].iov_base + b->voff;
+		*vp = (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 |
+		    (uint32_t)q[2] << 8 | q[3];
+		b->voff += 4;
+		b->pos += 4;
+		return 0;
+	}
+	return xdrbuf_get_u32_slow(b, vp);
+}
 
 #endif /* EFSGW_XDRBUF_H */

@@ -30,6 +30,20 @@
 /* Poll loop bound: releases per poll before yielding to the event loop. */
 #define ADMIT_MAX_RELEASES	4096
 
+/*
+ * Clamp an estimate to what one call can move: a READ's count is declared
+ * by the client (up to 4 GiB) and would otherwise put the whole file
+ * system's bucket into debt until its reply refunds it - or for good, if
+ * the client hangs up first.
+ */
+static uint64_t
+admit_clamp(const struct qos_fs *fs, uint64_t bytes)
+{
+	uint64_t max = fs->cfg.params.max_call_bytes;
+
+	return bytes > max ? max : bytes;
+}
+
 /* Work out what a call of cls moving bytes costs. */
 static void
 admit_cost(const struct qos_fs *fs, uint32_t cls, uint64_t bytes, struct qos_cost *c)
@@ -201,7 +215,7 @@ qos_admit(struct qos_fs *fs, struct qos_client *cl, uint32_t cls,
 	struct qos_wait *w;
 	uint64_t now = qos_fs_now(fs);
 
-	admit_cost(fs, cls, bytes_estimate, &c);
+	admit_cost(fs, cls, admit_clamp(fs, bytes_estimate), &c);
 	admit_io_window(fs, now);
 	if (fs->nqueued == 0) {
 		qos_fs_refill(fs, now);
@@ -250,7 +264,7 @@ qos_account(struct qos_fs *fs, struct qos_client *cl, uint32_t cls,
 	struct qos_cost est, act;
 	double dm, db;
 
-	admit_cost(fs, cls, bytes_estimate, &est);
+	admit_cost(fs, cls, admit_clamp(fs, bytes_estimate), &est);
 	admit_cost(fs, cls, bytes_actual, &act);
 	qos_meter_record(&fs->c, &fs->cfg.params, act.cls, bytes_actual);
 	dm = act.metered - est.metered;
@@ -343,6 +357,16 @@ qos_admit_timer_cb(evutil_socket_t fd, short what, void *arg)
 
 	fs->timer_armed = 0;
 	qos_fs_poll(fs);
+}
+
+/* Disarm the release timer. */
+void
+qos_admit_unschedule(struct qos_fs *fs)
+{
+	if (fs->timer != NULL && fs->timer_armed) {
+		evtimer_del(fs->timer);
+		fs->timer_armed = 0;
+	}
 }
 
 /* Arm the release timer for when the buckets will have tokens again. */

@@ -53,7 +53,7 @@ fs_check_config(const struct qos_fs_config *c)
 	    p->lease_ms == 0 || p->heartbeat_ms == 0 || p->backoff_min_ms == 0 ||
 	    p->backoff_max_ms < p->backoff_min_ms || p->lease_timeout_ms == 0)
 		return EFSGW_ERR_BAD_VALUE;
-	if (p->read_divisor == 0)
+	if (p->read_divisor == 0 || p->max_call_bytes < 4096)
 		return EFSGW_ERR_BAD_VALUE;
 	return 0;
 }
@@ -94,12 +94,15 @@ qos_fs_apply(struct qos_fs *fs)
 	qos_fs_refill(fs, now);
 	if (fs->lease != NULL && rate > 0) {
 		if (fs->lease_healthy) {
-			/* Tokens come from grants only; Redis keeps the credits. */
-			if (!fs->tp.leased && fs->tp.tokens > 0)
-				fs->tp.tokens = 0;
-			fs->tp.leased = 1;
+			/*
+			 * The rate Redis granted (this gateway's share of the
+			 * demand); Redis keeps the credits. At least 1 B/s: a
+			 * rate of 0 would mean "no limit".
+			 */
+			fs->tp.leased = 0;
 			fs->tp.baseline = 0;
-			fs_set_bucket(fs, &fs->tp, rate, now);
+			fs_set_bucket(fs, &fs->tp, fs->lease_rate > 1 ?
+			    fs->lease_rate : 1, now);
 		} else {
 			/* Degraded: the last known fair share, no credits. */
 			fs->tp.leased = 0;
@@ -249,6 +252,16 @@ qos_fs_set_storage(struct qos_fs *fs, uint64_t bytes)
 	qos_admit_schedule(fs);
 }
 
+/* Cap what one call's estimate may charge. */
+int
+qos_fs_set_max_call(struct qos_fs *fs, uint64_t bytes)
+{
+	if (bytes < 4096)
+		return EFSGW_ERR_BAD_VALUE;
+	fs->cfg.params.max_call_bytes = bytes;
+	return 0;
+}
+
 /* Change throughput mode at run time. */
 int
 qos_fs_set_mode(struct qos_fs *fs, enum qos_tp_mode mode)
@@ -311,6 +324,8 @@ qos_fs_stats(struct qos_fs *fs, struct qos_stats *st)
 	st->queued_total = fs->queued_total;
 	st->clients = fs->nclients;
 	st->live_gateways = fs->live_gateways;
+	st->tokens = fs->tp.tokens;
+	st->lease_rate = fs->tp.rate;
 	st->redis_state = QOS_REDIS_OFF;
 	if (fs->lease != NULL)
 		qos_lease_stats(fs->lease, st);

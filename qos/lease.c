@@ -1,13 +1,18 @@
 /*
- * efsgw - qos Redis leases: shares a file system's throughput bucket and
- * burst credits between every gateway that serves it. Each gateway asks
- * for tokens for its next lease_ms of demand with one atomic Lua script
- * (qos/lease.lua, EVALSHA with EVAL fallback on NOSCRIPT) over hiredis's
- * async API on the gateway's event_base, so no call ever waits for Redis:
- * calls spend leased tokens locally and the next lease is fetched in the
- * background. The same script heartbeats the gateway (a zset of live
- * gateways with expiry times, plus a per-gateway key with a TTL) and
- * reports the metered bytes spent, which spends the shared credits.
+ * efsgw - qos Redis leases: shares a file system's throughput budget and
+ * burst credits between every gateway that serves it. Each gateway runs
+ * one atomic Lua script (qos/lease.lua, EVALSHA; SCRIPT LOAD once per
+ * connection and once after NOSCRIPT) over hiredis's async API on the
+ * gateway's event_base, so no call ever waits for Redis. The request
+ * reports the metered bytes spent since the last one and the gateway's
+ * demand (recent usage plus its queue, bytes/s); the reply grants a rate,
+ * the gateway's demand-weighted share of the permitted rate, which the
+ * local bucket refills at until the next lease.
+ *
+ * Calls to Redis are bounded whatever the load: a gateway with demand
+ * renews every lease_ms, an idle one heartbeats every heartbeat_ms, and
+ * nothing (not a reply, not a queued call) sends a request sooner than
+ * lease_ms / 2 after the previous one. docs/qos.md has the protocol.
  *
  * When Redis is unreachable or does not answer within lease_timeout_ms,
  * the file system goes degraded: its buckets run on the local clock at
@@ -30,8 +35,8 @@
 #include "qos-int.h"
 #include "qos/lease-lua.h"	/* static const char lease_lua[], built from lease.lua */
 
-/* Smallest lease asked for while calls wait (bytes). */
-#define LEASE_MIN_REQUEST	(64.0 * 1024)
+/* Below this demand (bytes/s) a gateway counts as idle. */
+#define LEASE_IDLE_DEMAND	1024.0
 
 struct qos_lease {
 	struct qos_fs	*fs;
@@ -44,25 +49,25 @@ struct qos_lease {
 	char		*key_bucket;
 	char		*key_gateways;
 	char		*key_gw;
+	char		*key_demand;
 	struct event	*tick;		/* next lease or heartbeat */
 	struct event	*retry;		/* reconnect after backoff */
 	uint32_t	 backoff_ms;
 
+	int		 loading;	/* SCRIPT LOAD sent after NOSCRIPT */
+	int		 kicked;	/* tick armed early for queued calls */
 	int		 inflight;
-	uint64_t	 sent_ns;
+	uint64_t	 sent_ns;	/* last request (0 = none yet) */
 	double		 inflight_used;	/* reported in the request in flight */
-	double		 inflight_back;	/* tokens given back in it */
-	double		 inflight_req;
 
 	enum qos_redis_state state;
 	uint64_t	 degraded_events;
 	uint64_t	 rtt_ns, rtt_sum_ns, count;
 	uint64_t	 granted;
 
-	/* Demand estimate: metered bytes per second, smoothed. */
+	/* Demand: metered bytes per second wanted, smoothed over requests. */
 	double		 demand;
-	uint64_t	 demand_since;
-	double		 demand_used;
+	double		 demand_sent;	/* in the last request; 0 = idle */
 };
 
 static void	lease_connect(struct qos_lease *);
@@ -106,10 +111,8 @@ lease_unsend(struct qos_lease *l)
 	if (!l->inflight)
 		return;
 	l->fs->unreported += l->inflight_used;
-	/* Tokens given back are lost to this gateway, never double-spent. */
 	l->inflight = 0;
 	l->inflight_used = 0;
-	l->inflight_back = 0;
 }
 
 /* Schedule a reconnect after the current backoff, doubling it. */
@@ -165,15 +168,22 @@ lease_on_load(redisAsyncContext *ac, void *reply, void *privdata)
 {
 	struct qos_lease *l = privdata;
 	redisReply *r = reply;
+	int first = l->sha[0] == '\0';
 
 	if (l->freeing || r == NULL)
 		return;
 	if (r->type == REDIS_REPLY_STRING && r->len == 40) {
 		memcpy(l->sha, r->str, 40);
 		l->sha[40] = '\0';
-	} else if (r->type == REDIS_REPLY_ERROR)
-		log_warn("qos fs %s: SCRIPT LOAD failed: %.*s", l->fs->fs_id,
-		    (int)(r->len > 200 ? 200 : r->len), r->str);
+		/* The first lease of a connection waits for the SHA. */
+		if (first)
+			lease_send(l);
+		return;
+	}
+	log_warn("qos fs %s: SCRIPT LOAD failed: %.*s", l->fs->fs_id,
+	    r->type == REDIS_REPLY_ERROR ? (int)(r->len > 200 ? 200 : r->len) : 0,
+	    r->type == REDIS_REPLY_ERROR ? r->str : "");
+	lease_degrade(l, "cannot load the lease script");
 }
 
 /* hiredis: AUTH or SELECT answered; an error here is fatal to the lease. */
@@ -225,17 +235,26 @@ lease_on_reply(redisAsyncContext *ac, void *reply, void *privdata)
 		return;
 	}
 	if (r->type == REDIS_REPLY_ERROR) {
-		if (strncmp(r->str, "NOSCRIPT", 8) == 0) {
-			/* Script cache flushed: EVAL once, which also caches it. */
-			l->sha[0] = '\0';
-			lease_unsend(l);
+		lease_unsend(l);
+		if (strncmp(r->str, "NOSCRIPT", 8) == 0 && !l->loading &&
+		    l->ac != NULL) {
+			/*
+			 * Script cache flushed: load it once and run the lease
+			 * again by SHA; the two are pipelined on one connection,
+			 * so the EVALSHA finds the script.
+			 */
+			const char *argv[3] = { "SCRIPT", "LOAD", lease_lua };
+
+			l->loading = 1;
+			redisAsyncCommandArgv(l->ac, lease_on_load, l, 3, argv, NULL);
+			l->sent_ns = 0;	/* the retry is not a new request */
 			lease_send(l);
 			return;
 		}
-		lease_unsend(l);
 		if (l->state != QOS_REDIS_DEGRADED)
 			log_warn("qos fs %s: lease script failed: %.*s", fs->fs_id,
 			    (int)(r->len > 200 ? 200 : r->len), r->str);
+		l->loading = 0;	/* a later NOSCRIPT may load it again */
 		lease_degrade(l, "rejected the lease script");
 		return;
 	}
@@ -247,7 +266,7 @@ lease_on_reply(redisAsyncContext *ac, void *reply, void *privdata)
 	now = qos_fs_now(fs);
 	l->inflight = 0;
 	l->inflight_used = 0;
-	l->inflight_back = 0;
+	l->loading = 0;
 	l->rtt_ns = now - l->sent_ns;
 	l->rtt_sum_ns += l->rtt_ns;
 	l->count++;
@@ -255,60 +274,49 @@ lease_on_reply(redisAsyncContext *ac, void *reply, void *privdata)
 	l->backoff_ms = fs->cfg.params.backoff_min_ms;
 
 	was_ok = l->state == QOS_REDIS_OK;
-	changed = !was_ok || fs->live_gateways != (uint32_t)v[1] ||
-	    fs->shared_permitted != (double)v[2];
 	if (!was_ok && l->state == QOS_REDIS_DEGRADED)
 		log_info("qos fs %s: Redis %s:%u is back; leases resume", fs->fs_id,
 		    l->url.host, l->url.port);
+	/* The local ceilings are divided by the live gateways. */
+	changed = !was_ok || fs->lease_rate != (double)v[0] ||
+	    fs->live_gateways != (v[1] > 0 ? (uint32_t)v[1] : 1);
 	l->state = QOS_REDIS_OK;
 	fs->lease_healthy = 1;
 	fs->live_gateways = v[1] > 0 ? (uint32_t)v[1] : 1;
 	fs->shared_permitted = (double)v[2];
 	fs->shared_credits = (double)v[3];
+	fs->lease_rate = (double)v[0];
 	if (changed)
 		qos_fs_apply(fs);
-	qos_fs_refill(fs, now);
-	qos_bucket_grant(&fs->tp, (double)v[0]);
-	if (fs->nqueued > 0)
+	/*
+	 * The release timer was armed for the old rate: release what the
+	 * new one allows now and re-arm. Nothing here sends the next lease;
+	 * the lease timer does, at most every lease_ms / 2.
+	 */
+	if (fs->nqueued > 0) {
+		qos_admit_unschedule(fs);
 		qos_fs_poll(fs);	/* may resume calls; l stays valid */
-	/* Still short: ask again soon, but not in a tight loop. */
-	if (fs->nqueued > 0 || (fs->tp.leased && fs->tp.tokens <= 0))
-		lease_arm_tick(l, fs->cfg.params.tick_ms * 2);
+	}
 }
 
-/* Decide how many tokens to ask for (0 = heartbeat only). */
+/* Measure this gateway's demand (bytes/s) for the next request. */
 static double
-lease_request_size(struct qos_lease *l, uint64_t now, double *back)
+lease_demand(struct qos_lease *l, uint64_t now)
 {
 	struct qos_fs *fs = l->fs;
-	double dt, want, window = fs->cfg.params.lease_ms / 1000.0;
+	double period = fs->cfg.params.lease_ms / 1000.0, dt, sample;
 
-	*back = 0;
-	if (!fs->tp.leased)
-		return 0;
-	/* Smooth demand over lease rounds. */
-	dt = (double)(now - l->demand_since) / 1e9;
-	if (dt > 0.001) {
-		double sample = l->demand_used / dt;
-
-		l->demand = l->demand * 0.5 + sample * 0.5;
-		l->demand_used = 0;
-		l->demand_since = now;
-	}
-	want = l->demand * window * 2 + fs->queued_metered - fs->tp.tokens;
-	if (fs->nqueued > 0 && want < LEASE_MIN_REQUEST)
-		want = LEASE_MIN_REQUEST;
-	if (fs->nqueued == 0 && l->demand < 1024 && fs->tp.tokens > 0) {
-		/* Idle: hold nothing, give it back to the others. */
-		*back = fs->tp.tokens;
-		fs->tp.tokens = 0;
-		return 0;
-	}
-	if (want < 0)
-		want = 0;
-	if (want > fs->tp.depth)
-		want = fs->tp.depth;
-	return want;
+	dt = l->sent_ns != 0 && now > l->sent_ns ? (double)(now - l->sent_ns) / 1e9 :
+	    period;
+	if (dt < period / 4)
+		dt = period / 4;
+	/* Used since the last report, plus the queue cleared in one period. */
+	sample = (fs->unreported > 0 ? fs->unreported / dt : 0) +
+	    fs->queued_metered / period;
+	l->demand = l->demand * 0.5 + sample * 0.5;
+	if (sample == 0 && l->demand < LEASE_IDLE_DEMAND)
+		l->demand = 0;
+	return l->demand;
 }
 
 /* Format a double as an integer argument. */
@@ -318,66 +326,57 @@ lease_arg(char *buf, size_t len, double v)
 	snprintf(buf, len, "%.0f", v);
 }
 
-/* Send one lease request (EVALSHA, or EVAL until the SHA is known). */
+/* Send one lease request (EVALSHA): at most one per lease_ms / 2. */
 static void
 lease_send(struct qos_lease *l)
 {
 	struct qos_fs *fs = l->fs;
 	const struct qos_params *p = &fs->cfg.params;
-	char a_req[32], a_used[32], a_rate[32], a_base[32], a_cap[32], a_depth[32],
-	    a_ttl[32], a_back[32];
+	char a_dem[32], a_used[32], a_rate[32], a_base[32], a_cap[32], a_depth[32],
+	    a_ttl[32];
 	const char *argv[15];
 	size_t n = 0;
-	double rate = qos_mode_rate(&fs->cfg), base = 0, cap = 0, back, req;
-	uint64_t now = qos_fs_now(fs);
+	double rate = qos_mode_rate(&fs->cfg), base = 0, cap = 0, dem;
+	uint64_t now = qos_fs_now(fs), gap = (uint64_t)p->lease_ms * 500000ULL;
 
-	if (l->ac == NULL || !l->connected || l->inflight)
+	if (l->ac == NULL || !l->connected || l->inflight || l->sha[0] == '\0')
 		return;
+	if (l->sent_ns != 0 && now - l->sent_ns < gap)
+		return;		/* the bound on calls per second */
 	if (fs->cfg.tp_mode == QOS_TP_BURSTING) {
 		base = qos_mode_baseline(p, fs->cfg.storage_std_bytes);
 		cap = qos_mode_credit_cap(p, fs->cfg.storage_std_bytes);
 	}
-	qos_fs_refill(fs, now);
-	req = lease_request_size(l, now, &back);
-	lease_arg(a_req, sizeof a_req, req);
+	dem = lease_demand(l, now);
+	lease_arg(a_dem, sizeof a_dem, dem);
 	lease_arg(a_used, sizeof a_used, fs->unreported);
 	lease_arg(a_rate, sizeof a_rate, rate);
 	lease_arg(a_base, sizeof a_base, base);
 	lease_arg(a_cap, sizeof a_cap, cap);
 	lease_arg(a_depth, sizeof a_depth, rate * p->window_ms / 1000.0);
 	lease_arg(a_ttl, sizeof a_ttl, (double)p->heartbeat_ms * 3);
-	lease_arg(a_back, sizeof a_back, back);
-	if (l->sha[0] != '\0') {
-		argv[n++] = "EVALSHA";
-		argv[n++] = l->sha;
-	} else {
-		argv[n++] = "EVAL";
-		argv[n++] = lease_lua;
-	}
-	argv[n++] = "3";
+	argv[n++] = "EVALSHA";
+	argv[n++] = l->sha;
+	argv[n++] = "4";
 	argv[n++] = l->key_bucket;
 	argv[n++] = l->key_gateways;
 	argv[n++] = l->key_gw;
+	argv[n++] = l->key_demand;
 	argv[n++] = fs->gateway_id;
-	argv[n++] = a_req;
+	argv[n++] = a_dem;
 	argv[n++] = a_used;
 	argv[n++] = a_rate;
 	argv[n++] = a_base;
 	argv[n++] = a_cap;
 	argv[n++] = a_depth;
 	argv[n++] = a_ttl;
-	argv[n++] = a_back;
 	if (redisAsyncCommandArgv(l->ac, lease_on_reply, l, (int)n, argv, NULL) !=
-	    REDIS_OK) {
-		fs->tp.tokens += back;
+	    REDIS_OK)
 		return;
-	}
 	l->inflight = 1;
 	l->sent_ns = now;
 	l->inflight_used = fs->unreported;
-	l->demand_used += fs->unreported > 0 ? fs->unreported : 0;
-	l->inflight_back = back;
-	l->inflight_req = req;
+	l->demand_sent = dem;
 	fs->unreported = 0;
 }
 
@@ -388,23 +387,33 @@ lease_arm_tick(struct qos_lease *l, uint32_t ms)
 	lease_arm(l->tick, ms ? ms : 1);
 }
 
-/* Timer: send the next lease or heartbeat; notice a hung Redis. */
+/*
+ * Timer: send the next lease when it is due (every lease_ms while the
+ * gateway has demand, every heartbeat_ms when idle); notice a hung Redis.
+ */
 static void
 lease_on_tick(evutil_socket_t fd, short what, void *arg)
 {
 	struct qos_lease *l = arg;
 	struct qos_fs *fs = l->fs;
 	const struct qos_params *p = &fs->cfg.params;
-	uint64_t now = qos_fs_now(fs);
+	uint64_t now = qos_fs_now(fs), period, since;
 	int busy;
 
+	l->kicked = 0;
 	if (l->inflight && now - l->sent_ns > (uint64_t)p->lease_timeout_ms * 1000000ULL)
 		lease_degrade(l, "does not answer");
-	if (!l->inflight)
+	busy = fs->nqueued > 0 || l->demand_sent > 0 || l->demand > 0;
+	period = (uint64_t)(busy ? p->lease_ms : p->heartbeat_ms) * 1000000ULL;
+	since = l->sent_ns != 0 ? now - l->sent_ns : period;
+	if (!l->inflight && since + 1000000ULL >= period) {
 		lease_send(l);
-	busy = fs->nqueued > 0 || l->demand >= 1024 || fs->unreported != 0 ||
-	    l->inflight;
-	lease_arm_tick(l, busy ? p->lease_ms : p->heartbeat_ms);
+		since = 0;
+	}
+	since = since < period ? period - since : period;
+	if (l->inflight && since > (uint64_t)p->lease_timeout_ms * 1000000ULL)
+		since = (uint64_t)p->lease_timeout_ms * 1000000ULL;
+	lease_arm_tick(l, (uint32_t)(since / 1000000ULL));
 }
 
 /* Timer: reconnect. */
@@ -465,21 +474,35 @@ lease_connect(struct qos_lease *l)
 		l->sha[0] = '\0';
 		redisAsyncCommandArgv(ac, lease_on_load, l, 3, argv, NULL);
 	}
-	/* Commands queue before the connect completes; send the first lease. */
+	/* Commands queue before the connect completes; the first lease goes
+	 * when SCRIPT LOAD answers (lease_on_load). */
 	l->connected = 1;
-	lease_send(l);
+	l->loading = 0;
+	l->sent_ns = 0;
 	lease_arm_tick(l, l->fs->cfg.params.lease_ms);
 }
 
-/* Ask for a lease now if calls wait and none is in flight. */
+/*
+ * Calls wait: an idle gateway (no demand in its last request) asks for a
+ * share now, or as soon as the bound on calls allows. A busy one waits for
+ * its next periodic lease, which reports the queue.
+ */
 void
 qos_lease_kick(struct qos_lease *l)
 {
-	if (l == NULL || l->inflight || l->ac == NULL)
+	uint64_t now, gap;
+
+	if (l == NULL || l->inflight || l->ac == NULL || l->demand_sent > 0 ||
+	    l->kicked)
 		return;
-	if (l->fs->tp.leased && l->fs->tp.tokens > 0 && l->fs->nqueued == 0)
-		return;
-	lease_send(l);
+	now = qos_fs_now(l->fs);
+	gap = (uint64_t)l->fs->cfg.params.lease_ms * 500000ULL;
+	if (l->sent_ns == 0 || now - l->sent_ns >= gap)
+		lease_send(l);
+	else {
+		lease_arm_tick(l, (uint32_t)((gap - (now - l->sent_ns)) / 1000000ULL));
+		l->kicked = 1;
+	}
 }
 
 /* Share fs's buckets through Redis at url. */
@@ -505,11 +528,11 @@ qos_lease_attach(struct qos_fs *fs, struct event_base *base, const char *url,
 	l->base = base;
 	l->state = QOS_REDIS_CONNECTING;
 	l->backoff_ms = fs->cfg.params.backoff_min_ms;
-	l->demand_since = qos_fs_now(fs);
 	/* {fs} is a hash tag: one file system's keys share a Cluster slot. */
 	if (asprintf(&l->key_bucket, "efsgw:qos:{%s}:bucket", fs->fs_id) < 0 ||
 	    asprintf(&l->key_gateways, "efsgw:qos:{%s}:gateways", fs->fs_id) < 0 ||
 	    asprintf(&l->key_gw, "efsgw:qos:{%s}:gw:%s", fs->fs_id, fs->gateway_id) < 0 ||
+	    asprintf(&l->key_demand, "efsgw:qos:{%s}:demand", fs->fs_id) < 0 ||
 	    (l->tick = evtimer_new(base, lease_on_tick, l)) == NULL ||
 	    (l->retry = evtimer_new(base, lease_on_retry, l)) == NULL) {
 		fs->lease = l;	/* so that qos_lease_free sees it */
@@ -540,6 +563,7 @@ qos_lease_free(struct qos_lease *l)
 	free(l->key_bucket);
 	free(l->key_gateways);
 	free(l->key_gw);
+	free(l->key_demand);
 	free(l);
 }
 

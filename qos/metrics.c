@@ -59,6 +59,7 @@ static double m_state(const struct qos_stats *s) { return (double)s->redis_state
 static double m_degraded(const struct qos_stats *s) { return s->degraded; }
 static double m_degraded_n(const struct qos_stats *s) { return (double)s->degraded_events; }
 static double m_live(const struct qos_stats *s) { return s->live_gateways; }
+static double m_tokens(const struct qos_stats *s) { return s->tokens; }
 
 static const struct metric metrics[] = {
 	{ "efsgw_BurstCreditBalance_bytes", M_GAUGE,
@@ -85,6 +86,9 @@ static const struct metric metrics[] = {
 	  "Operations metered (EFS MeteredIOBytes SampleCount).", m_ops },
 	{ "efsgw_qos_throttled_seconds_total", M_COUNTER,
 	  "Seconds during which calls of the file system waited for tokens.", m_throttled },
+	{ "efsgw_qos_throughput_bucket_bytes", M_GAUGE,
+	  "Metered bytes in the throughput bucket; negative while calls already "
+	  "admitted are paid for.", m_tokens },
 	{ "efsgw_qos_queue_depth", M_GAUGE,
 	  "Calls waiting for tokens now.", m_queue },
 	{ "efsgw_qos_queued_calls_total", M_COUNTER,

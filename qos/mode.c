@@ -45,11 +45,13 @@ qos_params_defaults(struct qos_params *p)
 	p->client_max_elastic = 1500 * QOS_MIB;
 	p->client_max = 500 * QOS_MIB;
 
+	p->max_call_bytes = 1114112;	/* efsgw's default max-record-size */
+
 	p->window_ms = 100;
 	p->tick_ms = 2;
 	p->pause_depth = 1;
 
-	p->lease_ms = 50;
+	p->lease_ms = 100;
 	p->heartbeat_ms = 1000;
 	p->lease_timeout_ms = 500;
 	p->backoff_min_ms = 100;

@@ -89,6 +89,7 @@ struct qos_fs {
 	int		 lease_healthy;	/* tp refilled by grants */
 	double		 shared_permitted; /* last permitted rate from Redis */
 	double		 shared_credits;	/* last balance from Redis */
+	double		 lease_rate;	/* bytes/s granted by the last lease */
 	double		 unreported;	/* metered bytes charged, not yet in Redis */
 };
 
@@ -101,6 +102,8 @@ void	qos_fs_refill(struct qos_fs *, uint64_t now);
 /* admit.c */
 /* Arm the release timer if calls are queued. */
 void	qos_admit_schedule(struct qos_fs *);
+/* Disarm the release timer (the rate changed; poll re-arms it). */
+void	qos_admit_unschedule(struct qos_fs *);
 /* The release timer's callback (arg: the qos_fs). */
 void	qos_admit_timer_cb(evutil_socket_t, short, void *);
 

@@ -91,13 +91,21 @@ struct qos_params {
 	uint64_t	client_max_elastic;	/* 1500 MiB/s */
 	uint64_t	client_max;		/* 500 MiB/s */
 
+	/*
+	 * Most bytes one call can move: the estimate a call is admitted with
+	 * is capped here, because a READ's count is the client's to choose (up
+	 * to 4 GiB) while a reply never carries more than one RPC record. The
+	 * gateway sets its max-record-size (qos_fs_set_max_call).
+	 */
+	uint64_t	max_call_bytes;		/* 1114112 (1 MiB + 64 KiB) */
+
 	/* Scheduler. */
 	uint32_t	window_ms;	/* 100: bucket depth, in ms of its rate */
 	uint32_t	tick_ms;	/* 2: shortest release timer */
 	uint32_t	pause_depth;	/* 1: queued calls that pause a client */
 
 	/* Redis leases (lease.c). */
-	uint32_t	lease_ms;	/* 50: a lease covers this much demand */
+	uint32_t	lease_ms;	/* 100: lease period while busy; min gap lease_ms/2 */
 	uint32_t	heartbeat_ms;	/* 1000: idle heartbeat; TTL is 3x */
 	uint32_t	lease_timeout_ms; /* 500: no reply -> degraded */
 	uint32_t	backoff_min_ms;	/* 100: first reconnect delay */
@@ -150,7 +158,9 @@ struct qos_stats {
 	uint64_t	lease_rtt_ns;		/* last lease round trip */
 	uint64_t	lease_count;		/* lease replies received */
 	uint64_t	lease_rtt_sum_ns;
-	uint64_t	lease_granted_bytes;
+	uint64_t	lease_granted_bytes;	/* sum of the rates granted (B/s) */
+	double		tokens;			/* throughput bucket; < 0 = debt */
+	double		lease_rate;		/* bytes/s this gateway may spend now */
 };
 
 /* A token bucket with optional burst credits (bucket.c). */
@@ -239,6 +249,13 @@ void	qos_fs_free(struct qos_fs *);
 int	qos_fs_set_provisioned(struct qos_fs *, uint64_t rate);
 /* Change the Standard storage size (EFS re-meters it about hourly). */
 void	qos_fs_set_storage(struct qos_fs *, uint64_t bytes);
+/*
+ * Cap what one call's estimate may charge (bytes, >= 4096): the most one
+ * reply or request can carry, e.g. the gateway's max-record-size.
+ * qos_admit and qos_account clamp every estimate to it, so no caller can
+ * charge a client-declared count. EFSGW_ERR_BAD_VALUE below 4096.
+ */
+int	qos_fs_set_max_call(struct qos_fs *, uint64_t bytes);
 /* Change throughput mode at run time (EFS's 24 h lock is not enforced). */
 int	qos_fs_set_mode(struct qos_fs *, enum qos_tp_mode);
 /* Fill *st with a snapshot (refills the buckets first). */
@@ -269,19 +286,22 @@ uint64_t qos_client_queued(const struct qos_client *);
 /* 1 while the client is paused (should not read its socket). */
 int	qos_client_paused(const struct qos_client *);
 /*
- * Admit one call of class cls expected to move bytes_estimate bytes.
- * Returns 0: go now. 1: queued; resume(arg) is called exactly once later
- * from the event loop (never dropped, never failed) unless the client is
+ * Admit one call of class cls expected to move bytes_estimate bytes
+ * (clamped to max_call_bytes: a client-declared count never charges more
+ * than one call can move). Returns 0: go now. 1: queued; resume(arg) is
+ * called exactly once later from the event loop (never dropped, never failed) unless the client is
  * freed first; while a client has queued calls the pipeline must queue
  * behind them (qos_admit does that: FIFO per client). EFSGW_ERR_NOMEM if
- * the queue entry cannot be allocated. resume may call any qos function
- * except qos_fs_free.
+ * the queue entry cannot be allocated: the call was neither admitted nor
+ * queued, and must not be forwarded (answer it with NFS4ERR_DELAY).
+ * resume may call any qos function except qos_fs_free.
  */
 int	qos_admit(struct qos_fs *, struct qos_client *, uint32_t cls,
 	    uint64_t bytes_estimate, void (*resume)(void *arg), void *arg);
 /*
  * After the reply: record the call's actual bytes in the counters and
- * charge (or refund) the difference to the estimate. client may be NULL.
+ * charge (or refund) the difference to the estimate (clamped as in
+ * qos_admit, so the refund matches the charge). client may be NULL.
  */
 void	qos_account(struct qos_fs *, struct qos_client *, uint32_t cls,
 	    uint64_t bytes_estimate, uint64_t bytes_actual);

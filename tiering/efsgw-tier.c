@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "common.h"
 #include "proxy.h"
 #include "agent.h"
@@ -34,16 +35,42 @@ tier_sig(int sig)
 	agent_quit = 1;
 }
 
-/* Print usage and exit 2. */
+static const char usage_text[] =
+"usage: efsgw-tier [-d] [-c config] [-f fs-id] [--once] [--interval seconds]\n"
+"                  [--bwlimit MiB/s] [--metrics file] [--now seconds]\n"
+"                  [--worker name] [--recall-all] [--list] [-u user]\n"
+"       efsgw-tier --help | -V\n"
+"\n"
+"Moves the data of files not read or written for their lifecycle's age to\n"
+"the file system's infrequent-access and archive NFS exports, leaving each\n"
+"file in place with its size, owner, mode and mtime (docs/tiering.md).\n"
+"\n"
+"  -c config         the gateway's configuration (/etc/efsgw/efsgw.conf)\n"
+"  -f fs-id          the file system to tier (needed when the\n"
+"                    configuration serves several)\n"
+"  -d                debug logging\n"
+"  -u user           run as this user after reading the configuration\n"
+"                    (it needs no privilege)\n"
+"  --once            one pass, then exit (a progress line on a terminal)\n"
+"  --interval secs   seconds between passes when not --once (3600)\n"
+"  --bwlimit MiB/s   bandwidth budget of the moves (its own token bucket)\n"
+"  --metrics file    write StorageBytes and move counters (Prometheus\n"
+"                    text) to this file after each pass\n"
+"  --now seconds     take this Unix time as now (tests: ages in seconds)\n"
+"  --worker name     name of this worker when several split the walk\n"
+"                    through Redis (default: the host name)\n"
+"  --recall-all      bring every cold file back to Standard\n"
+"  --list            print the registry's records, then exit\n"
+"  -V, --version     print the version and exit\n"
+"  -h, --help        print this help and exit\n"
+"\n"
+"Exit status: 0 done, 1 a pass had errors (or a fatal error), 2 usage error.\n";
+
+/* Print usage to stderr and exit 2 (a usage error). */
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr,
-	    "usage: efsgw-tier [-d] [-c config] [-f fs-id] [--once] "
-	    "[--interval seconds]\n"
-	    "                  [--bwlimit MiB/s] [--metrics file] "
-	    "[--now seconds] [--worker name]\n"
-	    "                  [--recall-all] [--list] [-u user]\n");
+	fputs(usage_text, stderr);
 	exit(2);
 }
 
@@ -153,6 +180,8 @@ main(int argc, char **argv)
 		{ "worker", required_argument, NULL, 'w' },
 		{ "recall-all", no_argument, NULL, 'R' },
 		{ "list", no_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *confpath = "/etc/efsgw/efsgw.conf", *fs_id = NULL;
@@ -167,8 +196,14 @@ main(int argc, char **argv)
 	int ch, once = 0, debug = 0, recall_all = 0, list = 0, r, rc = 0;
 
 	memset(&ag, 0, sizeof ag);
-	while ((ch = getopt_long(argc, argv, "c:df:u:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:df:hu:V", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		case 'V':
+			printf("efsgw-tier %s\n", PACKAGE_VERSION);
+			return 0;
 		case 'c':
 			confpath = optarg;
 			break;

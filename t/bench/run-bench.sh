@@ -195,6 +195,10 @@ start_efsgw() {
 		if "$EFSGW" --help-config 2>/dev/null | grep -q '^ *admin-address'; then
 			echo "admin-address none"
 		fi
+		# The bench's files are root's: no privilege drop here.
+		if "$EFSGW" --help-config 2>/dev/null | grep -q '^ *user'; then
+			echo "user root"
+		fi
 		echo "state-dir $D/efsgw-state"
 		echo "filesystem $FS {"
 		echo "backend 127.0.0.1:$GANESHA_PORT"

@@ -106,11 +106,91 @@ export EFSGW_APB=127.0.0.1:${PORT[apb]} EFSGW_APC=127.0.0.1:${PORT[apc]}
 export EFSGW_OTHER=127.0.0.1:${PORT[other]}
 chmod 0777 "$EXPORT_DIR"
 
-if timeout -k 5 300 "$CONFINE" >"$T/confine.out" 2>&1; then
+if timeout -k 5 300 env -u EFSGW_CONFINE_BENCH "$CONFINE" >"$T/confine.out" 2>&1; then
 	pass "confinement: $(tail -1 "$T/confine.out")"
 else
 	sed 's/^/#   /' "$T/confine.out"
 	fail "confinement" "see the Check output above"
+fi
+
+# Access point escape by rename, NFSv4.1 and 4.2 (4.0: test_rename_escape
+# above): the access point client holds D's handle, the whole-file-system
+# client moves D out; LOOKUPP from D, and everything above it, is NOENT.
+NFSC=$abs_top_builddir/t/nfsc/efsgw-nfsc
+full() { timeout -k 5 60 "$NFSC" -m "$m" -s "$GW_ADDR" "$@"; }
+apa() { timeout -k 5 60 "$NFSC" -m "$m" -s "$EFSGW_APA" "$@"; }
+# raw_is NAME WANT SCRIPT: the access point client's raw COMPOUND prints WANT.
+raw_is() {
+	local out
+	out=$(apa raw "$3" 2>/dev/null | tr '\n' ' ' || true)
+	case "$out" in
+	*"$2"*) pass "v4.$m: $1" ;;
+	*) fail "v4.$m: $1" "raw \"$3\" printed: $out" ;;
+	esac
+}
+printf 'outside the access point\n' >"$T/secret"
+for m in 1 2; do
+	d=/apps/a/data/esc$m
+	quiet full mkdir $d && quiet full mkdir $d/D && quiet full mkdir $d/D/sub &&
+	    quiet full mkdir $d/sib && quiet full mkdir $d/sib/inner &&
+	    quiet full mkdir /out$m && quiet full put "$T/secret" /out$m/secret ||
+	    fail "v4.$m: rename fixture"
+	HD=$(apa getfh /esc$m/D)
+	HS=$(apa getfh /esc$m/sib)
+	HI=$(apa getfh /esc$m/sib/inner)
+	HR=$(apa getfh /)
+	raw_is "LOOKUPP from D inside the access point" "LOOKUPP NFS4_OK" \
+	    "putfh $HD; lookupp; getfh"
+	check "v4.$m: the whole-fs client moves D out" quiet full mv $d/D /out$m/D
+	raw_is "LOOKUPP from D moved out" "LOOKUPP NFS4ERR_NOENT" \
+	    "putfh $HD; lookupp; getfh"
+	raw_is "READDIR above D" "PUTFH NFS4_OK LOOKUPP NFS4ERR_NOENT" \
+	    "putfh $HD; lookupp; readdir"
+	raw_is "READ beside D" "LOOKUPP NFS4ERR_NOENT" \
+	    "putfh $HD; lookupp; lookup secret; read"
+	raw_is "LOOKUPP from D after RESTOREFH" "RESTOREFH NFS4_OK LOOKUPP NFS4ERR_NOENT" \
+	    "putfh $HD; savefh; putrootfh; restorefh; lookupp; getfh"
+	raw_is "LOOKUPP twice from D/sub" "LOOKUPP NFS4_OK LOOKUPP NFS4ERR_NOENT" \
+	    "putfh $HD; lookup sub; lookupp; lookupp; readdir"
+	raw_is "SECINFO_NO_NAME(PARENT) of D" "SECINFO_NO_NAME NFS4ERR_NOENT" \
+	    "putfh $HD; secinfo-parent"
+	raw_is "D itself stays reachable" "entry sub READDIR NFS4_OK" \
+	    "putfh $HD; readdir"
+	raw_is "D/sub/.. is D" "fh $HD" "putfh $HD; lookup sub; lookupp; getfh"
+	raw_is "inner/.. is sib" "fh $HS" "putfh $HI; lookupp; getfh"
+	raw_is "inner/../../.. is the root" "fh $HR" \
+	    "putfh $HI; lookupp; lookupp; lookupp; getfh"
+	raw_is "above the root from inner" \
+	    "LOOKUPP NFS4_OK LOOKUPP NFS4_OK LOOKUPP NFS4_OK LOOKUPP NFS4ERR_NOENT" \
+	    "putfh $HI; lookupp; lookupp; lookupp; lookupp; getfh"
+	# LOOKUPP from a file: what the server answers (NOTDIR), not NOENT.
+	quiet full put "$T/secret" $d/sib/f || fail "v4.$m: file fixture"
+	want=$(full raw "putfh $(full getfh $d/sib/f); lookupp" 2>/dev/null |
+	    tail -1 || true)
+	case "$want" in
+	"LOOKUPP NFS4ERR_"*) pass "v4.$m: whole fs: LOOKUPP from a file: $want" ;;
+	*) fail "v4.$m: whole fs: LOOKUPP from a file" "printed: $want" ;;
+	esac
+	raw_is "LOOKUPP from a file as the server answers" "$want" \
+	    "putfh $(apa getfh /esc$m/sib/f); lookupp"
+	raw_is "SECINFO_NO_NAME(PARENT) inside" "SECINFO_NO_NAME NFS4_OK" \
+	    "putfh $HI; secinfo-parent"
+	raw_is "SECINFO_NO_NAME(PARENT) at the access point root" \
+	    "SECINFO_NO_NAME NFS4ERR_NOENT" "putrootfh; secinfo-parent"
+	raw_is "SECINFO_NO_NAME(PARENT) at the root by handle" \
+	    "SECINFO_NO_NAME NFS4ERR_NOENT" "putfh $HR; secinfo-parent"
+	out=$(full raw "putrootfh; secinfo-parent" 2>/dev/null | tr '\n' ' ' ||
+	    true)
+	case "$out" in
+	*"SECINFO_NO_NAME NFS4ERR_NOENT"*)
+		pass "v4.$m: SECINFO_NO_NAME(PARENT) at the export root" ;;
+	*) fail "v4.$m: SECINFO_NO_NAME(PARENT) at the export root" "printed: $out" ;;
+	esac
+done
+
+# By hand: EFSGW_CONFINE_BENCH=N prints what a LOOKUPP costs (no assertion).
+if [ -n "${EFSGW_CONFINE_BENCH:-}" ]; then
+	"$CONFINE" 2>&1 | grep '^round' | sed 's/^/# /' || true
 fi
 
 # Key rotation: a handle taken under key 1 works after key 2 seals.

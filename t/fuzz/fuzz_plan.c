@@ -9,16 +9,19 @@
  * record first (the fuzzer cannot forge a MAC; with this bit its handles,
  * wherever they lie, an attribute list included, are sealed for the scope
  * before planning, and the length of any list holding one fixed), 6 the
- * access point scope instead of the file system's, 7 unused.
+ * access point scope instead of the file system's, 7 confined to an
+ * access point (LOOKUPP needs a proven parent; the proof given says the
+ * first handle of the record lies two levels below the root).
  *
  * For every plan that forwards, independently of call_plan_check:
  *  - the rewritten record re-walks, and call_plan_check accepts it;
  *  - its ops are the client's ops before the refused one, in order, each
- *    with its own opcode except PUTROOTFH/PUTPUBFH (PUTFH of the root)
- *    and the NVERIFY guard put before a LOOKUPP: no op appears that the
- *    client's record did not contain;
- *  - every handle in it is the root's or one that the client sent sealed
- *    for this scope.
+ *    with its own opcode except PUTROOTFH/PUTPUBFH (PUTFH of the root),
+ *    the NVERIFY guard put before a LOOKUPP or a SECINFO_NO_NAME of the
+ *    parent, and, confined, the VERIFY guard after a LOOKUPP: no op
+ *    appears that the client's record did not contain;
+ *  - every handle in it is the root's, the proof's, or one that the
+ *    client sent sealed for this scope.
  * Any difference aborts.
  *
  * SPDX-License-Identifier: Apache-2.0
@@ -33,6 +36,8 @@
 
 #include "proxy.h"
 
+#define OP_VERIFY	37
+
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static struct nfs4_compound walk1, walk2, walk3;
@@ -41,6 +46,10 @@ static struct seal_keys keys;
 static const char *scopes[2] = { "fs-0123456789abcdef0",
 	"fs-0123456789abcdef0/fsap-0123456789abcdef0" };
 static const uint8_t root_fh[] = "efsgw-fuzz-root-handle";
+static const uint8_t parent_fh[] = "efsgw-fuzz-parent-handle";
+static struct nfs4_compound walk4;
+static struct ancestry_chain proof;
+static int confined;
 
 /* Set the keys up once. */
 static void
@@ -145,6 +154,9 @@ fuzz_allowed_fh(const struct xdrbuf *in, const uint8_t *fh, size_t len,
 	if (root_known && len == sizeof root_fh &&
 	    memcmp(fh, root_fh, len) == 0)
 		return 1;
+	if (confined && len == sizeof parent_fh &&
+	    memcmp(fh, parent_fh, len) == 0)
+		return 1;
 	for (k = 0; k < walk1.nmarks; k++) {
 		if (walk1.marks[k].kind != NFS4_MARK_FH ||
 		    walk1.marks[k].len > sizeof sealed ||
@@ -179,8 +191,17 @@ fuzz_check_forward(const struct xdrbuf *in, struct evbuffer *out,
 	n = plan->fail_at < 0 ? walk1.nops : (uint32_t)plan->fail_at;
 	for (i = 0; i < n; i++) {
 		op = walk1.ops[i].opcode;
-		if (op == OP_LOOKUPP) {
+		if (!confined && (op == OP_LOOKUPP ||
+		    (op == OP_SECINFO_NO_NAME &&
+		    xdrbuf_word_at(in, walk1.ops[i].start + 4) == 1))) {
 			if (j >= walk2.nops || walk2.ops[j].opcode != OP_NVERIFY)
+				abort();
+			j++;
+		} else if (confined && j < walk2.nops &&
+		    BIT_ISSET(plan->guard, j)) {
+			/* Confined, no current handle: the root guard. */
+			if (walk2.ops[j].opcode != OP_NVERIFY ||
+			    (op != OP_LOOKUPP && op != OP_SECINFO_NO_NAME))
 				abort();
 			j++;
 		}
@@ -188,6 +209,13 @@ fuzz_check_forward(const struct xdrbuf *in, struct evbuffer *out,
 		if (j >= walk2.nops || walk2.ops[j].opcode != want)
 			abort();
 		j++;
+		/* Confined: the guard VERIFY the plan put after a LOOKUPP. */
+		if (j < walk2.nops && BIT_ISSET(plan->postguard, j)) {
+			if (!confined || op != OP_LOOKUPP ||
+			    walk2.ops[j].opcode != OP_VERIFY)
+				abort();
+			j++;
+		}
 	}
 	if (j != walk2.nops)
 		abort();
@@ -243,6 +271,43 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ctx.root_status = NFS4ERR_DELAY;
 	ctx.share_deny_refuse = (sel & 0x10) != 0;
 	ctx.max_data = 1 << 20;
+	memset(&proof, 0, sizeof proof);
+	confined = (sel & 0x80) != 0;
+	if (confined) {
+		/* The proof: the record's first handle, two levels down. */
+		struct xdrbuf pb;
+		struct rpc_msg pm;
+		uint8_t sealed[NFS4_FHSIZE];
+		const uint8_t *bfh;
+		size_t blen;
+		uint32_t k;
+
+		ctx.confined = 1;
+		fuzz_cursor(rec, &pb, &one);
+		if (rpc_msg_parse(&pb, &pm) == 0 &&
+		    nfs4_walk_compound_args(&pb, &walk4) == 0) {
+			for (k = 0; k < walk4.nmarks; k++) {
+				if (walk4.marks[k].kind != NFS4_MARK_FH)
+					continue;
+				if (walk4.marks[k].len <= sizeof sealed &&
+				    xdrbuf_copy_at(&pb, walk4.marks[k].off, sealed,
+				    walk4.marks[k].len) == 0 &&
+				    unseal_handle(&keys, scope, sealed,
+				    walk4.marks[k].len, &bfh, &blen) == 0) {
+					memcpy(proof.fh, bfh, blen);
+					proof.fhlen = blen;
+				}
+				break;
+			}
+		}
+		proof.nanc = 2;
+		memcpy(proof.anc[0].fh, parent_fh, sizeof parent_fh);
+		proof.anc[0].len = sizeof parent_fh;
+		memcpy(proof.anc[1].fh, root_fh, sizeof root_fh);
+		proof.anc[1].len = sizeof root_fh;
+		proof.proven = 1;
+		ctx.proof = &proof;
+	}
 
 	fuzz_cursor(rec, &b, &one);
 	/* What call.c hands the planner: an NFSv4 COMPOUND, AUTH_SYS or NONE. */

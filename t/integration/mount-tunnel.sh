@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # t/integration/mount-tunnel.sh - efsgw-mount's TLS tunnel end to end
-# (DESIGN.md "Identity and authorization": identity travels in the TLS
-# client certificate, so a kernel reconnect carries it again).
+# (identity travels in the TLS client certificate, so a kernel reconnect
+# carries it again).
 #
 # A TLS endpoint (efsgw's own TLS listener when it has one, otherwise an
 # stunnel server in front of the harness's Ganesha) with a throwaway CA;
@@ -98,6 +98,7 @@ start_tls() {
 		tls-key $T/gw.key
 		}
 		EOF
+		harness_prepare_conf "$T/efsgw-tls.conf"
 		"$EFSGW" -c "$T/efsgw-tls.conf" -d >>"$T/efsgw-tls.log" 2>&1 </dev/null &
 		TLS_PID=$!
 		harness_track "$TLS_PID" "$T/efsgw-tls.conf"
@@ -144,6 +145,48 @@ out=$("$MOUNT" -f -o "$OPTS,rsize=65536" $FS:/sub /mnt 2>&1) || true
 case $out in *"-t nfs4 -o nfsvers=4.1,wsize=1048576,hard,timeo=600,retrans=2,noresvport,rsize=65536,port="*" 127.0.0.1:/sub /mnt") pass "fake mount prints the NFS mount command" ;;
 *) fail "fake mount prints the NFS mount command" "$out" ;; esac
 
+# efs-utils' own options never reach mount -t nfs4.
+out=$("$MOUNT" -f -o "$OPTS,az=us-east-1a,verify=2,crossaccount,noocsp,capath=/etc/ssl/certs,rsize=65536" $FS:/ /mnt 2>&1) || true
+case $out in
+*"-o nfsvers=4.1,"*)
+	case $out in
+	*az=*|*verify=*|*crossaccount*|*ocsp*|*capath=*|*tls*) fail "efs-utils options are filtered out" "$out" ;;
+	*) pass "efs-utils options are filtered out" ;;
+	esac ;;
+*) fail "efs-utils options are filtered out" "$out" ;;
+esac
+check_exit "verify=0 is refused" 1 "$MOUNT" -f -o "$OPTS,verify=0" $FS /mnt
+check_exit "tls with notls is refused" 1 "$MOUNT" -f -o "$OPTS,notls" $FS /mnt
+
+# A mount that cannot work fails now, on stderr, with the reason (the
+# probe's own time limit bounds each: 15 s).
+# expect_mount_error NAME PATTERN OPTS
+expect_mount_error() {
+	local name=$1 pat=$2 opts=$3 rc=0
+	"$MOUNT" -f -o "$opts" $FS /mnt >"$T/me.out" 2>"$T/me.err" || rc=$?
+	if [ "$rc" = 32 ] && grep -q -- "$pat" "$T/me.err"; then pass "$name"
+	else fail "$name" "exit $rc: $(cat "$T/me.err" "$T/me.out")"; fi
+}
+expect_mount_error "a certificate for another name: verification error on stderr" \
+	"certificate verification failed.*expected name wrong.example.net" "$OPTS,verifyname=wrong.example.net"
+harness_free_port; CLOSED_PORT=$HARNESS_PORT
+expect_mount_error "an unreachable gateway: connect error on stderr" \
+	"cannot connect to the gateway 127.0.0.1:$CLOSED_PORT" "${OPTS/mounttargetport=$TLS_PORT/mounttargetport=$CLOSED_PORT}"
+expect_mount_error "an unknown name: DNS error on stderr" \
+	"cannot resolve $FS.efs.test-region-1.invalid" "${OPTS/mounttargetip=127.0.0.1,/},dnssuffix=invalid"
+expect_mount_error "mounttargetip takes IPv6" \
+	"gateway \\[::1\\]:$CLOSED_PORT" "${OPTS/mounttargetip=127.0.0.1,mounttargetport=$TLS_PORT/mounttargetip=::1,mounttargetport=$CLOSED_PORT}"
+
+# Defaults from a config file (efs-utils.conf's role); -o overrides.
+printf '%s\n' "# efsgw-mount defaults" "region = test-region-1" "dnssuffix=example.net" \
+	"cafile = $T/ca.pem" "mounttargetport = 1" >"$T/efsgw-mount.conf"
+out=$(EFSGW_MOUNT_CONFIG=$T/efsgw-mount.conf "$MOUNT" -f -o "tls,iam,token=$T/token,accesspoint=$AP,mounttargetip=127.0.0.1,mounttargetport=$TLS_PORT,statedir=$STATE" $FS /mnt 2>&1) &&
+	pass "defaults from efsgw-mount.conf" || fail "defaults from efsgw-mount.conf" "$out"
+echo "rsize = 4096" >>"$T/efsgw-mount.conf"
+rc=0; out=$(EFSGW_MOUNT_CONFIG=$T/efsgw-mount.conf "$MOUNT" -f -o tls $FS /mnt 2>&1) || rc=$?
+case "$rc:$out" in 1:*"efsgw-mount.conf:6: rsize is not an efsgw-mount option"*) pass "NFS options are refused in efsgw-mount.conf" ;;
+*) fail "NFS options are refused in efsgw-mount.conf" "$rc: $out" ;; esac
+
 # ------------------------------------------------------------ tunnel
 # start_tunnel NAME OPTS: efsgw-mount -T in the background; sets NAME_PID, NAME_PORT.
 start_tunnel() {
@@ -167,6 +210,20 @@ start_tunnel() {
 }
 start_tunnel tun "$OPTS" || { cat "$T/tun.log"; harness_bail "efsgw-mount -T did not print its port"; }
 note "tunnel pid $tun_PID on 127.0.0.1:$tun_PORT"
+
+# The watchdog: a state directory whose supervisor is gone (killed with
+# SIGKILL: nothing cleaned up) and whose mount is gone is removed; a live
+# supervisor's is left alone. (Restarting the supervisor of a mount that
+# is still there needs a kernel NFS mount: see docs/efsgw-mount.md.)
+sh -c 'exit 0' & deadpid=$!; wait $deadpid
+STALE=$STATE/$FS.1
+mkdir -p "$STALE" && echo $deadpid >"$STALE/pid" && printf 'efsgw-mount\0-o\0tls\0%s\0/nonexistent-mnt\0' $FS >"$STALE/args"
+: >"$STALE/certificate.pem"
+check_exit "efsgw-mount --watchdog --once runs" 0 "$MOUNT" --watchdog --once -o statedir=$STATE
+[ ! -e "$STALE" ] && pass "watchdog removes the state of a killed supervisor with no mount" ||
+	fail "watchdog removes the state of a killed supervisor with no mount" "$(ls -la "$STALE")"
+[ -s "$STATE/$FS.$tun_PORT/pid" ] && pass "watchdog leaves a live supervisor's state alone" ||
+	fail "watchdog leaves a live supervisor's state alone" "$(ls -la "$STATE")"
 tnfsc() { timeout -k 5 120 "$EFSGW_NFSC" -s "127.0.0.1:$1" "${@:2}"; }
 
 random_file "$T/in.dat" $((5 * 1024 * 1024 + 1234))
@@ -230,6 +287,37 @@ if [ -n "$worker" ]; then
 	check_eq "a killed tunnel worker is restarted on the same port" 1 $ok
 else
 	fail "a killed tunnel worker is restarted on the same port" "no worker process under $tun_PID"
+fi
+
+# What the watchdog runs for a mount whose supervisor was killed:
+# efsgw-mount --reattach with the mount's saved options and its port. It
+# starts a supervisor on that port in the background, without mounting,
+# and the tunnel serves at once. (Without a mount through the port the
+# supervisor would stop by itself after 600 s; the test stops it first.)
+harness_free_port; RE_PORT=$HARNESS_PORT
+mkdir -p "$T/mnt"
+check_exit "efsgw-mount --reattach starts a supervisor and returns" 0 \
+	"$MOUNT" --reattach -o "$OPTS,tlsport=$RE_PORT" $FS "$T/mnt"
+# The supervisor writes its pid file once it runs in the background: wait
+# for it (bounded) rather than racing it.
+re_pid=
+for ((i = 0; i < 100; i++)); do
+	re_pid=$(cat "$STATE/$FS.$RE_PORT/pid" 2>/dev/null || true)
+	[ -n "$re_pid" ] && break
+	sleep 0.1
+done
+if [ -n "$re_pid" ]; then
+	harness_track "$re_pid" efsgw-mount
+	ok=0
+	for ((i = 0; i < 50; i++)); do
+		tnfsc "$RE_PORT" -t 10 stat "$(p tunnel.dat)" >/dev/null 2>&1 && { ok=1; break; }
+		sleep 0.2
+	done
+	check_eq "the reattached tunnel serves on the mount's port" 1 $ok
+	check_exit "--reattach writes no command line of its own (the mount's stays)" 1 test -e "$STATE/$FS.$RE_PORT/args"
+	harness_kill "$re_pid" efsgw-mount TERM 10
+else
+	fail "the reattached tunnel serves on the mount's port" "no pid file in $STATE/$FS.$RE_PORT"
 fi
 
 # ------------------------------------------------------------ presented certificate

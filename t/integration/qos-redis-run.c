@@ -9,6 +9,9 @@
  * serves its fair share (budget / 2), so the sum still holds; after
  * redis-server restarts on the same port both recover, and every metered
  * byte (including those of the outage) reaches Redis: nothing is lost.
+ * Then the budget is shared by demand, not per gateway: a gateway with
+ * three busy clients gets about three times the bytes of a gateway with
+ * one (each gateway reports its queue in its lease request).
  * Output is TAP ("ok N - ..."); exit 0 only if every check passed.
  *
  * SPDX-License-Identifier: Apache-2.0
@@ -35,11 +38,22 @@
 #define CALL		(64 * 1024)
 #define SLOTS		8
 
+#define MAXCL		3
+
+struct gw;
+
+/* One client of a gateway; each keeps SLOTS calls outstanding. */
+struct gwc {
+	struct gw	*g;
+	struct qos_client *cl;
+	int		 inflight;
+};
+
 struct gw {
 	const char	*name;
 	struct qos_fs	*fs;
-	struct qos_client *cl;
-	int		 inflight;
+	struct gwc	 c[MAXCL];
+	int		 ncl;		/* clients sending */
 	int		 load;		/* keep SLOTS calls outstanding */
 	uint64_t	 done_bytes;
 	uint64_t	 queued, resumed;
@@ -154,31 +168,49 @@ out:
 static void
 on_resume(void *arg)
 {
-	struct gw *g = arg;
+	struct gwc *c = arg;
+	struct gw *g = c->g;
 
-	g->inflight--;
+	c->inflight--;
 	g->resumed++;
 	g->done_bytes += CALL;
-	qos_account(g->fs, g->cl, QOS_CLASS_DATA_WRITE, CALL, CALL);
+	qos_account(g->fs, c->cl, QOS_CLASS_DATA_WRITE, CALL, CALL);
+}
+
+/* Calls a gateway has outstanding. */
+static int
+gw_inflight(const struct gw *g)
+{
+	int j, n = 0;
+
+	for (j = 0; j < MAXCL; j++)
+		n += g->c[j].inflight;
+	return n;
 }
 
 /* Every ms: keep SLOTS calls outstanding per loaded gateway. */
 static void
 on_drive(evutil_socket_t fd, short what, void *arg)
 {
-	int i, k, r;
+	int i, j, k, r;
 
 	for (i = 0; i < 2; i++) {
 		struct gw *g = &gws[i];
 
-		for (k = 0; k < 1000 && g->load && g->inflight < SLOTS; k++) {
-			r = qos_admit(g->fs, g->cl, QOS_CLASS_DATA_WRITE, CALL, on_resume, g);
-			if (r == 0) {
-				g->done_bytes += CALL;
-				qos_account(g->fs, g->cl, QOS_CLASS_DATA_WRITE, CALL, CALL);
-			} else if (r == 1) {
-				g->inflight++;
-				g->queued++;
+		for (j = 0; j < g->ncl; j++) {
+			struct gwc *c = &g->c[j];
+
+			for (k = 0; k < 1000 && g->load && c->inflight < SLOTS; k++) {
+				r = qos_admit(g->fs, c->cl, QOS_CLASS_DATA_WRITE, CALL,
+				    on_resume, c);
+				if (r == 0) {
+					g->done_bytes += CALL;
+					qos_account(g->fs, c->cl, QOS_CLASS_DATA_WRITE,
+					    CALL, CALL);
+				} else if (r == 1) {
+					c->inflight++;
+					g->queued++;
+				}
 			}
 		}
 	}
@@ -236,7 +268,7 @@ main(int argc, char **argv)
 	struct evbuffer *m;
 	const char *cause;
 	double sum, a, b, local, remote;
-	int i;
+	int i, j;
 
 	if (argc != 4) {
 		fprintf(stderr, "usage: %s redis-server port dir\n", argv[0]);
@@ -266,7 +298,11 @@ main(int argc, char **argv)
 		c.gateway_id = gws[i].name;
 		if (qos_fs_new(&c, NULL, base, &gws[i].fs) != 0)
 			return 1;
-		gws[i].cl = qos_client_new(gws[i].fs, "client", NULL, NULL);
+		for (j = 0; j < MAXCL; j++) {
+			gws[i].c[j].g = &gws[i];
+			gws[i].c[j].cl = qos_client_new(gws[i].fs, "client", NULL, NULL);
+		}
+		gws[i].ncl = 1;
 		snprintf(url, sizeof url, "redis://127.0.0.1:%d/0", port);
 		if (qos_lease_attach(gws[i].fs, base, url, &cause) != 0) {
 			fprintf(stderr, "lease: %s\n", cause);
@@ -277,7 +313,7 @@ main(int argc, char **argv)
 	drive = event_new(base, -1, EV_PERSIST, on_drive, NULL);
 	event_add(drive, &ms1);
 
-	printf("1..9\n");
+	printf("1..10\n");
 	/* 1. Shared budget through Redis. */
 	check(run_until_state(QOS_REDIS_OK, 3000), "both gateways lease from Redis");
 	run_for(500);
@@ -310,9 +346,19 @@ main(int argc, char **argv)
 	check(sum > 0.9 * RATE && sum < 1.1 * RATE,
 	    "recovered: combined rate %.2f MiB/s within 10%%", sum / QOS_MIB);
 
-	/* 4. Stop the load; every queued call resumes; every byte reaches Redis. */
+	/* 4. Shared by demand: three busy clients on gateway a, one on b. */
+	gws[0].ncl = 3;
+	run_for(1500);
+	sum = measure(3000, &a, &b);
+	printf("# by demand (3 clients : 1): %.2f + %.2f = %.2f MiB/s\n",
+	    a / QOS_MIB, b / QOS_MIB, sum / QOS_MIB);
+	check(a > 2 * b && sum > 0.9 * RATE && sum < 1.1 * RATE,
+	    "a gateway with 3 busy clients gets more than twice the share of "
+	    "one with 1 (%.2f vs %.2f MiB/s)", a / QOS_MIB, b / QOS_MIB);
+
+	/* 5. Stop the load; every queued call resumes; every byte reaches Redis. */
 	gws[0].load = gws[1].load = 0;
-	for (i = 0; i < 100 && (gws[0].inflight || gws[1].inflight); i++)
+	for (i = 0; i < 100 && (gw_inflight(&gws[0]) || gw_inflight(&gws[1])); i++)
 		run_for(50);
 	run_for(1500);	/* idle: the last reports go out with the heartbeats */
 	qos_fs_stats(gws[0].fs, &st[0]);
@@ -338,7 +384,8 @@ main(int argc, char **argv)
 
 	event_free(drive);
 	for (i = 0; i < 2; i++) {
-		qos_client_free(gws[i].cl);
+		for (j = 0; j < MAXCL; j++)
+			qos_client_free(gws[i].c[j].cl);
 		qos_fs_free(gws[i].fs);
 	}
 	event_base_free(base);

@@ -192,7 +192,8 @@ echo "kvm-efsgw: ganesha pid $GANESHA_PID on $g_addr:$g_port in netns $KVMNFS_NE
 
 if [ "$direct" = 0 ]; then
 	cat >"$T/efsgw.conf" <<-EOF
-	# written by t/kvm/kvm-efsgw.sh
+	# written by t/kvm/kvm-efsgw.sh; the privilege drop is t/ops/privdrop.sh's
+	user            root
 	log-level       ${EFSGW_KVM_LOG_LEVEL:-info}
 	state-dir       $T/state
 	audit-log       $T/audit.log

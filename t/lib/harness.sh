@@ -15,6 +15,9 @@
 #   EFSGW_TEST_EXTRA_CONF  global lines added to the generated efsgw.conf
 #   EFSGW_TEST_EXTRA_GANESHA  blocks added to ganesha.conf (e.g. a second EXPORT)
 #                          (e.g. EFSGW_TEST_EXTRA_CONF="record-timeout 3" harness_start)
+#   EFSGW_TEST_USER        the user efsgw drops to after start (default nobody;
+#                          root keeps root). Every config the harness starts
+#                          gets `user` when it has none (harness_prepare_conf)
 #   EFSGW, EFSGW_NFSC, GANESHA   override the binaries
 #
 # Exported to the test once harness_start has run:
@@ -356,10 +359,29 @@ harness_restart_backend() {
 }
 
 # ------------------------------------------------------------------ efsgw
+HARNESS_USER=${EFSGW_TEST_USER:-nobody}
+
+# harness_prepare_conf CONF: make CONF and the files of $T usable by the
+# user efsgw drops to (HARNESS_USER). CONF gets `user` when it names none;
+# $T becomes traversable; files only root may read (keys, credentials)
+# and root-only directories under $T, outside the export and Ganesha's
+# recovery dir, are given to the user, as an operator would own them
+# (docs/security.md). Call it before starting any efsgw of your own.
+harness_prepare_conf() {
+	local conf=$1
+	grep -q '^[[:space:]]*user[[:space:]]' "$conf" || sed -i "1i user $HARNESS_USER" "$conf"
+	[ "$HARNESS_USER" != root ] || return 0
+	chmod go+rx "$T"
+	find "$T" \( -path "$EXPORT_DIR" -o -path "$T/recov" \) -prune -o \
+		\( -type f -user 0 ! -perm /044 -o -type d -user 0 ! -perm /055 \) \
+		-exec chown "$HARNESS_USER" {} + 2>/dev/null || true
+}
+
 # Write efsgw.conf: one file system on our Ganesha, one listener on GW_PORT.
 harness_efsgw_conf() {
 	cat >"$T/efsgw.conf" <<-EOF
 	# written by t/lib/harness.sh for $HARNESS_NAME
+	user            $HARNESS_USER
 	log-level       ${EFSGW_TEST_LOG_LEVEL:-debug}
 	state-dir       $T/state
 	audit-log       $T/audit.log
@@ -381,6 +403,7 @@ harness_efsgw_conf() {
 harness_start_gateway() {
 	local i out
 	[ -x "$EFSGW" ] || harness_bail "efsgw not built: $EFSGW"
+	harness_prepare_conf "$T/efsgw.conf"
 	if ! out=$(timeout 20 "$EFSGW" -c "$T/efsgw.conf" -t 2>&1); then
 		printf '%s\n' "$out" | sed 's/^/#   /'
 		harness_bail "efsgw -t rejects the harness config $T/efsgw.conf"

@@ -35,9 +35,9 @@
 
 #include "nfsc-int.h"
 
-/* Build the reply into e. */
+/* Build the reply into e: with a SEQUENCE result first unless v40. */
 static void
-build_reply(struct nfsc_enc *e)
+build_reply_v(struct nfsc_enc *e, int v40)
 {
 	struct nfsc_enc a;
 	uint8_t sid[16], fh[20];
@@ -54,15 +54,17 @@ build_reply(struct nfsc_enc *e)
 	nfsc_enc_u32(e, 0);		/* SUCCESS */
 	nfsc_enc_u32(e, 0);		/* NFS4_OK */
 	nfsc_enc_string(e, "tag");
-	nfsc_enc_u32(e, 6);		/* results */
-	nfsc_enc_u32(e, NFSC_OP_SEQUENCE);
-	nfsc_enc_u32(e, 0);
-	nfsc_enc_fixed(e, sid, 16);
-	nfsc_enc_u32(e, 1);
-	nfsc_enc_u32(e, 0);
-	nfsc_enc_u32(e, 63);
-	nfsc_enc_u32(e, 63);
-	nfsc_enc_u32(e, 0);
+	nfsc_enc_u32(e, v40 ? 5 : 6);	/* results */
+	if (!v40) {
+		nfsc_enc_u32(e, NFSC_OP_SEQUENCE);
+		nfsc_enc_u32(e, 0);
+		nfsc_enc_fixed(e, sid, 16);
+		nfsc_enc_u32(e, 1);
+		nfsc_enc_u32(e, 0);
+		nfsc_enc_u32(e, 63);
+		nfsc_enc_u32(e, 63);
+		nfsc_enc_u32(e, 0);
+	}
 	nfsc_enc_u32(e, NFSC_OP_PUTFH);
 	nfsc_enc_u32(e, 0);
 	nfsc_enc_u32(e, NFSC_OP_GETATTR);
@@ -98,6 +100,13 @@ build_reply(struct nfsc_enc *e)
 	nfsc_enc_opaque(e, NULL, 0);
 	nfsc_enc_u32(e, 0);		/* no more */
 	nfsc_enc_u32(e, 1);		/* eof */
+}
+
+/* The 4.1 reply. */
+static void
+build_reply(struct nfsc_enc *e)
+{
+	build_reply_v(e, 0);
 }
 
 static int
@@ -142,6 +151,7 @@ START_TEST(test_decode_values)
 	int nent = 0;
 
 	memset(&clnt, 0, sizeof clnt);
+	clnt.opts.minor = 1;	/* a session reply: SEQUENCE first */
 	memset(buf, 0, sizeof buf);
 	build_reply(&e);
 	ck_assert_int_eq(e.err, 0);
@@ -156,6 +166,69 @@ START_TEST(test_decode_values)
 }
 END_TEST
 
+/* NFSv4.0: the same results with no SEQUENCE in front (RFC 7530 §16.2). */
+START_TEST(test_decode_v40)
+{
+	struct nfsc clnt;
+	struct nfsc_enc e;
+	struct nfsc_attr a;
+	char buf[64];
+	int nent = 0;
+
+	memset(&clnt, 0, sizeof clnt);
+	clnt.opts.minor = 0;
+	memset(buf, 0, sizeof buf);
+	build_reply_v(&e, 1);
+	ck_assert_int_eq(e.err, 0);
+	ck_assert_int_eq(decode(&clnt, e.p, e.len, &a, &nent, buf), 0);
+	ck_assert_uint_eq(a.size, 12345);
+	ck_assert_str_eq(buf, "hello, world");
+	ck_assert_int_eq(nent, 2);
+	/* A 4.1 client reading it would take PUTFH for SEQUENCE. */
+	clnt.opts.minor = 1;
+	ck_assert_int_ne(decode(&clnt, e.p, e.len, &a, &nent, buf), 0);
+	nfsc_enc_free(&e);
+}
+END_TEST
+
+/* The 4.0 open-owner seqid advances as RFC 7530 §9.1.7 says. */
+START_TEST(test_v40_seqid)
+{
+	static const struct {
+		uint32_t status, fail_op, bump;
+	} t[] = {
+		{ 0, 0, 1 },					/* all ran */
+		{ NFSC_NFS4ERR_NOENT, NFSC_OP_OPEN, 1 },	/* OPEN failed */
+		{ 10026, NFSC_OP_OPEN, 0 },			/* BAD_SEQID */
+		{ 10025, NFSC_OP_OPEN, 0 },			/* BAD_STATEID */
+		{ 70, NFSC_OP_PUTFH, 0 },			/* OPEN never ran */
+		{ 10001, NFSC_OP_GETFH, 1 },			/* after OPEN */
+	};
+	struct nfsc clnt;
+	struct nfsc_req *req;
+	size_t i;
+
+	memset(&clnt, 0, sizeof clnt);
+	clnt.opts.minor = 0;
+	for (i = 0; i < nitems(t); i++) {
+		req = nfsc_req_new(&clnt);
+		nfsc_op_putrootfh(req);		/* stands for PUTFH */
+		req->opcodes[0] = NFSC_OP_PUTFH;
+		nfsc_op_open(req, "f", NFSC_O_READ, 0);
+		nfsc_op_getfh(req);
+		req->rec = malloc(4);
+		req->reclen = 4;
+		req->status = t[i].status;
+		req->fail_op = t[i].fail_op;
+		clnt.oseq = 7;
+		nfsc_v40_seqid_done(&clnt, req, NFSC_OP_OPEN);
+		ck_assert_msg(clnt.oseq == 7 + t[i].bump, "case %zu: seqid %u",
+		    i, clnt.oseq);
+		nfsc_req_free(req);
+	}
+}
+END_TEST
+
 START_TEST(test_truncate_and_flip)
 {
 	struct nfsc clnt;
@@ -167,6 +240,7 @@ START_TEST(test_truncate_and_flip)
 	int bit, nent, ok = 0;
 
 	memset(&clnt, 0, sizeof clnt);
+	clnt.opts.minor = 1;	/* a session reply: SEQUENCE first */
 	build_reply(&e);
 	copy = malloc(e.len);
 	/* Every truncation must fail, never over-read. */
@@ -666,6 +740,8 @@ main(void)
 	int nfail;
 
 	tcase_add_test(tc, test_decode_values);
+	tcase_add_test(tc, test_decode_v40);
+	tcase_add_test(tc, test_v40_seqid);
 	tcase_add_test(tc, test_truncate_and_flip);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("transport");

@@ -9,6 +9,7 @@
  */
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -42,7 +43,7 @@ static const char usage_text[] =
 "\n"
 "Options:\n"
 "  -s HOST:PORT  server (numeric IPv4 or localhost); default 127.0.0.1:2049\n"
-"  -m MINOR      NFSv4 minor version, 1 (default) or 2\n"
+"  -m MINOR      NFSv4 minor version, 1 (default), 2, or 0 (NFSv4.0)\n"
 "  -n INFLIGHT   requests kept in flight by put/get/cat/pwrite/mkdirs\n"
 "                (default 16, at most 256 and the slots the server grants)\n"
 "  -u UID        AUTH_SYS uid (default 0)\n"
@@ -87,11 +88,26 @@ static const char usage_text[] =
 "  rmdir PATH            REMOVE an empty directory\n"
 "  mv OLD NEW            RENAME\n"
 "  getfh PATH            print the file handle in hex\n"
+"  raw \"OP [ARG]; ..\"    one COMPOUND of exactly these ops: putrootfh,\n"
+"                        putfh HEX, lookup NAME, lookupp, getfh, getattr,\n"
+"                        savefh, restorefh, readdir, read (anonymous\n"
+"                        stateid), secinfo-parent, secinfo-current; prints\n"
+"                        \"OPNAME STATUS\" per result (and the handle,\n"
+"                        entries, fileid or bytes read); stops at the first\n"
+"                        error\n"
 "  null                  RPC NULL ping (no session)\n"
 "  open-hold PATH SECONDS\n"
 "                        OPEN PATH for reading and READ it every 100 ms for\n"
 "                        SECONDS; prints \"reads=N failed=M\" and fails if\n"
 "                        any READ failed\n"
+"  read-count PATH COUNT N\n"
+"                        send N READs of PATH at offset 0 asking for COUNT\n"
+"                        bytes each (any 32-bit count, e.g. 4294967295),\n"
+"                        pipelined; prints \"bytes=B\" once all replies are\n"
+"                        in. With \"-N\" it sends them and closes the\n"
+"                        connection without reading a reply; with \"+N\" it\n"
+"                        prints \"ready\" once the file is open and sends\n"
+"                        them when a line arrives on stdin\n"
 "\n"
 "NFS4ERR_DELAY and NFS4ERR_GRACE are retried with a short bounded backoff.\n"
 "Errors name the command, the op and the NFS4ERR_* status.\n"
@@ -731,6 +747,160 @@ cmd_getfh(struct cli *c, char **argv)
 	return 0;
 }
 
+/* Print a READDIR entry's name on one line. */
+static int
+raw_entry(const struct nfsc_dirent *de, void *arg)
+{
+	(void)arg;
+	printf("entry %s\n", de->name);
+	return 0;
+}
+
+/* Parse hex into fh; -1 on junk. */
+static int
+raw_hex(const char *s, struct nfsc_fh *fh)
+{
+	size_t n = strlen(s), i;
+	unsigned v;
+
+	if (n == 0 || n % 2 != 0 || n / 2 > sizeof fh->data)
+		return -1;
+	for (i = 0; i < n / 2; i++) {
+		if (sscanf(s + 2 * i, "%2x", &v) != 1 ||
+		    !isxdigit((unsigned char)s[2 * i]) ||
+		    !isxdigit((unsigned char)s[2 * i + 1]))
+			return -1;
+		fh->data[i] = (uint8_t)v;
+	}
+	fh->len = (uint32_t)(n / 2);
+	return 0;
+}
+
+/*
+ * raw "OP [ARG]; OP [ARG]; ..": one COMPOUND of exactly these ops, so a
+ * test says which handle and which op the server sees. Prints one line per
+ * result, "OPNAME STATUS", plus "fh HEX" after GETFH, "entry NAME" per
+ * READDIR entry (first reply only) and "read N" after READ (anonymous
+ * stateid, offset 0, 4096 bytes).
+ */
+static int
+cmd_raw(struct cli *c, char **argv)
+{
+	struct nfsc_req *req = nfsc_req_new(c->clnt);
+	struct nfsc_stateid anon;
+	struct nfsc_fh fh;
+	struct nfsc_attr a;
+	uint8_t verf[8] = { 0 }, buf[4096];
+	uint32_t ops[64], nops = 0, i, j, n;
+	uint64_t cookie;
+	char *script = xstrdup(argv[0]), *tok, *save = NULL, *arg;
+	int r = 0, eof;
+
+	memset(&anon, 0, sizeof anon);
+	for (tok = strtok_r(script, ";", &save); tok != NULL;
+	    tok = strtok_r(NULL, ";", &save)) {
+		while (*tok == ' ')
+			tok++;
+		if (*tok == '\0')
+			continue;
+		if (nops == nitems(ops))
+			usage("raw: at most 64 ops");
+		arg = strchr(tok, ' ');
+		if (arg != NULL) {
+			*arg++ = '\0';
+			while (*arg == ' ')
+				arg++;
+			for (j = (uint32_t)strlen(arg); j > 0 && arg[j - 1] == ' '; j--)
+				arg[j - 1] = '\0';
+		}
+		if (strcmp(tok, "putrootfh") == 0) {
+			nfsc_op_putrootfh(req);
+			ops[nops++] = NFSC_OP_PUTROOTFH;
+		} else if (strcmp(tok, "putfh") == 0) {
+			if (arg == NULL || raw_hex(arg, &fh) != 0)
+				usage("raw: putfh wants a handle in hex");
+			nfsc_op_putfh(req, &fh);
+			ops[nops++] = NFSC_OP_PUTFH;
+		} else if (strcmp(tok, "lookup") == 0) {
+			if (arg == NULL || *arg == '\0')
+				usage("raw: lookup wants a name");
+			nfsc_op_lookup(req, arg);
+			ops[nops++] = NFSC_OP_LOOKUP;
+		} else if (strcmp(tok, "lookupp") == 0) {
+			nfsc_op_lookupp(req);
+			ops[nops++] = NFSC_OP_LOOKUPP;
+		} else if (strcmp(tok, "getfh") == 0) {
+			nfsc_op_getfh(req);
+			ops[nops++] = NFSC_OP_GETFH;
+		} else if (strcmp(tok, "getattr") == 0) {
+			nfsc_op_getattr(req, NFSC_ABIT(NFSC_A_TYPE) |
+			    NFSC_ABIT(NFSC_A_FILEID));
+			ops[nops++] = NFSC_OP_GETATTR;
+		} else if (strcmp(tok, "savefh") == 0) {
+			nfsc_op_savefh(req);
+			ops[nops++] = NFSC_OP_SAVEFH;
+		} else if (strcmp(tok, "restorefh") == 0) {
+			nfsc_op_restorefh(req);
+			ops[nops++] = NFSC_OP_RESTOREFH;
+		} else if (strcmp(tok, "readdir") == 0) {
+			nfsc_op_readdir(req, 0, verf, 32768, NFSC_ABIT(NFSC_A_TYPE));
+			ops[nops++] = NFSC_OP_READDIR;
+		} else if (strcmp(tok, "read") == 0) {
+			nfsc_op_read(req, &anon, 0, sizeof buf);
+			ops[nops++] = NFSC_OP_READ;
+		} else if (strcmp(tok, "secinfo-parent") == 0 ||
+		    strcmp(tok, "secinfo-current") == 0) {
+			nfsc_op_secinfo_no_name(req, tok[8] == 'p');
+			ops[nops++] = NFSC_OP_SECINFO_NO_NAME;
+		} else {
+			fprintf(stderr, "efsgw-nfsc: raw: unknown op \"%s\"\n", tok);
+			usage(NULL);
+		}
+	}
+	free(script);
+	if (nops == 0)
+		usage("raw: no ops");
+	if ((r = nfsc_call(c->clnt, req)) < 0) {
+		nfsc_req_free(req);
+		return report(c, r);
+	}
+	for (i = 0; i < nops; i++) {
+		switch (ops[i]) {
+		case NFSC_OP_GETFH:
+			r = nfsc_res_getfh(req, &fh);
+			break;
+		case NFSC_OP_GETATTR:
+			r = nfsc_res_getattr(req, &a);
+			break;
+		case NFSC_OP_READDIR:
+			r = nfsc_res_readdir(req, raw_entry, NULL, &cookie, verf, &eof);
+			break;
+		case NFSC_OP_READ:
+			r = nfsc_res_read(req, buf, sizeof buf, &n, &eof);
+			break;
+		default:
+			r = nfsc_res_skip(req, ops[i]);
+			break;
+		}
+		if (r < 0)
+			break;
+		printf("%s %s\n", nfsc_op_name(ops[i]), nfsc_stat_name((uint32_t)r));
+		if (r > 0)
+			break;
+		if (ops[i] == NFSC_OP_GETFH) {
+			printf("fh ");
+			for (j = 0; j < fh.len; j++)
+				printf("%02x", fh.data[j]);
+			printf("\n");
+		} else if (ops[i] == NFSC_OP_GETATTR)
+			printf("fileid %llu\n", (unsigned long long)a.fileid);
+		else if (ops[i] == NFSC_OP_READ)
+			printf("read %u\n", n);
+	}
+	nfsc_req_free(req);
+	return report(c, r);
+}
+
 /* null */
 static int
 cmd_null(struct cli *c, char **argv)
@@ -786,6 +956,75 @@ cmd_open_hold(struct cli *c, char **argv)
 	return report(c, r);
 }
 
+/* read-count PATH COUNT N: READs with a client-chosen count (QoS abuse). */
+static int
+cmd_read_count(struct cli *c, char **argv)
+{
+	struct nfsc_file f;
+	struct nfsc_req *req;
+	uint32_t io = nfsc_io_size(c->clnt), got;
+	uint64_t bytes = 0;
+	long long count = parse_num(argv[1], 10, UINT32_MAX), n, i;
+	uint8_t *buf;
+	int r = 0, k, eof, drop = argv[2][0] == '-', wait = argv[2][0] == '+';
+	char line[16];
+
+	n = parse_num(argv[2] + (drop || wait), 10, 4096);
+	if (count < 0 || n <= 0)
+		usage("read-count: COUNT up to 4294967295, N (or -N) 1..4096");
+	if ((buf = malloc(io)) == NULL)
+		return EXIT_USAGE;
+	if ((r = nfsc_open_path(c->clnt, argv[0], NFSC_O_READ, 0, &f)) != 0) {
+		free(buf);
+		return report(c, r);
+	}
+	if (wait) {
+		/* The caller decides when the READs go (t/qos/qos-abuse.sh). */
+		printf("ready\n");
+		fflush(stdout);
+		if (fgets(line, sizeof line, stdin) == NULL) {
+			free(buf);
+			return EXIT_USAGE;
+		}
+	}
+	for (i = 0; i < n && r == 0; i++) {
+		req = nfsc_req_new(c->clnt);
+		nfsc_op_putfh(req, &f.fh);
+		nfsc_op_read(req, &f.sid, 0, (uint32_t)count);
+		if ((r = nfsc_submit(c->clnt, req)) != 0)
+			nfsc_req_free(req);
+	}
+	if (drop) {
+		/* Leave with the READs unanswered: the gateway must not care. */
+		free(buf);
+		printf("sent=%lld\n", i);
+		fflush(stdout);
+		_exit(r == 0 ? 0 : EXIT_NFS);
+	}
+	/*
+	 * Collect every reply, also after the connection closed: a reply
+	 * that arrived just before the close (a draining gateway) counts.
+	 */
+	for (i = 0; nfsc_inflight(c->clnt) > 0 && i < 2 * n + 8; i++) {
+		if ((k = nfsc_complete(c->clnt, &req)) != 0) {
+			r = r != 0 ? r : k;
+			continue;
+		}
+		if ((k = nfsc_res_skip(req, NFSC_OP_PUTFH)) == 0 &&
+		    (k = nfsc_res_read(req, buf, io, &got, &eof)) == 0)
+			bytes += got;
+		r = r != 0 ? r : k;
+		nfsc_req_free(req);
+	}
+	free(buf);
+	printf("bytes=%llu\n", (unsigned long long)bytes);
+	if (r != 0)
+		drain(c);
+	if (r == 0)
+		r = nfsc_close(c->clnt, &f);
+	return report(c, r);
+}
+
 struct command {
 	const char	*name;
 	int		 nargs;
@@ -811,7 +1050,9 @@ static const struct command commands[] = {
 	{ "mv", 2, 1, cmd_mv },
 	{ "getfh", 1, 1, cmd_getfh },
 	{ "null", 0, 0, cmd_null },
+	{ "raw", 1, 1, cmd_raw },
 	{ "open-hold", 2, 1, cmd_open_hold },
+	{ "read-count", 3, 1, cmd_read_count },
 };
 
 /* Parse HOST:PORT into opts. */
@@ -865,9 +1106,10 @@ main(int argc, char **argv)
 			parse_server(optarg, &o, host, sizeof host);
 			break;
 		case 'm':
-			if ((v = parse_num(optarg, 10, 2)) < 1)
-				usage("-m: minor version must be 1 or 2");
+			if ((v = parse_num(optarg, 10, 2)) < 0)
+				usage("-m: minor version must be 0, 1 or 2");
 			o.minor = (uint32_t)v;
+			o.v40 = v == 0;
 			break;
 		case 'n':
 			if ((v = parse_num(optarg, 10, MAX_INFLIGHT)) < 1)

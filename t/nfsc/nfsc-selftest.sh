@@ -15,7 +15,7 @@
 # files compared byte for byte with the export directory on disk; cat;
 # pwrite; stat; chmod/chown/truncate; mkdir/mv/rm/rmdir; ls of 10,000 files
 # (READDIR cookie continuation) against the directory on disk; minor
-# version 2; NFS errors exit 1 and name the op and status.
+# versions 2 and 0; NFS errors exit 1 and name the op and status.
 # Exits 77 (SKIP) when ganesha.nfsd is not installed.
 set -u
 
@@ -94,6 +94,11 @@ done
 check "put 10 MiB with FILE_SYNC, 1 in flight" $N -S -n 1 put "$D/local/f10485760" /export/sync
 check "FILE_SYNC copy is byte-exact" cmp "$D/local/f10485760" "$D/export/sync"
 check "minor version 2 get" sh -c "$N -m 2 cat /export/f1048577 | cmp - '$D/local/f1048577'"
+# NFSv4.0: SETCLIENTID, no SEQUENCE, open-owner seqids and OPEN_CONFIRM.
+check "NFSv4.0 put 1 MiB+1" $N -m 0 put "$D/local/f1048577" /export/v40
+check "NFSv4.0 put is byte-exact" cmp "$D/local/f1048577" "$D/export/v40"
+check "NFSv4.0 get" sh -c "$N -m 0 cat /export/v40 | cmp - '$D/local/f1048577'"
+check "NFSv4.0 rm" $N -m 0 rm /export/v40
 check "cat" sh -c "$N cat /export/f4095 | cmp - '$D/local/f4095'"
 
 # pwrite into the middle of an existing file.

@@ -93,6 +93,7 @@ start_redis
 harness_start
 chmod 0777 "$EXPORT_DIR"
 qos_conf "$GW2_PORT" "$ADMIN2" gw2 >"$T/efsgw2.conf"
+harness_prepare_conf "$T/efsgw2.conf"
 "$EFSGW" -c "$T/efsgw2.conf" -d >>"$T/efsgw2.log" 2>&1 </dev/null &
 GW2_PID=$!
 harness_track "$GW2_PID" "$T/efsgw2.conf"

@@ -483,6 +483,55 @@ START_TEST(test_client_free_queued)
 }
 END_TEST
 
+/*
+ * A READ's count is the client's (up to 4 GiB): the estimate charged at
+ * admission is capped at max_call_bytes, so a READ of count 4294967295
+ * whose reply never comes (the client hung up) owes one call's worth, not
+ * 1.43 GB, and a light client on the file system still gets its calls.
+ */
+START_TEST(test_estimate_capped)
+{
+	struct fake_clock fc = { SEC, 0 };
+	struct qos_fs *fs = mkfs(&fc, QOS_TP_PROVISIONED, QOS_PERF_GENERAL_PURPOSE,
+	    QOS_MIB, NULL);
+	struct sim_client cs[1] = {
+		{ .cls = QOS_CLASS_META_READ, .bytes = 4096 },
+	};
+	struct qos_client *hostile = qos_client_new(fs, "hostile", NULL, NULL);
+	struct qos_stats st;
+
+	ck_assert_int_eq(qos_fs_set_max_call(fs, 1114112), 0);
+	ck_assert_int_eq(qos_fs_set_max_call(fs, 100), EFSGW_ERR_BAD_VALUE);
+	ck_assert_int_eq(qos_admit(fs, hostile, QOS_CLASS_DATA_READ, UINT32_MAX,
+	    NULL, NULL), 0);
+	qos_client_free(hostile);	/* hung up: no qos_account */
+	qos_fs_stats(fs, &st);
+	ck_assert(st.tokens > -(1114112.0 / 3 + 1));
+	sim_attach(fs, &fc, cs, 1);
+	sim_run(fs, &fc, cs, 1, 1000, 1000);
+	/* 1 MiB/s of 4 KiB calls for 1 s, less the capped debt: ~150 calls. */
+	ck_assert_uint_ge(cs[0].done_calls, 100);
+	/* The refund matches the capped charge. */
+	qos_fs_stats(fs, &st);
+	hostile = qos_client_new(fs, "hostile", NULL, NULL);
+	sim_run(fs, &fc, cs, 0, 1000, 1000);
+	qos_fs_stats(fs, &st);
+	{
+		double before = st.tokens;
+
+		ck_assert_int_eq(qos_admit(fs, hostile, QOS_CLASS_DATA_READ,
+		    UINT32_MAX, NULL, NULL), 0);
+		qos_account(fs, hostile, QOS_CLASS_DATA_READ, UINT32_MAX, 16384);
+		qos_fs_stats(fs, &st);
+		/* 16384 bytes read meter ceil(16384 / 3) = 5462. */
+		ck_assert(fabs(st.tokens - (before - 5462)) < 1);
+	}
+	qos_client_free(hostile);
+	sim_detach(cs, 1);
+	qos_fs_free(fs);
+}
+END_TEST
+
 /* The fast path: no queue, tokens available. Target < 1 us per call. */
 START_TEST(test_fast_path_perf)
 {
@@ -595,6 +644,7 @@ admit_suite(void)
 	tcase_add_test(tc, test_jitter);
 	tcase_add_test(tc, test_real_timer);
 	tcase_add_test(tc, test_client_free_queued);
+	tcase_add_test(tc, test_estimate_capped);
 	tcase_add_test(tc, test_fast_path_perf);
 	tcase_add_test(tc, test_metrics);
 	tcase_add_test(tc, test_config_checks);

@@ -6,12 +6,16 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
+#include <sys/stat.h>
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "proxy.h"
+#include "qos.h"
 
 static const char good[] =
 	"# comment\n"
@@ -167,6 +171,52 @@ START_TEST(test_sample)
 }
 END_TEST
 
+/* redis-password-file: the connect URL carries the password, logs show ***. */
+START_TEST(test_redis_password_file)
+{
+	static const char *const urls[][3] = {
+		{ "redis://10.0.0.20:6379/2", "redis://:pw:x-1@10.0.0.20:6379/2",
+		  "redis://:***@10.0.0.20:6379/2" },
+		{ "redis://app@[::1]:6380", "redis://app:pw:x-1@[::1]:6380",
+		  "redis://app:***@[::1]:6380" },
+	};
+	struct config *c;
+	struct qos_redis_url u;
+	const char *why;
+	char dir[] = "/tmp/efsgw-cfg.XXXXXX", *conf, *pw, *cause = NULL;
+	FILE *f;
+	size_t i;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	xasprintf(&pw, "%s/redis.pw", dir);
+	xasprintf(&conf, "%s/efsgw.conf", dir);
+	f = fopen(pw, "w");
+	fputs("pw:x-1\n", f);
+	fclose(f);
+	ck_assert_int_eq(chmod(pw, 0600), 0);
+	for (i = 0; i < nitems(urls); i++) {
+		f = fopen(conf, "w");
+		fprintf(f, "state-dir %s\nredis %s\nredis-password-file %s\n"
+		    "filesystem fs-0123456789abcdef0 {\n\tbackend 127.0.0.1:2050\n"
+		    "}\nlistener main {\n\taddress 127.0.0.1:2049\n}\n", dir,
+		    urls[i][0], pw);
+		fclose(f);
+		if (config_load_flags(conf, 0, &c, &cause) != 0)
+			ck_abort_msg("%s", cause);
+		ck_assert_str_eq(c->redis_connect, urls[i][1]);
+		ck_assert_str_eq(c->redis_display, urls[i][2]);
+		ck_assert_int_eq(qos_url_parse(c->redis_connect, &u, &why), 0);
+		ck_assert_str_eq(u.password, "pw:x-1");
+		config_release(c);
+	}
+	unlink(pw);
+	unlink(conf);
+	rmdir(dir);
+	free(pw);
+	free(conf);
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
@@ -178,6 +228,7 @@ config_suite(void)
 	tcase_add_loop_test(tc, test_bad, 0, (int)nitems(bad));
 	tcase_add_test(tc, test_flips);
 	tcase_add_test(tc, test_sample);
+	tcase_add_test(tc, test_redis_password_file);
 	suite_add_tcase(s, tc);
 	return s;
 }

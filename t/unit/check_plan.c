@@ -11,7 +11,8 @@
  * multiple of 4, and is the client's own when no handle is asked for or
  * the value is too small for any entry (RFC 8881 §18.23.3); OPEN share
  * deny passes or is refused per the share-deny setting; an edit list
- * that overflows refuses the record instead of ending the process.
+ * that overflows refuses the record instead of ending the process; on an
+ * access point, LOOKUPP needs a proven parent and carries a VERIFY guard.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -180,6 +181,13 @@ START_TEST(test_fh_attr_every_op)
 	xdrbuf_put_u32(e, OP_GETFH);
 	ck_assert_int_eq(plan_it(&ctx, e, plan, out), PLAN_FORWARD);
 	ck_assert_int_eq(check_it(plan, out), 0);
+	if (op == OP_SETATTR) {
+		/* FILEHANDLE is read-only: INVAL, as the server says. */
+		ck_assert_int_eq(plan->fail_at, 1);
+		ck_assert_uint_eq(plan->fail_status, NFS4ERR_INVAL);
+		ck_assert_uint_eq(rewalk.nops, 1);
+		goto done;
+	}
 	/* What the server reads: the client's four ops, nothing else. */
 	ck_assert_uint_eq(rewalk.nops, 4);
 	ck_assert_uint_eq(rewalk.ops[0].opcode, OP_PUTFH);
@@ -190,6 +198,7 @@ START_TEST(test_fh_attr_every_op)
 	ck_assert_uint_eq(plan->nfh, 2);
 	ck_assert_uint_eq(plan->fh[1].len, sizeof backend_fh);
 	ck_assert(memcmp(plan->fh[1].p, backend_fh, sizeof backend_fh) == 0);
+done:
 	call_plan_free(plan);
 	evbuffer_free(e);
 	evbuffer_free(out);
@@ -308,21 +317,20 @@ START_TEST(test_data_fh)
 	ck_assert_int_eq(plan->fail_at, -1);
 	ck_assert_int_eq(plan->data_unknown, expect_unknown);
 	if (!expect_data) {
-		ck_assert_int_eq(plan->data_fh[0], -1);
+		ck_assert_ptr_null(plan->data_fh[0].p);
 	} else {
-		ck_assert_int_ge(plan->data_fh[0], 0);
-		ck_assert_uint_eq(plan->fh[plan->data_fh[0]].len,
-		    sizeof backend_fh);
-		ck_assert(memcmp(plan->fh[plan->data_fh[0]].p, backend_fh,
+		ck_assert_ptr_nonnull(plan->data_fh[0].p);
+		ck_assert_uint_eq(plan->data_fh[0].len, sizeof backend_fh);
+		ck_assert(memcmp(plan->data_fh[0].p, backend_fh,
 		    sizeof backend_fh) == 0);
 	}
 	if (two) {
 		/* the COPY's source: the same backend handle (saved) */
-		ck_assert_int_ge(plan->data_fh[1], 0);
-		ck_assert(memcmp(plan->fh[plan->data_fh[1]].p, backend_fh,
+		ck_assert_ptr_nonnull(plan->data_fh[1].p);
+		ck_assert(memcmp(plan->data_fh[1].p, backend_fh,
 		    sizeof backend_fh) == 0);
 	} else
-		ck_assert_int_eq(plan->data_fh[1], -1);
+		ck_assert_ptr_null(plan->data_fh[1].p);
 	call_plan_free(plan);
 	evbuffer_free(e);
 	evbuffer_free(out);
@@ -500,6 +508,151 @@ START_TEST(test_no_grants)
 }
 END_TEST
 
+/* A COMPOUND of PUTFH (sealed backend_fh, or PUTROOTFH) and more ops. */
+static struct evbuffer *
+confined_call(int from_root, const uint32_t *ops, uint32_t nops)
+{
+	struct evbuffer *e = call_start(nops + 1);
+	uint8_t fh[NFS4_FHSIZE];
+	size_t n = sealed_fh(fh);
+	uint32_t i;
+
+	/* minorversion 1: SECINFO_NO_NAME is an NFSv4.1 op. */
+	xdrbuf_store_u32(evbuffer_pullup(e, -1) + evbuffer_get_length(e) - 8, 1);
+	if (from_root)
+		xdrbuf_put_u32(e, OP_PUTROOTFH);
+	else {
+		xdrbuf_put_u32(e, OP_PUTFH);
+		xdrbuf_put_opaque(e, fh, n);
+	}
+	for (i = 0; i < nops; i++) {
+		xdrbuf_put_u32(e, ops[i]);
+		if (ops[i] == OP_LOOKUP)
+			xdrbuf_put_opaque(e, "n", 1);
+		else if (ops[i] == OP_SECINFO_NO_NAME)
+			xdrbuf_put_u32(e, 1);		/* SECINFO_STYLE4_PARENT */
+	}
+	return e;
+}
+
+/*
+ * LOOKUPP on an access point connection (confinement is a subtree): from
+ * a handle the client put, a proof is asked for first; with it, the
+ * LOOKUPP is followed by VERIFY {FILEHANDLE == proven parent}, and the
+ * re-walk accepts that handle; successive LOOKUPPs climb the same proof
+ * and stop at the root; no proof, or one of another handle, is NOENT;
+ * PUTFH Y; LOOKUP; LOOKUPP verifies Y without a proof; a parent the
+ * planner cannot name is NOENT; SECINFO_NO_NAME of the parent at the
+ * root is NOENT, confined or not.
+ */
+START_TEST(test_lookupp_confined)
+{
+	static const uint32_t up1[] = { OP_LOOKUPP, OP_GETFH },
+	    up3[] = { OP_LOOKUPP, OP_LOOKUPP, OP_LOOKUPP },
+	    child[] = { OP_LOOKUP, OP_LOOKUPP, OP_GETFH },
+	    two[] = { OP_LOOKUP, OP_LOOKUP, OP_LOOKUPP },
+	    sni[] = { OP_SECINFO_NO_NAME };
+	static const uint8_t parent_fh[] = "the-parent-handle";
+	struct ancestry_chain *pr = ancestry_unproven(backend_fh,
+	    sizeof backend_fh, "unit");
+	struct plan_ctx ctx;
+	struct call_plan *plan = call_plan_new();
+	struct evbuffer *e, *out = evbuffer_new();
+
+	ctx_init(&ctx);
+	ctx.confined = 1;
+	e = confined_call(0, up1, 2);
+	ck_assert_int_eq(plan_it(&ctx, e, plan, NULL), PLAN_NEEDS_PROOF);
+	ck_assert_uint_eq(plan->provelen, sizeof backend_fh);
+	ck_assert(memcmp(plan->prove, backend_fh, sizeof backend_fh) == 0);
+	evbuffer_free(e);
+
+	/* Not proven: NOENT at the LOOKUPP. */
+	ctx.proof = pr;
+	e = confined_call(0, up1, 2);
+	ck_assert_int_eq(plan_it(&ctx, e, plan, NULL), PLAN_FORWARD);
+	ck_assert_int_eq(plan->fail_at, 1);
+	ck_assert_uint_eq(plan->fail_status, NFS4ERR_NOENT);
+	evbuffer_free(e);
+
+	/* Proven: parent, then the root. */
+	pr->proven = 1;
+	pr->nanc = 2;
+	memcpy(pr->anc[0].fh, parent_fh, sizeof parent_fh);
+	pr->anc[0].len = sizeof parent_fh;
+	memcpy(pr->anc[1].fh, root_fh, sizeof root_fh);
+	pr->anc[1].len = sizeof root_fh;
+	e = confined_call(0, up1, 2);
+	ck_assert_int_eq(plan_it(&ctx, e, plan, out), PLAN_FORWARD);
+	ck_assert_int_eq(plan->fail_at, -1);
+	ck_assert_int_eq(check_it(plan, out), 0);
+	ck_assert_uint_eq(rewalk.nops, 4);
+	ck_assert_uint_eq(rewalk.ops[1].opcode, OP_LOOKUPP);
+	ck_assert_uint_eq(rewalk.ops[2].opcode, OP_VERIFY);
+	ck_assert(BIT_ISSET(plan->postguard, 2));
+	ck_assert_uint_eq(plan->nfh, 2);
+	ck_assert_uint_eq(plan->fh[1].len, sizeof parent_fh);
+	ck_assert(memcmp(plan->fh[1].p, parent_fh, sizeof parent_fh) == 0);
+	evbuffer_free(e);
+	evbuffer_drain(out, evbuffer_get_length(out));
+	e = confined_call(0, up3, 3);
+	ck_assert_int_eq(plan_it(&ctx, e, plan, out), PLAN_FORWARD);
+	ck_assert_int_eq(plan->fail_at, 3);	/* above the root */
+	ck_assert_uint_eq(plan->fail_status, NFS4ERR_NOENT);
+	ck_assert_int_eq(check_it(plan, out), 0);
+	ck_assert_uint_eq(plan->nfwd, 5);	/* PUTFH, (LOOKUPP, VERIFY) x 2 */
+	ck_assert_uint_eq(plan->fh[2].len, sizeof root_fh);
+	evbuffer_free(e);
+	evbuffer_drain(out, evbuffer_get_length(out));
+
+	/* A proof of another handle proves nothing here. */
+	pr->fh[0] ^= 1;
+	e = confined_call(0, up1, 2);
+	ck_assert_int_eq(plan_it(&ctx, e, plan, NULL), PLAN_FORWARD);
+	ck_assert_int_eq(plan->fail_at, 1);
+	evbuffer_free(e);
+
+	/* The parent of PUTFH Y; LOOKUP n is Y: no proof. */
+	ctx.proof = NULL;
+	e = confined_call(0, child, 3);
+	ck_assert_int_eq(plan_it(&ctx, e, plan, out), PLAN_FORWARD);
+	ck_assert_int_eq(plan->fail_at, -1);
+	ck_assert_int_eq(check_it(plan, out), 0);
+	ck_assert_uint_eq(rewalk.ops[3].opcode, OP_VERIFY);
+	ck_assert_uint_eq(plan->fh[1].len, sizeof backend_fh);
+	evbuffer_free(e);
+	evbuffer_drain(out, evbuffer_get_length(out));
+	e = confined_call(1, two, 3);
+	ck_assert_int_eq(plan_it(&ctx, e, plan, NULL), PLAN_FORWARD);
+	ck_assert_int_eq(plan->fail_at, 3);
+	ck_assert_uint_eq(plan->fail_status, NFS4ERR_NOENT);
+	evbuffer_free(e);
+
+	/* SECINFO_NO_NAME of the root's parent. */
+	e = confined_call(1, sni, 1);
+	ck_assert_int_eq(plan_it(&ctx, e, plan, NULL), PLAN_FORWARD);
+	ck_assert_int_eq(plan->fail_at, 1);
+	ck_assert_uint_eq(plan->fail_opcode, OP_SECINFO_NO_NAME);
+	ck_assert_uint_eq(plan->fail_status, NFS4ERR_NOENT);
+	evbuffer_free(e);
+	ctx.confined = 0;
+	e = confined_call(1, sni, 1);
+	ck_assert_int_eq(plan_it(&ctx, e, plan, NULL), PLAN_FORWARD);
+	ck_assert_int_eq(plan->fail_at, 1);
+	evbuffer_free(e);
+	e = confined_call(0, sni, 1);
+	ck_assert_int_eq(plan_it(&ctx, e, plan, out), PLAN_FORWARD);
+	ck_assert_int_eq(plan->fail_at, -1);
+	ck_assert(BIT_ISSET(plan->guard, 1) && BIT_ISSET(plan->guard_sni, 1));
+	ck_assert_int_eq(check_it(plan, out), 0);
+	evbuffer_free(e);
+
+	free(pr);
+	call_plan_free(plan);
+	evbuffer_free(out);
+}
+END_TEST
+
 static Suite *
 plan_suite(void)
 {
@@ -514,6 +667,7 @@ plan_suite(void)
 	tcase_add_test(tc, test_share_deny);
 	tcase_add_test(tc, test_edits_overflow);
 	tcase_add_test(tc, test_no_grants);
+	tcase_add_test(tc, test_lookupp_confined);
 	suite_add_tcase(s, tc);
 	return s;
 }

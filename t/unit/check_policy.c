@@ -23,7 +23,7 @@
 #include "common.h"
 #include "policy.h"
 
-#define FS	"arn:aws:elasticfilesystem:us-east-1:111122223333:file-system/fs-12345678"
+#define FS	"arn:aws:elasticfilesystem:us-east-1:111122223333:file-system/fs-0123456789abcdef0"
 #define FS2	"arn:aws:elasticfilesystem:us-east-1:111122223333:file-system/fs-87654321"
 #define AP	"arn:aws:elasticfilesystem:us-east-1:111122223333:access-point/fsap-0123456789abcdef0"
 #define AP2	"arn:aws:elasticfilesystem:us-east-1:111122223333:access-point/fsap-0ffffffffffffffff"
@@ -293,11 +293,11 @@ static const struct stmt_vec {
 	  REQ(ANON, MOUNT, 0, NULL, 1, NULL), 0, A, 0, "R" },
 	{ "other fs", DOC(ST("R", "Allow", ANYONE, ALLACT, "'" FS2 "'")),
 	  REQ(ANON, MOUNT, 0, NULL, 1, NULL), 0, I, -1, "" },
-	{ "resource wildcard", DOC(ST("R", "Allow", ANYONE, ALLACT, "'arn:aws:elasticfilesystem:*:111122223333:file-system/fs-1234*'")),
+	{ "resource wildcard", DOC(ST("R", "Allow", ANYONE, ALLACT, "'arn:aws:elasticfilesystem:*:111122223333:file-system/fs-0123*'")),
 	  REQ(ANON, MOUNT, 0, NULL, 1, NULL), 0, A, 0, "R" },
-	{ "resource ? wildcard", DOC(ST("R", "Allow", ANYONE, ALLACT, "['" FS2 "','arn:aws:elasticfilesystem:us-east-?:111122223333:file-system/fs-12345678']")),
+	{ "resource ? wildcard", DOC(ST("R", "Allow", ANYONE, ALLACT, "['" FS2 "','arn:aws:elasticfilesystem:us-east-?:111122223333:file-system/fs-0123456789abcdef0']")),
 	  REQ(ANON, MOUNT, 0, NULL, 1, NULL), 0, A, 0, "R" },
-	{ "resource is case-sensitive", DOC(ST("R", "Allow", ANYONE, ALLACT, "'arn:aws:elasticfilesystem:us-east-1:111122223333:file-system/FS-12345678'")),
+	{ "resource is case-sensitive", DOC(ST("R", "Allow", ANYONE, ALLACT, "'arn:aws:elasticfilesystem:us-east-1:111122223333:file-system/FS-0123456789abcdef0'")),
 	  REQ(ANON, MOUNT, 0, NULL, 1, NULL), 0, I, -1, "" },
 	{ "NotResource", DOC("{'Sid':'NR','Effect':'Allow','Principal':'*','Action':'*','NotResource':'" FS2 "'}"),
 	  REQ(ANON, MOUNT, 0, NULL, 1, NULL), 0, A, 0, "NR" },

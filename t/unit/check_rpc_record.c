@@ -126,6 +126,54 @@ START_TEST(test_oversized_total)
 }
 END_TEST
 
+/*
+ * A record over the limit but within the skip limit is read past, in two
+ * fragments fed in small pieces: its head is kept (RPC_RECORD_HEAD bytes
+ * at most), the rest dropped, and the record after it arrives whole. Over
+ * the skip limit the stream is still refused at the mark.
+ */
+START_TEST(test_skip_oversized)
+{
+	struct evbuffer *all = evbuffer_new(), *in = evbuffer_new(), *rec = NULL;
+	struct rpc_record *rr = rpc_record_new(100);
+	size_t n;
+	int r = 0, got = 0;
+
+	rpc_record_set_skip(rr, 20000);
+	add_frag(all, 6000, 0, 'a');
+	add_frag(all, 4000, 1, 'b');
+	add_frag(all, 50, 1, 'c');
+	while (evbuffer_get_length(all) > 0 || r != 0) {
+		n = evbuffer_get_length(all) < 777 ? evbuffer_get_length(all) : 777;
+		evbuffer_remove_buffer(all, in, n);
+		while ((r = rpc_record_read(rr, in, &rec)) > 0) {
+			if (got == 0) {
+				ck_assert_int_eq(r, RPC_RECORD_SKIPPED);
+				ck_assert_uint_eq(evbuffer_get_length(rec),
+				    RPC_RECORD_HEAD);
+				ck_assert_uint_eq(evbuffer_pullup(rec, 1)[0], 'a');
+			} else {
+				ck_assert_int_eq(r, 1);
+				ck_assert_uint_eq(evbuffer_get_length(rec), 50);
+				ck_assert_uint_eq(evbuffer_pullup(rec, 1)[0], 'c');
+			}
+			got++;
+			evbuffer_free(rec);
+		}
+		ck_assert_int_ge(r, 0);
+		if (evbuffer_get_length(all) == 0)
+			break;
+	}
+	ck_assert_int_eq(got, 2);
+	/* Past the skip limit: refused at the mark, as without skipping. */
+	add_frag(in, 20001, 1, 'd');
+	ck_assert_int_eq(rpc_record_read(rr, in, &rec), EFSGW_ERR_TOO_LONG);
+	rpc_record_free(rr);
+	evbuffer_free(in);
+	evbuffer_free(all);
+}
+END_TEST
+
 /* Endless empty fragments cannot spin: the fragment count is capped. */
 START_TEST(test_too_many_fragments)
 {
@@ -227,6 +275,7 @@ record_suite(void)
 	tcase_add_test(tc, test_zero_length);
 	tcase_add_test(tc, test_oversized_mark);
 	tcase_add_test(tc, test_oversized_total);
+	tcase_add_test(tc, test_skip_oversized);
 	tcase_add_test(tc, test_too_many_fragments);
 	tcase_add_test(tc, test_many_fragments);
 	tcase_add_test(tc, test_edit_apply);
