@@ -34,6 +34,7 @@ struct tier_report {
 
 static struct tier_report *tier_rep;	/* for the nftw callback */
 
+/* Print the tier group's help. */
 static void
 tier_usage(FILE *f)
 {

@@ -65,7 +65,7 @@ GROUPS = [
         ("filesystem", "qos-client-max"), ("global", "redis"),
         ("global", "redis-password-file"), ("global", "gateway-id"),
     ]),
-    ("Lifecycle tiering (read by efsgw-tier; see tiering.md)", [
+    ("Lifecycle tiering (efsgw recalls, efsgw-tier moves; see tiering.md)", [
         ("filesystem", "lifecycle"), ("filesystem", "tier-ia"),
         ("filesystem", "tier-archive"), ("filesystem", "tier-registry"),
         ("filesystem", "tier-min-size"),
@@ -89,6 +89,12 @@ GROUPS = [
 
 # What SIGHUP does to a keyword beyond what --help-config says.
 RELOAD_NOTES = {
+    ("filesystem", "lifecycle"): "restart (efsgw); each efsgw-tier start",
+    ("filesystem", "tier-ia"): "restart (efsgw); each efsgw-tier start",
+    ("filesystem", "tier-archive"): "restart (efsgw); each efsgw-tier start",
+    ("filesystem", "tier-registry"): "restart (efsgw); each efsgw-tier start",
+    ("filesystem", "tier-min-size"): "each efsgw-tier start",
+    ("filesystem", "tier-archive-compress"): "restart (efsgw); each efsgw-tier start",
     ("global", "redis"): "restart (a running file system keeps its Redis link)",
     ("global", "redis-password-file"): "restart (read with redis)",
     ("filesystem", "performance-mode"): "never (fixed once served)",

@@ -65,6 +65,10 @@
 #define OP_LAYOUTRETURN			51
 #define OP_WANT_DELEGATION		56
 #define OP_COPY_NOTIFY			61
+#define OP_ALLOCATE			59	/* RFC 7862 §15 */
+#define OP_COPY				60
+#define OP_CLONE			71
+#define FATTR4_SIZE_BIT			(1u << 4)
 #define OP_GETXATTR			72
 #define OP_SETXATTR			73
 #define OP_LISTXATTRS			74
@@ -101,6 +105,33 @@ struct plan_pos {
 	size_t		 len;
 	uint32_t	 anc;
 };
+
+/*
+ * Remember the backend handle a data op works on, for lifecycle tiering:
+ * the file must be hot before the op runs. Only a PUTFH'd handle is known
+ * byte for byte (its bytes are in the plan's list of handles).
+ */
+static void
+plan_note_data(struct call_plan *plan, const struct plan_pos *pos)
+{
+	int i;
+
+	if (pos->kind != FH_OTHER || pos->fh == NULL) {
+		if (pos->kind != FH_ROOT)
+			plan->data_unknown = 1;
+		return;
+	}
+	for (i = 0; i < 2; i++) {
+		if (plan->data_fh[i].p == NULL ||
+		    (plan->data_fh[i].len == pos->len &&
+		    plan->data_fh[i].p == pos->fh)) {
+			plan->data_fh[i].p = pos->fh;
+			plan->data_fh[i].len = (uint32_t)pos->len;
+			return;
+		}
+	}
+	plan->data_unknown = 1;
+}
 
 /* State of one planning pass. */
 struct plan_pass {
@@ -858,16 +889,33 @@ plan_ops(struct plan_pass *pp)
 			case OP_RESTOREFH:
 				cur = saved;
 				break;
+			case OP_READ:
+			case OP_WRITE:
+				plan_note_data(plan, &cur);
+				break;		/* the current filehandle stays */
+			case OP_SETATTR:
+				/* Only a size change touches the data. */
+				if (xdrbuf_word_at(pp->b, cmp->ops[i].start + 20) > 0 &&
+				    (xdrbuf_word_at(pp->b, cmp->ops[i].start + 24) &
+				    FATTR4_SIZE_BIT))
+					plan_note_data(plan, &cur);
+				break;		/* the current filehandle stays */
+			case OP_ALLOCATE:
+			case OP_COPY:
+			case OP_CLONE:
+				/* COPY's and CLONE's source is the saved handle. */
+				plan_note_data(plan, &cur);
+				if (op != OP_ALLOCATE)
+					plan_note_data(plan, &saved);
+				cur.kind = FH_UNKNOWN;	/* as for any other op */
+				break;
 			case OP_GETATTR:
 			case OP_GETFH:
 			case OP_ACCESS:
-			case OP_READ:
-			case OP_WRITE:
 			case OP_COMMIT:
 			case OP_SEQUENCE:
 			case OP_NVERIFY:
 			case OP_READDIR:
-			case OP_SETATTR:
 			case OP_CLOSE:
 				break;		/* the current filehandle stays */
 			default:
@@ -938,6 +986,8 @@ call_plan(const struct plan_ctx *ctx, struct xdrbuf *b, const struct rpc_msg *m,
 	plan->rpc_stat = plan->status = plan->opcode = 0;
 	plan->grants = ctx->grants;
 	plan->fail_at = -1;
+	memset(plan->data_fh, 0, sizeof plan->data_fh);
+	plan->data_unknown = 0;
 	wr = nfs4_walk_compound_args(b, cmp);
 	plan->minor = pp.minor = cmp->minorversion;
 	plan->tag_off = cmp->tag_off;

@@ -27,6 +27,7 @@
 
 #include "conn.h"
 #include "qos.h"
+#include "tiering.h"
 
 /* Send an accepted-reply header with stat and nothing else. */
 static int
@@ -309,6 +310,50 @@ call_forward(struct conn *c, struct evbuffer *rec, const struct xdrbuf *b,
 	return 0;
 }
 
+/* The client's first opcode, from the plan. */
+static uint32_t
+call_first_opcode(const struct call_plan *plan)
+{
+	if (BIT_ISSET(plan->rootfix, 0))
+		return OP_PUTROOTFH;
+	if (BIT_ISSET(plan->pubfix, 0))
+		return OP_PUTPUBFH;
+	return plan->fwd_ops[0];
+}
+
+/*
+ * Lifecycle tiering: hold a call whose data ops work on a file until the
+ * file is hot (one data handle at a time; the connection stops reading
+ * meanwhile, as for QoS). 1 when held, 0 to go on, -status to answer.
+ */
+static int
+call_tier_hold(struct conn *c, struct evbuffer *rec, struct call_plan *plan)
+{
+	struct tiergw *tg;
+	int i = c->tier_checked;
+	uint32_t st = c->tier_status;
+
+	if (st != 0) {
+		c->tier_checked = 0;
+		c->tier_status = 0;
+		return -(int)st;
+	}
+	if (i >= 2 || plan->data_fh[i].p == NULL ||
+	    (tg = gateway_tiergw(c->gw, c->fs_id)) == NULL) {
+		c->tier_checked = 0;
+		return 0;
+	}
+	c->tier_wait = tiergw_check(tg, plan->data_fh[i].p,
+	    plan->data_fh[i].len, conn_tier_resume, c);
+	if (c->tier_wait == NULL) {
+		c->tier_checked = 0;
+		return 0;
+	}
+	c->held = rec;
+	c->held_plan = plan;
+	return 1;
+}
+
 /* A COMPOUND call from the client; 1 when held for the root or QoS. */
 static int
 call_compound(struct conn *c, struct evbuffer *rec, struct xdrbuf *b,
@@ -387,6 +432,20 @@ call_compound(struct conn *c, struct evbuffer *rec, struct xdrbuf *b,
 		if (plan->action == PLAN_ANSWER) {
 			r = call_reply_compound(c, b, plan, m->xid, plan->opcode,
 			    plan->status, 1);
+			break;
+		}
+		if ((r = call_tier_hold(c, rec, plan)) != 0) {
+			if (r == 1) {
+				c->qos_admitted = admitted;
+				return 1;	/* held until its file is hot */
+			}
+			/*
+			 * The recall failed: the first op (SEQUENCE in 4.1+,
+			 * RFC 8881 §2.10.6.2) answers NFS4ERR_DELAY and the
+			 * client sends the call again later.
+			 */
+			r = call_reply_compound(c, b, plan, m->xid,
+			    call_first_opcode(plan), (uint32_t)-r, 1);
 			break;
 		}
 		if (c->qfs != NULL && !admitted) {

@@ -36,6 +36,7 @@
 #include "bev-read.h"
 #include "bev-write.h"
 #include "conn.h"
+#include "tiering.h"
 #include "qos.h"
 
 #define CONN_RESERVED_PORT_LOW	600
@@ -753,6 +754,35 @@ conn_qos_resume(void *arg)
 		conn_client_read_cb(c->cbev, c);
 }
 
+/*
+ * The held call's file is hot (status 0), or could not be recalled
+ * (NFS4ERR_DELAY): run the call, or answer it so. QoS admission, if it
+ * had been given, still stands.
+ */
+void
+conn_tier_resume(void *arg, uint32_t status)
+{
+	struct conn *c = arg;
+	struct evbuffer *rec = c->held;
+	int r;
+
+	c->tier_wait = NULL;
+	if (rec == NULL)
+		return;
+	c->held = NULL;
+	c->tier_checked++;
+	c->tier_status = status;
+	r = call_from_client(c, rec);
+	if (r < 0)
+		return;
+	if (r == 0)
+		evbuffer_free(rec);
+	conn_update(c);
+	if (c->held == NULL && !c->qos_paused &&
+	    evbuffer_get_length(bufferevent_get_input(c->cbev)) > 0)
+		conn_client_read_cb(c->cbev, c);
+}
+
 /* Decide again under a new configuration (the policy changed). */
 void
 conn_reauthorize(struct conn *c, const struct config *conf)
@@ -1071,6 +1101,7 @@ conn_free(struct conn *c)
 	ancestry_cancel(c->anc);
 	free(c->proof);
 	qos_client_free(c->qc);
+	tiergw_cancel(c->tier_wait);
 	if (c->held != NULL)
 		evbuffer_free(c->held);
 	call_plan_free(c->held_plan);

@@ -109,6 +109,9 @@ struct conn {
 	struct qos_client	*qc;		/* this connection in it */
 	int			 qos_paused;	/* QoS says: stop reading */
 	int			 qos_admitted;	/* the held call was admitted */
+	struct tiergw_wait	*tier_wait;	/* held for a tiering check */
+	int			 tier_checked;	/* data handles of the held call checked */
+	uint32_t		 tier_status;	/* nonzero: answer the held call so */
 	int			 backend_up;
 	int			 seen_compound;
 	int			 draining;
@@ -210,6 +213,8 @@ void	 conn_prove(struct conn *);
 void	 conn_audit_deny(struct conn *, uint32_t opcode, uint32_t status);
 /* A call QoS held is admitted: run it (qos resume callback). */
 void	 conn_qos_resume(void *arg);
+/* A tiering check of the held call's file is done (tiergw callback). */
+void	 conn_tier_resume(void *arg, uint32_t status);
 /* Log a message about bad input at a bounded rate. */
 void	 conn_log_bad(struct conn *, const char *fmt, ...)
 	     __attribute__((format(printf, 2, 3)));

@@ -41,6 +41,7 @@
 #include <event2/listener.h>
 
 #include "proxy.h"
+#include "tiering.h"
 #include "qos.h"
 
 /* After this many closes, trim the heap GATEWAY_TRIM_DELAY later. */
@@ -58,6 +59,7 @@ struct gateway_listener {
 struct gateway_probe {
 	struct fsroot		*root;
 	struct qos_fs		*qos;
+	struct tiergw		*tier;		/* recall service, or NULL */
 	time_t			 storage_set;	/* when storage was last measured */
 	int			 seen;		/* used during reload */
 	TAILQ_ENTRY(gateway_probe) entry;
@@ -208,6 +210,33 @@ gateway_qos_config(struct gateway *gw, const struct config_fs *fs,
 }
 
 /* Create a file system's QoS state, sharing it through Redis if asked. */
+/*
+ * The recall service of a file system with a lifecycle configuration. It
+ * needs the registry the agent writes, in Redis: a journal is the
+ * agent's alone. Tiering keywords take effect at start (not on SIGHUP).
+ */
+static struct tiergw *
+gateway_tier_new(struct gateway *gw, const struct config_fs *fs)
+{
+	char addr[300];
+
+	if (fs->lifecycle == NULL)
+		return NULL;
+	if (strncmp(fs->tier_registry, "redis://", 8) != 0) {
+		log_error("%s: tier-registry %s is a journal file, which only "
+		    "efsgw-tier reads: efsgw cannot recall cold files, and "
+		    "clients read released files as zeros (use Redis)", fs->id,
+		    fs->tier_registry);
+		return NULL;
+	}
+	addr_format((const struct sockaddr *)&fs->backend_addr, addr,
+	    sizeof addr);
+	log_info("%s: lifecycle tiering: cold files are recalled before "
+	    "data ops (registry %s)", fs->id, fs->tier_registry);
+	return tiergw_new(gw->base, fs->id, addr, fs->export, fs->tier_ia,
+	    fs->tier_archive, fs->tier_registry, fs->tier_archive_zstd);
+}
+
 static struct qos_fs *
 gateway_qos_new(struct gateway *gw, const struct config_fs *fs)
 {
@@ -290,6 +319,7 @@ gateway_sync_probes(struct gateway *gw)
 			p = xcalloc(1, sizeof *p);
 			p->root = fsroot_new(gw->base, fs, gw->conf->probe_interval);
 			p->qos = gateway_qos_new(gw, fs);
+			p->tier = gateway_tier_new(gw, fs);
 			TAILQ_INSERT_TAIL(&gw->probes, p, entry);
 		} else {
 			fsroot_update(p->root, fs, gw->conf->probe_interval);
@@ -418,11 +448,13 @@ gateway_free(struct gateway *gw)
 		TAILQ_REMOVE(&gw->probes, p, entry);
 		fsroot_free(p->root);
 		qos_fs_free(p->qos);
+		tiergw_free(p->tier);
 		free(p);
 	}
 	while ((p = TAILQ_FIRST(&gw->retired)) != NULL) {
 		TAILQ_REMOVE(&gw->retired, p, entry);
 		qos_fs_free(p->qos);
+		tiergw_free(p->tier);
 		free(p);
 	}
 	if (gw->storage_timer != NULL)
@@ -776,6 +808,19 @@ gateway_base(struct gateway *gw)
 	return gw->base;
 }
 
+/* The recall service of a file system (NULL: no tiering). */
+struct tiergw *
+gateway_tiergw(struct gateway *gw, const char *fs_id)
+{
+	struct gateway_probe *p;
+
+	TAILQ_FOREACH(p, &gw->probes, entry) {
+		if (strcmp(fsroot_fs_id(p->root), fs_id) == 0)
+			return p->tier;
+	}
+	return NULL;
+}
+
 /* The QoS state of a file system (NULL if unknown). */
 struct qos_fs *
 gateway_qos(struct gateway *gw, const char *fs_id)
@@ -812,6 +857,14 @@ gateway_metrics(struct evbuffer *out, void *arg)
 		evbuffer_add_printf(out, "efsgw_ClientConnections{fs=\"%s\","
 		    "gateway=\"%s\"} %u\n", fsroot_fs_id(p->root), gw->gateway_id,
 		    count);
+	}
+	TAILQ_FOREACH(p, &gw->probes, entry) {
+		char tbuf[512];
+
+		if (p->tier == NULL)
+			continue;
+		tiergw_metrics(p->tier, tbuf, sizeof tbuf);
+		evbuffer_add_printf(out, "%s", tbuf);
 	}
 	evbuffer_add_printf(out, "# HELP efsgw_backend_up 1 when the file "
 	    "system's export answers the root probe.\n"

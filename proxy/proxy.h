@@ -443,6 +443,16 @@ struct call_plan {
 	uint32_t	 maxfh;
 	uint8_t		 qos_cls;	/* heaviest op's class (nfs4_qos_class) */
 	uint64_t	 qos_est;	/* bytes estimated for admission */
+	/*
+	 * Lifecycle tiering: the backend handles (bytes in the arena, like
+	 * fh[]; p NULL: none) whose data the COMPOUND reads or changes (READ,
+	 * WRITE, SETATTR of size, ALLOCATE, COPY and CLONE, whose source is
+	 * the saved handle), when a PUTFH of a sealed handle makes them
+	 * known; data_unknown when a data op works on a handle the planner
+	 * cannot know (after OPEN, LOOKUP...).
+	 */
+	struct plan_fh	 data_fh[2];
+	int		 data_unknown;
 };
 
 /* call.c: calls and replies the re-walk refused since start (a metric). */
@@ -726,6 +736,9 @@ struct event_base *gateway_base(struct gateway *);
 void	 gateway_conn_closed(struct gateway *, struct conn *);
 /* A connection forwarded its first call: it is no longer evictable. */
 void	 gateway_conn_started(struct gateway *, struct conn *);
+struct tiergw;
+/* The lifecycle recall service of a file system, or NULL. */
+struct tiergw *gateway_tiergw(struct gateway *, const char *fs_id);
 struct qos_fs;
 /* The QoS state of a file system, or NULL. */
 struct qos_fs *gateway_qos(struct gateway *, const char *fs_id);

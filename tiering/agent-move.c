@@ -229,6 +229,11 @@ agent_move(struct agent *ag, const struct nfsc_fh *fh,
 	}
 	if (r != 0 && r != EFSGW_ERR_NOT_FOUND)
 		goto out;
+	if (r == 0 && cur.last_access > (old != NULL ? old->last_access : 0)) {
+		/* Read or written since the walk looked: not due any more. */
+		r = 0;
+		goto out;
+	}
 	if (r == 0)
 		rec.last_access = cur.last_access;
 	else if (old != NULL)
@@ -535,6 +540,7 @@ struct agent_todo {
 	size_t		 n, max;
 };
 
+/* Collect records recovery must look at. */
 static int
 agent_todo_cb(const struct tier_rec *rec, void *arg)
 {
@@ -627,6 +633,7 @@ struct agent_orphans {
 	size_t		 n, max;
 };
 
+/* Collect a tier directory entry. */
 static int
 agent_orphan_cb(const struct nfsc_dirent *d, void *arg)
 {

@@ -29,6 +29,7 @@ struct walk_list {
 	size_t		 n, max;
 };
 
+/* Collect a directory entry (not . or ..). */
 static int
 walk_collect(const struct nfsc_dirent *d, void *arg)
 {

@@ -28,6 +28,7 @@
 
 volatile sig_atomic_t agent_quit;
 
+/* SIGTERM/SIGINT: stop between files. */
 static void
 tier_sig(int sig)
 {
@@ -166,6 +167,7 @@ tier_drop(const char *user)
 		fatal("cannot become %s", user);
 }
 
+/* Load the config, recover, walk (once or every interval). */
 int
 main(int argc, char **argv)
 {

@@ -66,6 +66,7 @@ journal_hash(const struct tier_key *k, size_t n)
 	return (size_t)(h ^ (h >> 29)) & (n - 1);
 }
 
+/* Do two keys name one file? */
 static int
 journal_key_eq(const struct tier_key *a, const struct tier_key *b)
 {
@@ -136,6 +137,7 @@ journal_mem_del(struct journal *j, const struct tier_key *k)
 	j->dead++;	/* the put it removes is dead too */
 }
 
+/* Encode a key (24 bytes, big-endian). */
 static void
 journal_key_encode(const struct tier_key *k, uint8_t *p)
 {
@@ -147,6 +149,7 @@ journal_key_encode(const struct tier_key *k, uint8_t *p)
 	xdrbuf_store_u32(p + 20, (uint32_t)k->fileid);
 }
 
+/* Decode a key (24 bytes). */
 static void
 journal_key_decode(const uint8_t *p, struct tier_key *k)
 {
@@ -336,6 +339,7 @@ journal_mem_free(struct journal *j)
 	j->buckets = NULL;
 }
 
+/* Close the files and free the index. */
 static void
 journal_close(void *arg)
 {
@@ -395,6 +399,7 @@ fail:
 	return r;
 }
 
+/* Look a record up in memory. */
 static int
 journal_get(void *arg, const struct tier_key *k, struct tier_rec *rec)
 {
@@ -424,6 +429,7 @@ journal_maybe_compact(struct journal *j)
 		    j->path, j->err);
 }
 
+/* Append and sync a put, then apply it. */
 static int
 journal_put(void *arg, const struct tier_rec *rec)
 {
@@ -445,6 +451,7 @@ journal_put(void *arg, const struct tier_rec *rec)
 	return 0;
 }
 
+/* Append and sync a delete, then apply it. */
 static int
 journal_del(void *arg, const struct tier_key *k)
 {
@@ -464,6 +471,7 @@ journal_del(void *arg, const struct tier_key *k)
 	return 0;
 }
 
+/* Walk the records in memory. */
 static int
 journal_foreach(void *arg, tier_registry_cb cb, void *cbarg)
 {
@@ -482,6 +490,7 @@ journal_foreach(void *arg, tier_registry_cb cb, void *cbarg)
 	return 0;
 }
 
+/* The journal is exclusive to its process: always taken. */
 static int
 journal_lock(void *arg, const struct tier_key *k, const char *owner,
     uint32_t ttl_ms)
@@ -489,6 +498,7 @@ journal_lock(void *arg, const struct tier_key *k, const char *owner,
 	return 1;
 }
 
+/* Nothing to release (see journal_lock). */
 static int
 journal_unlock(void *arg, const struct tier_key *k, const char *owner)
 {
@@ -552,6 +562,7 @@ out:
 	return r;
 }
 
+/* The last failure. */
 static const char *
 journal_error(void *arg)
 {

@@ -131,6 +131,7 @@ fail:
 	return r;
 }
 
+/* GET a record. */
 static int
 redis_get(void *arg, const struct tier_key *k, struct tier_rec *rec)
 {
@@ -173,6 +174,7 @@ redis_exec(struct tier_redis *t)
 	return r;
 }
 
+/* SET a record and add it to the set, atomically. */
 static int
 redis_put(void *arg, const struct tier_rec *rec)
 {
@@ -200,6 +202,7 @@ redis_put(void *arg, const struct tier_rec *rec)
 	return redis_exec(t);
 }
 
+/* DEL a record and take it out of the set, atomically. */
 static int
 redis_del(void *arg, const struct tier_key *k)
 {
@@ -249,6 +252,7 @@ redis_parse_key(const char *s, size_t len, struct tier_key *k)
 	return 0;
 }
 
+/* Walk the set with SSCAN and GET each record. */
 static int
 redis_foreach(void *arg, tier_registry_cb cb, void *cbarg)
 {
@@ -297,6 +301,7 @@ redis_foreach(void *arg, tier_registry_cb cb, void *cbarg)
 	return EFSGW_ERR_TOO_MANY;
 }
 
+/* Take a file's lock: SET NX PX. */
 static int
 redis_lock(void *arg, const struct tier_key *k, const char *owner,
     uint32_t ttl_ms)
@@ -315,6 +320,7 @@ redis_lock(void *arg, const struct tier_key *k, const char *owner,
 	return r;
 }
 
+/* Release a lock if owner still holds it (a script). */
 static int
 redis_unlock(void *arg, const struct tier_key *k, const char *owner)
 {
@@ -330,18 +336,21 @@ redis_unlock(void *arg, const struct tier_key *k, const char *owner)
 	return 0;
 }
 
+/* Nothing to compact in Redis. */
 static int
 redis_compact(void *arg)
 {
 	return 0;
 }
 
+/* The last failure. */
 static const char *
 redis_error(void *arg)
 {
 	return ((struct tier_redis *)arg)->err;
 }
 
+/* Disconnect and free. */
 static void
 redis_close(void *arg)
 {

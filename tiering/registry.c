@@ -275,6 +275,7 @@ tier_registry_close(struct tier_registry *reg)
 	free(reg);
 }
 
+/* Get a record from the store. */
 int
 tier_registry_get(struct tier_registry *reg, const struct tier_key *k,
     struct tier_rec *rec)
@@ -282,18 +283,21 @@ tier_registry_get(struct tier_registry *reg, const struct tier_key *k,
 	return reg->ops->get(reg->store, k, rec);
 }
 
+/* Put a record in the store. */
 int
 tier_registry_put(struct tier_registry *reg, const struct tier_rec *rec)
 {
 	return reg->ops->put(reg->store, rec);
 }
 
+/* Delete a record from the store. */
 int
 tier_registry_del(struct tier_registry *reg, const struct tier_key *k)
 {
 	return reg->ops->del(reg->store, k);
 }
 
+/* Walk the store. */
 int
 tier_registry_foreach(struct tier_registry *reg, tier_registry_cb cb,
     void *arg)
@@ -301,6 +305,7 @@ tier_registry_foreach(struct tier_registry *reg, tier_registry_cb cb,
 	return reg->ops->foreach(reg->store, cb, arg);
 }
 
+/* Take a file's lock. */
 int
 tier_registry_lock(struct tier_registry *reg, const struct tier_key *k,
     const char *owner, uint32_t ttl_ms)
@@ -308,6 +313,7 @@ tier_registry_lock(struct tier_registry *reg, const struct tier_key *k,
 	return reg->ops->lock(reg->store, k, owner, ttl_ms);
 }
 
+/* Release a file's lock. */
 int
 tier_registry_unlock(struct tier_registry *reg, const struct tier_key *k,
     const char *owner)
@@ -315,12 +321,14 @@ tier_registry_unlock(struct tier_registry *reg, const struct tier_key *k,
 	return reg->ops->unlock(reg->store, k, owner);
 }
 
+/* Compact the store. */
 int
 tier_registry_compact(struct tier_registry *reg)
 {
 	return reg->ops->compact(reg->store);
 }
 
+/* Describe the store's last failure. */
 const char *
 tier_registry_error(const struct tier_registry *reg)
 {

@@ -197,4 +197,33 @@ int	 tier_redis_open(const char *url, const char *ns, void **storep,
 /* CRC-32C (Castagnoli) of buf, the journal's record checksum. */
 uint32_t tier_crc32c(const void *buf, size_t len);
 
+/* ------------------------------------------------------------ tiergw.c */
+
+/*
+ * Recall in the gateway (one worker thread per file system, its calls on
+ * the worker's own connections). A data op's backend handle is checked:
+ * cold files come back before the op runs.
+ */
+struct event_base;
+struct tiergw;
+struct tiergw_wait;
+/* status: 0 (go on) or NFS4ERR_DELAY (the recall failed; nothing lost). */
+typedef void (*tiergw_cb)(void *arg, uint32_t status);
+
+/* backend "host:port" (numeric), export path, tiers, registry URL. */
+struct tiergw *tiergw_new(struct event_base *, const char *fs_id,
+	     const char *backend, const char *export, const char *ia,
+	     const char *archive, const char *registry, int zstd);
+void	 tiergw_free(struct tiergw *);
+/*
+ * Check (and recall) the file of a backend handle; cb runs on the loop
+ * once done. Calls for a handle already being checked wait on the same
+ * job. Returns the wait (cancel it if the caller goes away) or NULL.
+ */
+struct tiergw_wait *tiergw_check(struct tiergw *, const uint8_t *fh,
+	     size_t len, tiergw_cb cb, void *arg);
+void	 tiergw_cancel(struct tiergw_wait *);
+/* Prometheus lines (checks, recalls, failures) into buf. */
+void	 tiergw_metrics(struct tiergw *, char *buf, size_t len);
+
 #endif /* EFSGW_TIERING_H */

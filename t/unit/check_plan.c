@@ -205,6 +205,138 @@ done:
 }
 END_TEST
 
+/*
+ * Lifecycle tiering needs the backend handle of every data op's file
+ * before it runs (a cold file must be recalled first): PUTFH of a sealed
+ * handle then READ, WRITE, SETATTR of size, ALLOCATE, COPY/CLONE (with
+ * the saved source) name it; metadata ops (GETATTR, SETATTR of mode) do
+ * not; a data op after LOOKUP is on a handle the planner cannot know.
+ */
+enum { D_READ, D_WRITE, D_TRUNC, D_CHMOD, D_GETATTR, D_LOOKUP_READ, D_COPY,
+    D_ALLOC, D_NVEC };
+START_TEST(test_data_fh)
+{
+	struct plan_ctx ctx;
+	struct call_plan *plan = call_plan_new();
+	struct evbuffer *e, *out = evbuffer_new();
+	uint8_t fh[NFS4_FHSIZE];
+	size_t n = sealed_fh(fh);
+	int k = _i, i, expect_data = 1, expect_unknown = 0, two = 0;
+
+	ctx_init(&ctx);
+	if (k == D_COPY || k == D_ALLOC) {
+		/* NFSv4.2 ops: a minor version 2 COMPOUND, no SEQUENCE needed here */
+		e = evbuffer_new();
+		ck_assert_int_eq(rpc_msg_put_call(e, 1, NFS4_PROGRAM, 4, 1), 0);
+		xdrbuf_put_opaque(e, "unit", 4);
+		xdrbuf_put_u32(e, 2);
+		xdrbuf_put_u32(e, k == D_COPY ? 5 : 2);
+	} else
+		e = call_start(k == D_LOOKUP_READ ? 3 : 2);
+	if (k == D_COPY) {
+		/* PUTROOTFH LOOKUP SAVEFH PUTFH COPY: source unknown */
+		xdrbuf_put_u32(e, OP_PUTFH);
+		xdrbuf_put_opaque(e, fh, n);
+		xdrbuf_put_u32(e, OP_SAVEFH);
+		xdrbuf_put_u32(e, OP_PUTFH);
+		xdrbuf_put_opaque(e, fh, n);
+		xdrbuf_put_u32(e, 60);	/* COPY (RFC 7862 §15.2) */
+		for (i = 0; i < 8; i++)
+			xdrbuf_put_u32(e, 0);	/* two stateids */
+		xdrbuf_put_u64(e, 0);
+		xdrbuf_put_u64(e, 0);
+		xdrbuf_put_u64(e, 4096);
+		xdrbuf_put_u32(e, 0);	/* consecutive */
+		xdrbuf_put_u32(e, 1);	/* synchronous */
+		xdrbuf_put_u32(e, 0);	/* no source servers */
+		xdrbuf_put_u32(e, OP_GETATTR);
+		xdrbuf_put_u32(e, 0);
+		two = 1;
+	} else {
+		xdrbuf_put_u32(e, OP_PUTFH);
+		xdrbuf_put_opaque(e, fh, n);
+		if (k == D_LOOKUP_READ) {
+			xdrbuf_put_u32(e, OP_LOOKUP);
+			xdrbuf_put_opaque(e, "f", 1);
+		}
+		switch (k) {
+		case D_READ:
+		case D_LOOKUP_READ:
+			xdrbuf_put_u32(e, OP_READ);
+			for (i = 0; i < 4; i++)
+				xdrbuf_put_u32(e, 0);
+			xdrbuf_put_u64(e, 0);
+			xdrbuf_put_u32(e, 4096);
+			expect_data = k == D_READ;
+			expect_unknown = k == D_LOOKUP_READ;
+			break;
+		case D_WRITE:
+			xdrbuf_put_u32(e, OP_WRITE);
+			for (i = 0; i < 4; i++)
+				xdrbuf_put_u32(e, 0);
+			xdrbuf_put_u64(e, 0);
+			xdrbuf_put_u32(e, 2);	/* FILE_SYNC4 */
+			xdrbuf_put_opaque(e, "data", 4);
+			break;
+		case D_TRUNC:
+		case D_CHMOD:
+			xdrbuf_put_u32(e, OP_SETATTR);
+			for (i = 0; i < 4; i++)
+				xdrbuf_put_u32(e, 0);
+			xdrbuf_put_u32(e, 2);
+			if (k == D_TRUNC) {
+				xdrbuf_put_u32(e, 1u << 4);	/* size */
+				xdrbuf_put_u32(e, 0);
+				xdrbuf_put_u32(e, 8);
+				xdrbuf_put_u64(e, 0);
+			} else {
+				xdrbuf_put_u32(e, 0);
+				xdrbuf_put_u32(e, 1u << (33 - 32));	/* mode */
+				xdrbuf_put_u32(e, 4);
+				xdrbuf_put_u32(e, 0644);
+				expect_data = 0;
+			}
+			break;
+		case D_GETATTR:
+			xdrbuf_put_u32(e, OP_GETATTR);
+			xdrbuf_put_u32(e, 1);
+			xdrbuf_put_u32(e, 1u << 4);
+			expect_data = 0;
+			break;
+		case D_ALLOC:
+			xdrbuf_put_u32(e, 59);	/* ALLOCATE */
+			for (i = 0; i < 4; i++)
+				xdrbuf_put_u32(e, 0);
+			xdrbuf_put_u64(e, 0);
+			xdrbuf_put_u64(e, 1 << 20);
+			break;
+		}
+	}
+	ctx.grants = GRANT_MOUNT | GRANT_WRITE | GRANT_ROOT;
+	ck_assert_int_eq(plan_it(&ctx, e, plan, out), PLAN_FORWARD);
+	ck_assert_int_eq(plan->fail_at, -1);
+	ck_assert_int_eq(plan->data_unknown, expect_unknown);
+	if (!expect_data) {
+		ck_assert_ptr_null(plan->data_fh[0].p);
+	} else {
+		ck_assert_ptr_nonnull(plan->data_fh[0].p);
+		ck_assert_uint_eq(plan->data_fh[0].len, sizeof backend_fh);
+		ck_assert(memcmp(plan->data_fh[0].p, backend_fh,
+		    sizeof backend_fh) == 0);
+	}
+	if (two) {
+		/* the COPY's source: the same backend handle (saved) */
+		ck_assert_ptr_nonnull(plan->data_fh[1].p);
+		ck_assert(memcmp(plan->data_fh[1].p, backend_fh,
+		    sizeof backend_fh) == 0);
+	} else
+		ck_assert_ptr_null(plan->data_fh[1].p);
+	call_plan_free(plan);
+	evbuffer_free(e);
+	evbuffer_free(out);
+}
+END_TEST
+
 /* A rewritten record that is not the plan is refused, whatever differs. */
 START_TEST(test_check_refuses_tampering)
 {
@@ -529,6 +661,7 @@ plan_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_loop_test(tc, test_fh_attr_every_op, 0, 5);
+	tcase_add_loop_test(tc, test_data_fh, 0, D_NVEC);
 	tcase_add_test(tc, test_check_refuses_tampering);
 	tcase_add_test(tc, test_readdir_maxcount);
 	tcase_add_test(tc, test_share_deny);

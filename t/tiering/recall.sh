@@ -1,0 +1,225 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# t/tiering/recall.sh - recall in the gateway. efsgw serves a file system
+# with a lifecycle, its registry in Redis; efsgw-tier moves files to the
+# IA and Archive exports (same Ganesha, EFSGW_TEST_EXTRA_GANESHA). Then,
+# through the gateway:
+#  - ls / stat show the original size and owner and recall nothing;
+#  - READ of a cold file brings it back byte for byte (IA, and Archive
+#    from a zstd frame), and the file is hot again, its cold copy gone;
+#  - two clients reading one cold file at once cause one recall;
+#  - a WRITE into a cold file and a truncating SETATTR recall it first;
+#  - a recall that fails answers NFS4ERR_DELAY and loses nothing: the IA
+#    export down (a relay in front of it stopped), or a cold copy that does
+#    not check; once the tier is back or the copy good, the read works;
+#  - the gateway records last data access in the registry.
+. "$(dirname "$0")/../lib/harness.sh"
+
+harness_require_nfsc
+TIER=${abs_top_builddir:-$PWD}/tiering/efsgw-tier
+[ -x "$TIER" ] || harness_skip_all "not built: $TIER"
+REDIS=$(command -v redis-server || true)
+[ -n "$REDIS" ] || harness_skip_all "redis-server not installed"
+command -v curl >/dev/null || harness_skip_all "curl not installed"
+[ "$HARNESS_DIRECT" = 1 ] && harness_skip_all "recall is the gateway's"
+command -v python3 >/dev/null || harness_skip_all "python3 (the TCP relay) not installed"
+
+harness_free_port; REDIS_PORT=$HARNESS_PORT
+harness_free_port; ADMIN_PORT=$HARNESS_PORT
+harness_free_port; RELAY_PORT=$HARNESS_PORT
+# The IA tier is reached through a TCP relay, so that the test can take
+# the IA export down (stop the relay) while Ganesha keeps serving the rest.
+cat >"$T/relay.py" <<'PY'
+import socket, sys, threading
+lp, tp = int(sys.argv[1]), int(sys.argv[2])
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", lp))
+srv.listen(64)
+def pump(a, b):
+    try:
+        while True:
+            d = a.recv(65536)
+            if not d:
+                break
+            b.sendall(d)
+    except OSError:
+        pass
+    for x in (a, b):
+        try:
+            x.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+while True:
+    c, _ = srv.accept()
+    try:
+        u = socket.create_connection(("127.0.0.1", tp))
+    except OSError:
+        c.close()
+        continue
+    threading.Thread(target=pump, args=(c, u), daemon=True).start()
+    threading.Thread(target=pump, args=(u, c), daemon=True).start()
+PY
+RELAY_PID=
+relay_start() {
+	python3 "$T/relay.py" "$RELAY_PORT" "$BACKEND_PORT" </dev/null >>"$T/relay.log" 2>&1 &
+	RELAY_PID=$!
+	harness_track "$RELAY_PID" "relay.py"
+	harness_wait_port 127.0.0.1 "$RELAY_PORT" 10 || harness_bail "the relay did not start"
+}
+relay_stop() {
+	kill "$RELAY_PID"
+	harness_wait_pid "$RELAY_PID" 10 || true
+	RELAY_PID=
+}
+"$REDIS" --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
+	--dir "$T" --logfile "$T/redis.log" </dev/null &
+REDIS_PID=$!
+harness_track "$REDIS_PID" "redis-server"
+harness_wait_port 127.0.0.1 "$REDIS_PORT" 10 || harness_bail "redis-server did not start"
+
+mkdir -p "$T/ia" "$T/archive"
+EFSGW_TEST_EXTRA_GANESHA="
+EXPORT { Export_Id = 2; Path = $T/ia; Pseudo = /ia; Access_Type = RW; Squash = No_Root_Squash; SecType = sys; Protocols = 4; FSAL { Name = VFS; } }
+EXPORT { Export_Id = 3; Path = $T/archive; Pseudo = /archive; Access_Type = RW; Squash = No_Root_Squash; SecType = sys; Protocols = 4; FSAL { Name = VFS; } }"
+printf '%s\n' '{ "LifecyclePolicies": [ { "TransitionToIA": "AFTER_1_DAY" },' \
+	'  { "TransitionToArchive": "AFTER_7_DAYS" } ] }' >"$T/lifecycle.json"
+# The gateway's config carries the lifecycle; efsgw-tier reads the same file.
+harness_efsgw_conf() {
+	printf '%s\n' \
+		"log-level       debug" \
+		"state-dir       $T/state" \
+		"audit-log       none" \
+		"admin-address   127.0.0.1:$ADMIN_PORT" \
+		"filesystem fs-0123456789abcdef0 {" \
+		"backend         127.0.0.1:$BACKEND_PORT" \
+		"export          /export" \
+		"lifecycle       $T/lifecycle.json" \
+		"tier-ia         127.0.0.1:$RELAY_PORT:/ia" \
+		"tier-archive    127.0.0.1:$BACKEND_PORT:/archive" \
+		"tier-registry   redis://127.0.0.1:$REDIS_PORT" \
+		"tier-min-size   0" \
+		"}" \
+		"listener test {" \
+		"address         127.0.0.1:$GW_PORT" \
+		"}" >"$T/efsgw.conf"
+}
+harness_start
+relay_start
+export EFSGW_TIER_DAY=1
+
+tier() { timeout -k 5 300 "$TIER" -c "$T/efsgw.conf" --once "$@" >>"$T/tier.log" 2>&1; }
+tier_list() { "$TIER" -c "$T/efsgw.conf" --list 2>>"$T/tier.log"; }
+tier_files() { find "$T/ia" "$T/archive" -type f | sort; }
+metric() { # metric NAME: its value on the gateway's /metrics
+	curl -s "http://127.0.0.1:$ADMIN_PORT/metrics" | awk -v n="$1" 'index($1, n "{") == 1 { print $2 }'
+}
+cold() { tier_list | grep -c ' cold-'; }
+# gw_same REL LOCAL: REL read through the gateway is LOCAL's bytes.
+gw_same() { "$EFSGW_NFSC" -s "$GW_ADDR" cat "$(nfspath "$1")" | cmp -s - "$2"; }
+
+# Files go in through the gateway (data ops on hot files: checked, no recall).
+nfsc mkdir "$(nfspath d)"
+sizes="0 1 131071 131072 1048583 67108864"
+for s in $sizes; do
+	random_file "$T/f$s" "$s"
+	nfsc put "$T/f$s" "$(nfspath "d/f$s")" >/dev/null
+done
+random_file "$T/old" 300000
+nfsc put "$T/old" "$(nfspath d/old)" >/dev/null
+touch -d @1600000000 "$EXPORT_DIR/d/old"
+check "data ops on hot files were checked" test "$(metric efsgw_tier_checks_total)" -gt 0
+check_eq "and nothing was recalled" 0 "$(metric efsgw_tier_recalls_total)"
+
+check "efsgw-tier moves the files" tier --now +3
+n=$(( $(echo $sizes | wc -w) + 1 ))
+check_eq "all cold" "$n" "$(cold)"
+check "the old file is in Archive" bash -c "ls $T/archive | grep -q zst"
+
+# Metadata: no recall.
+stat_before=$(nfsc stat "$(nfspath d/f1048583)")
+check "stat shows the original size" bash -c "echo '$stat_before' | grep -q 'size=1048583 '"
+check_eq "ls lists them" "$n" "$(nfsc ls "$(nfspath d)" | wc -l)"
+check_eq "metadata ops recalled nothing" 0 "$(metric efsgw_tier_recalls_total)"
+check_eq "everything is still cold" "$n" "$(cold)"
+
+# Two readers of one cold file at once: one recall.
+"$EFSGW_NFSC" -s "$GW_ADDR" cat "$(nfspath d/f67108864)" >"$T/r1" 2>"$T/r1.err" &
+p1=$!
+"$EFSGW_NFSC" -s "$GW_ADDR" cat "$(nfspath d/f67108864)" >"$T/r2" 2>"$T/r2.err" &
+p2=$!
+rc1=0; rc2=0; wait $p1 || rc1=$?; wait $p2 || rc2=$?
+check_eq "reader 1 succeeds" 0 "$rc1"
+check_eq "reader 2 succeeds" 0 "$rc2"
+check "reader 1 reads the original bytes" cmp -s "$T/r1" "$T/f67108864"
+check "reader 2 reads the original bytes" cmp -s "$T/r2" "$T/f67108864"
+check_eq "one recall for the two readers" 1 "$(metric efsgw_tier_recalls_total)"
+check_eq "the gateway logged one recall" 1 "$(grep -c 'recalled 67108864 bytes' "$T/efsgw.log")"
+
+# Every other file reads back identical (IA, and the Archive zstd frame).
+for s in 0 1 131071 131072 1048583; do
+	check "f$s reads back identical through the gateway" gw_same "d/f$s" "$T/f$s"
+done
+check "the Archive file reads back identical" gw_same d/old "$T/old"
+# The empty file was never READ (a client knows from its size that there
+# is nothing to read), so it is the one still cold; it has no data to lose.
+check_eq "all hot again but the empty file" "1 size=0" "$(cold) $(tier_list | awk '/ cold-/ { print $4 }')"
+check_eq "one cold copy left, the empty file's" 1 "$(tier_files | wc -l)"
+check_eq "the recalled file keeps its mtime" 1600000000 "$(stat -c %Y "$EXPORT_DIR/d/old")"
+
+# WRITE and truncating SETATTR on cold files: recalled first.
+check "moved again" tier --now +3
+check_eq "all cold again" "$n" "$(cold)"
+random_file "$T/patch" 4096
+check "pwrite into a cold file" nfsc pwrite "$(nfspath d/f1048583)" 8192 "$T/patch"
+cp "$T/f1048583" "$T/expect"
+dd if="$T/patch" of="$T/expect" bs=4096 seek=2 conv=notrunc status=none
+check "the rest of the file came back around the write" gw_same d/f1048583 "$T/expect"
+check "truncate a cold file" nfsc truncate "$(nfspath d/f131072)" 1000
+head -c 1000 "$T/f131072" >"$T/expect2"
+check "the kept part is the original data" gw_same d/f131072 "$T/expect2"
+
+# The IA export down: NFS4ERR_DELAY, the file stays cold; back: it reads.
+check "f1 is cold in IA" bash -c "\"$TIER\" -c $T/efsgw.conf --list | grep ' size=1 ' | grep -q cold-IA"
+relay_stop
+rc=0
+nfsc cat "$(nfspath d/f1)" >/dev/null 2>"$T/down.err" || rc=$?
+check_eq "reading it with the IA export down fails" 1 "$rc"
+check "with NFS4ERR_DELAY" grep -q NFS4ERR_DELAY "$T/down.err"
+check "it is still cold" bash -c "\"$TIER\" -c $T/efsgw.conf --list | grep ' size=1 ' | grep -q cold-IA"
+relay_start
+check "with the IA export back, it reads back identical" gw_same d/f1 "$T/f1"
+
+# A cold copy that does not check: NFS4ERR_DELAY, nothing overwritten.
+loc=$(tier_list | awk '/ size=131071 / { print $3 }')
+check "f131071 is cold in IA" test -f "$T/ia/$loc"
+printf 'X' | dd of="$T/ia/$loc" bs=1 seek=100 conv=notrunc status=none
+rc=0
+nfsc cat "$(nfspath d/f131071)" >/dev/null 2>"$T/delay.err" || rc=$?
+check_eq "reading it while its cold copy is damaged fails" 1 "$rc"
+check "with NFS4ERR_DELAY" grep -q NFS4ERR_DELAY "$T/delay.err"
+check "the gateway logged the failed recall" grep -q "recall of .* failed" "$T/efsgw.log"
+check "the file is still cold" bash -c "\"$TIER\" -c $T/efsgw.conf --list | grep ' size=131071 ' | grep -q cold-IA"
+check "its cold copy is still there" test -f "$T/ia/$loc"
+dd if="$T/f131071" of="$T/ia/$loc" bs=1 skip=100 seek=100 count=1 conv=notrunc status=none
+check "once the cold copy is good again, the read works and is identical" gw_same d/f131071 "$T/f131071"
+check_eq "and it is hot" 0 "$(tier_list | grep ' size=131071 ' | grep -c cold)"
+
+# Access tracking: the gateway writes last data access in batches (5 s),
+# here for a file nothing but the gateway has touched.
+random_file "$T/fresh" 4242
+nfsc put "$T/fresh" "$(nfspath d/fresh)" >/dev/null
+ino=$(stat -c %i "$EXPORT_DIR/d/fresh")
+for ((i = 0; i < 150; i++)); do
+	tier_list | grep -q "\.$ino hot " && break
+	sleep 0.1
+done
+check "the registry has the gateway's last data access of a new file" \
+	bash -c "\"$TIER\" -c $T/efsgw.conf --list | grep '\.$ino hot ' | grep -qv 'last_access=0 '"
+
+harness_stop_gateway
+relay_stop
+kill "$REDIS_PID"
+harness_wait_pid "$REDIS_PID" 10 || true
+harness_done
