@@ -1107,6 +1107,21 @@ config_load_files(struct config *c, int create, char **cause)
 		config_policy_resources(fs);
 		if ((r = config_load_lifecycle(c, fs, cause)) != 0)
 			return r;
+		/*
+		 * The gateway recalls cold files from a Redis registry only (a
+		 * journal is efsgw-tier's alone): serving a tiered file system
+		 * without one would hand clients released files as zeros.
+		 */
+		if (fs->lifecycle != NULL &&
+		    strncmp(fs->tier_registry, "redis://", 8) != 0) {
+			xasprintf(cause, "%s: tier-registry %s is a journal file, "
+			    "which only efsgw-tier reads: efsgw could not recall "
+			    "cold files and clients would read moved files as "
+			    "zeros; use a redis:// registry (a journal suits "
+			    "file systems no gateway serves)", fs->id,
+			    fs->tier_registry);
+			return EFSGW_ERR_BAD_VALUE;
+		}
 	}
 	TAILQ_FOREACH(l, &c->listeners, entry) {
 		if (l->tls && (r = tls_listener_ctx(c, l, cause)) != 0)

@@ -222,13 +222,9 @@ gateway_tier_new(struct gateway *gw, const struct config_fs *fs)
 
 	if (fs->lifecycle == NULL)
 		return NULL;
-	if (strncmp(fs->tier_registry, "redis://", 8) != 0) {
-		log_error("%s: tier-registry %s is a journal file, which only "
-		    "efsgw-tier reads: efsgw cannot recall cold files, and "
-		    "clients read released files as zeros (use Redis)", fs->id,
-		    fs->tier_registry);
+	/* config_load_files refuses a journal registry here. */
+	if (strncmp(fs->tier_registry, "redis://", 8) != 0)
 		return NULL;
-	}
 	addr_format((const struct sockaddr *)&fs->backend_addr, addr,
 	    sizeof addr);
 	log_info("%s: lifecycle tiering: cold files are recalled before "

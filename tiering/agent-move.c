@@ -496,6 +496,37 @@ agent_recall(struct agent *ag, const struct tier_rec *old)
 		goto out;	/* gone, hot, or recovery's business */
 	memcpy(fh.data, rec.fh, rec.fhlen);
 	fh.len = rec.fhlen;
+	/*
+	 * Written since the release, around the recall (a truncating OPEN, a
+	 * data op the gateway could not check, a client of the server
+	 * itself)? Then what the client wrote wins: copying the old data
+	 * back would undo it. The cold copy is kept under a name the sweep
+	 * leaves alone, for the operator, and the file is hot again.
+	 */
+	if ((r = agent_getattr(&ag->hot, &fh, &a)) != 0)
+		goto out;
+	if (a.change != rec.change) {
+		char kept[TIER_LOCATION_MAX + 16];
+
+		snprintf(kept, sizeof kept, "conflict-%s", rec.location);
+		if ((r = nfsc_rename(tier->c, &tier->root, rec.location,
+		    &tier->root, kept)) != 0) {
+			ag->st.errors++;
+			log_warn("%s: written since its move, and its cold copy "
+			    "%s cannot be set aside: %s; left cold", ks,
+			    rec.location, r > 0 ? nfsc_stat_name((uint32_t)r) :
+			    efsgw_err(r));
+			goto out;
+		}
+		rec.change = a.change;
+		rec.last_access = tier_now();
+		if ((r = agent_record_hot(ag, &rec)) != 0)
+			goto out;
+		log_warn("%s: written since it was moved: its new content is "
+		    "kept, not the cold copy, which stays in the %s tier as %s",
+		    ks, tier->name, kept);
+		goto out;
+	}
 	/* Check the cold copy first: never write unchecked data. */
 	if ((r = agent_copy_in(ag, tier, rec.location, rec.flags & TIER_REC_ZSTD,
 	    rec.size, rec.sum, NULL, NULL)) != 0 ||

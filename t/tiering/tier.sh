@@ -60,6 +60,13 @@ tier_conf() { # tier_conf MIN_KIB
 tier_conf 0
 export EFSGW_TIER_DAY=1
 
+# A gateway cannot recall from a journal registry (it is the agent's
+# alone): efsgw refuses to serve a file system tiered with one, rather
+# than hand its clients moved files as zeros; the agent takes it.
+check_fails "efsgw -t refuses a tiered file system with a journal registry" \
+	"$EFSGW" -t -c "$T/tier.conf"
+check "efsgw says why" sh -c '"$1" -t -c "$2" 2>&1 | grep -q "journal file, which only efsgw-tier reads"' _ "$EFSGW" "$T/tier.conf"
+
 # tier [ARGS]: run the agent once (its log in tier.log); its exit status.
 tier() {
 	timeout -k 5 300 "$TIER" -c "$T/tier.conf" --once "$@" >>"$T/tier.log" 2>&1
@@ -167,6 +174,24 @@ for step in 2 6; do
 	nfs_rm_tree c
 done
 check "the log says why" grep -q "changed" "$T/tier.log"
+
+# Written after the move, around any recall (a truncating OPEN, a write
+# the gateway could not check, a client of the server itself): a recall
+# must not copy the old data back over it. The new content stays, the
+# cold copy is kept aside as conflict-NAME, and the sweep leaves it.
+nfsc mkdir "$(nfspath c)"
+random_file "$T/x" 300000; nfs_put "$T/x" c/g
+check "moved, to be written behind the recall" tier --now +3
+check_eq "the cold copy is in IA" 1 "$(tier_files | wc -l)"
+random_file "$T/new" 7000; nfs_put "$T/new" c/g
+check "recall after the write" tier --recall-all
+check "the file keeps what was written after the move" same "$EXPORT_DIR/c/g" "$T/new"
+check "the cold copy is kept aside" bash -c "ls '$T/ia' | grep -q '^conflict-'"
+check "the log says so" grep -q "written since it was moved" "$T/tier.log"
+check "a later pass (recovery, sweep) leaves the kept copy" tier --recall-all
+check "it is still there" bash -c "ls '$T/ia' | grep -q '^conflict-'"
+nfs_rm_tree c
+rm -f "$T"/ia/conflict-*
 
 # ------------------------------------------------------------ crashes
 # SIGKILL after each step of a move, restart (recovery, then the walk),
