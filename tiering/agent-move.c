@@ -505,7 +505,8 @@ agent_recall(struct agent *ag, const struct tier_rec *old)
 	 */
 	if ((r = agent_getattr(&ag->hot, &fh, &a)) != 0)
 		goto out;
-	if (a.change != rec.change) {
+	/* (A recall that was interrupted changed it itself: not a write.) */
+	if (!(rec.flags & TIER_REC_RECALLING) && a.change != rec.change) {
 		char kept[TIER_LOCATION_MAX + 16];
 
 		snprintf(kept, sizeof kept, "conflict-%s", rec.location);
@@ -526,6 +527,13 @@ agent_recall(struct agent *ag, const struct tier_rec *old)
 		    "kept, not the cold copy, which stays in the %s tier as %s",
 		    ks, tier->name, kept);
 		goto out;
+	}
+	/* Say so before the hot file changes: a recall cut short is redone. */
+	if (!(rec.flags & TIER_REC_RECALLING)) {
+		rec.flags |= TIER_REC_RECALLING;
+		rec.updated = tier_now();
+		if ((r = tier_registry_put(ag->reg, &rec)) != 0)
+			goto out;
 	}
 	/* Check the cold copy first: never write unchecked data. */
 	if ((r = agent_copy_in(ag, tier, rec.location, rec.flags & TIER_REC_ZSTD,

@@ -139,7 +139,8 @@ walk_file(struct agent *ag, const struct nfsc_fh *dir, const char *name,
 	if (recp != NULL && recp->last_access > last)
 		last = recp->last_access;
 	if (recp != NULL && recp->state == TIER_COLD_IA &&
-	    !(recp->flags & (TIER_REC_RELEASING | TIER_REC_RETIER)) &&
+	    !(recp->flags & (TIER_REC_RELEASING | TIER_REC_RETIER |
+	    TIER_REC_RECALLING)) &&
 	    walk_due(ag, last) == TIER_CLASS_ARCHIVE) {
 		/* Archive age reached in IA: on to Archive, tier to tier. */
 		if (agent_retier(ag, recp) != 0)

@@ -93,6 +93,7 @@ enum tier_class { TIER_CLASS_STANDARD, TIER_CLASS_IA, TIER_CLASS_ARCHIVE };
 #define TIER_REC_ZSTD		0x1	/* the cold copy is a zstd frame */
 #define TIER_REC_RELEASING	0x2	/* cold, the hot data may not be released yet */
 #define TIER_REC_RETIER		0x4	/* cold-IA, being copied to Archive */
+#define TIER_REC_RECALLING	0x8	/* cold, its data being copied back */
 #define TIER_FH_MAX		128	/* NFS4_FHSIZE */
 #define TIER_LOCATION_MAX	256
 #define TIER_SUM_LEN		32	/* SHA-256 */

@@ -252,6 +252,31 @@ for step in 1 2 3 4 6; do
 done
 nfs_rm_tree r
 
+# ------------------------------------------------------------ interrupted recall
+# A recall killed while it copies the data back leaves the hot file half
+# written: the next recall must copy it again, whole, and not take the
+# half-written file for a client's write (the change check above).
+nfsc mkdir "$(nfspath k)"
+random_file "$T/k" $((32 * 1048576)); nfs_put "$T/k" k/big
+check "moved, to be recalled slowly" tier --now +3
+# (Not under timeout(1): SIGKILL must reach the agent itself.)
+"$TIER" -c "$T/tier.conf" --once --recall-all --bwlimit 4 >>"$T/tier.log" 2>&1 &
+agent=$!
+harness_track "$agent" efsgw-tier
+# The copy back has begun once the released (sparse) file has blocks again.
+for ((i = 0; i < 1200; i++)); do
+	[ "$(du -k "$EXPORT_DIR/k/big" | cut -f1)" -gt 1024 ] && break
+	kill -0 "$agent" 2>/dev/null || break
+	sleep 0.1
+done
+kill -KILL "$agent" 2>/dev/null || true
+wait "$agent" 2>/dev/null || true
+check_fails "killed half way: the hot file is not whole yet" same "$EXPORT_DIR/k/big" "$T/k"
+check "the recall again" tier --recall-all
+check "after it, the file is whole" same "$EXPORT_DIR/k/big" "$T/k"
+check_eq "no copy left in the tiers (none set aside either)" "" "$(tier_files)"
+nfs_rm_tree k
+
 # ------------------------------------------------------------ workers
 # Two agents on one Redis registry walk the same tree at once: the
 # per-file lock and the registry check under it move each file once.
