@@ -1,6 +1,6 @@
 /*
  * efsgw - the identity configuration and the order in which a client
- * certificate's credentials are tried (DESIGN.md "Identity and
+ * certificate's credentials are tried (docs/identity.md, "Identity and
  * authorization"): efsgw's JWT extension, the efs-utils SigV4 extension, a
  * chain to the client CA, else anonymous.
  *

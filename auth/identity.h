@@ -6,7 +6,7 @@
  * Kubernetes service-account tokens, any OIDC issuer), the efs-utils SigV4
  * extension (stock `mount -t efs -o tls,iam`), a certificate chained to a
  * configured client CA, or nothing (anonymous). identity_from_cert() tries
- * them in that order (DESIGN.md "Identity and authorization") and fills a
+ * them in that order (docs/identity.md) and fills a
  * struct identity that the policy engine and the audit log consume. The
  * identity only says who the client is and what its own credentials grant;
  * the file-system policy decides what it may do.

@@ -1,6 +1,6 @@
 /*
  * efsgw - evaluating a compiled file-system policy for one request, and
- * the whole EFS decision around it (EFS-FACTS §4.3, IAM "Policy evaluation
+ * the whole EFS decision around it (the EFS User Guide on IAM for NFS clients; IAM "Policy evaluation
  * logic"): an explicit Deny in the policy wins; otherwise an Allow in the
  * policy or in the caller's identity grants allows; otherwise the request
  * is denied implicitly. No policy is EFS's default, which allows all.
@@ -21,7 +21,7 @@ eval_principal(const struct policy_statement *st, const struct policy_ctx *ctx)
 
 	if (st->principal_any)
 		return 1;
-	/* Anonymous callers match only "*" (EFS-FACTS §4.3). */
+	/* Anonymous callers match only "*" (EFS User Guide: IAM for NFS clients). */
 	if (ctx->anonymous)
 		return 0;
 	for (i = 0; i < st->nprincipals; i++)

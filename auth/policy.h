@@ -4,7 +4,7 @@
  * immutable form and evaluated for every ClientMount / ClientWrite /
  * ClientRootAccess decision without allocating.
  *
- * Evaluation follows IAM (docs/policy.md; EFS-FACTS §4.3): an explicit
+ * Evaluation follows IAM (docs/policy.md; the EFS User Guide, IAM for NFS clients): an explicit
  * Deny in the policy wins; otherwise the action is allowed when the policy
  * allows it or the caller's own identity grants do; otherwise it is denied.
  * No policy at all is EFS's default: everything is allowed.
@@ -20,7 +20,7 @@
 /* EFS's limit on a file-system policy, in characters (UTF-8 code points). */
 #define POLICY_MAX_CHARS	20000
 
-/* The three actions an NFS client is authorized for (EFS-FACTS §4.3). */
+/* The three actions an NFS client is authorized for (EFS User Guide: IAM for NFS clients). */
 #define POLICY_ACTION_MOUNT	"elasticfilesystem:ClientMount"
 #define POLICY_ACTION_WRITE	"elasticfilesystem:ClientWrite"
 #define POLICY_ACTION_ROOT	"elasticfilesystem:ClientRootAccess"

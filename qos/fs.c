@@ -46,7 +46,7 @@ fs_check_config(const struct qos_fs_config *c)
 	if (c->tp_mode == QOS_TP_PROVISIONED &&
 	    (c->provisioned < p->provisioned_min || c->provisioned > p->provisioned_max))
 		return EFSGW_ERR_BAD_VALUE;
-	/* Elastic is only available with General Purpose (EFS-FACTS 4.5). */
+	/* Elastic is only available with General Purpose (EFS User Guide: throughput modes). */
 	if (c->tp_mode == QOS_TP_ELASTIC && c->perf_mode == QOS_PERF_MAX_IO)
 		return EFSGW_ERR_BAD_VALUE;
 	if (p->window_ms == 0 || p->tick_ms == 0 ||

@@ -1,6 +1,6 @@
 /*
  * efsgw - qos metering: how many bytes one NFS op costs, after EFS's
- * published rules (docs/qos.md "Metering"; EFS-FACTS 4.4 and 4.5), and the
+ * published rules (docs/qos.md "Metering"; the EFS User Guide on metering and throughput modes), and the
  * per-class counters behind the MeteredIOBytes / TotalIOBytes /
  * Data*IOBytes / Metadata*IOBytes metrics.
  *

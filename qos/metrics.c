@@ -1,7 +1,7 @@
 /*
  * efsgw - qos metrics: Prometheus text exposition (format 0.0.4) of the
  * QoS state of a set of file systems, metric names after EFS's CloudWatch
- * metrics (EFS-FACTS 4.4) with the prefix efsgw_, labels fs and gateway.
+ * metrics (EFS User Guide: CloudWatch metrics) with the prefix efsgw_, labels fs and gateway.
  * Each family is written once with its HELP and TYPE lines, then one
  * sample per file system. The admin HTTP endpoint (proxy/) serves it.
  *

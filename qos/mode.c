@@ -1,6 +1,6 @@
 /*
  * efsgw - qos throughput and performance modes: EFS's published numbers
- * (EFS-FACTS 4.5) as defaults, and the rates they give for a file system
+ * (EFS User Guide: throughput modes) as defaults, and the rates they give for a file system
  * of a given size. Pure functions; fs.c turns them into buckets.
  *
  * SPDX-License-Identifier: Apache-2.0

@@ -11,7 +11,7 @@
  *   - ids are unique, so each id finds its own access point;
  *   - with a PosixUser the caller's own ids never reach the server;
  *   - without ClientRootAccess no uid or gid 0 reaches the server
- *     (EFS-FACTS §4.1: a PosixUser of 0 needs ClientRootAccess).
+ *     (EFS User Guide, access points: a PosixUser of 0 needs ClientRootAccess).
  *
  * SPDX-License-Identifier: Apache-2.0
  */

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # t/integration/backend-restart.sh - the backend dies in the middle of a
-# transfer. DESIGN.md "Bad input": a backend killed mid-run gives the client
+# transfer. docs/testing.md (bad input): a backend killed mid-run gives the client
 # an error or a closed connection (never a hang), the gateway keeps running,
 # and once the backend is back a new client works through the same gateway.
 . "$(dirname "$0")/../lib/harness.sh"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# (efsgw: copied unchanged from the project's kvm-client tool, /work/shared/kvm-client; see docs/testing.md)
+# (efsgw: the kernel-client harness, kept with the project; see docs/testing.md)
 # kvm-nfs-client.sh - boot Debian's linux-image-amd64 (6.1) under qemu/KVM with a
 # tiny busybox initramfs and use it as a real Linux NFSv4.x client.
 #

@@ -4,10 +4,10 @@
  * Pins: a bucket refills at its rate up to its depth and a call bigger
  * than the bucket still passes once (debt, not starvation); Bursting
  * spends credits above baseline and drops exactly to baseline when they
- * run out, and earns them back at baseline (EFS-FACTS 4.5 "Bursting");
+ * run out, and earns them back at baseline (EFS User Guide: bursting throughput);
  * reads are metered at 1/3 with a 4 KiB floor after the discount, and
  * TotalIOBytes has a 32 KiB data / 4 KiB other minimum then KiB steps
- * (EFS-FACTS 4.4); rediss:// is refused (no TLS in hiredis 0.14).
+ * (EFS User Guide: CloudWatch metrics); rediss:// is refused (no TLS in hiredis 0.14).
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -192,7 +192,7 @@ START_TEST(test_meter_counters)
 }
 END_TEST
 
-/* Baseline, burst and credit cap from storage (EFS-FACTS 4.5). */
+/* Baseline, burst and credit cap from storage (EFS User Guide: throughput modes). */
 START_TEST(test_mode_numbers)
 {
 	struct qos_params p;

@@ -1,6 +1,6 @@
 /*
  * efsgw - unit tests for the file-system policy engine (auth/policy*.c).
- * Pins the IAM rules EFS applies (EFS-FACTS §4.3; IAM "Condition
+ * Pins the IAM rules EFS applies (EFS User Guide, IAM for NFS clients; IAM "Condition
  * operators" and "Policy evaluation logic"): an explicit Deny beats any
  * Allow; anonymous callers match only Principal "*"; an absent condition
  * key fails a positive operator, passes a negated one and passes every
@@ -236,7 +236,7 @@ static const struct stmt_vec {
 	int		 stmt;
 	const char	*sid;
 } stmt_vecs[] = {
-	/* Anonymous callers match only "*" (EFS-FACTS §4.3). */
+	/* Anonymous callers match only "*" (EFS User Guide: IAM for NFS clients). */
 	{ "anon vs *", DOC(ST("Any", "Allow", "'*'", ALLACT, "'*'")),
 	  REQ(ANON, MOUNT, 0, NULL, 1, NULL), 0, A, 0, "Any" },
 	{ "anon vs AWS *", DOC(ST("Any", "Allow", ANYONE, ALLACT, "'*'")),
