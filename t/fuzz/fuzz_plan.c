@@ -178,11 +178,20 @@ fuzz_allowed_fh(const struct xdrbuf *in, const uint8_t *fh, size_t len,
 static int
 fuzz_after_lookup(uint32_t i)
 {
-	while (i-- > 0) {
-		switch (walk1.ops[i].opcode) {
+	int k = (int)i;
+
+	while (--k >= 0) {
+		switch (walk1.ops[k].opcode) {
 		case OP_ACCESS: case OP_CLOSE: case OP_COMMIT: case OP_GETATTR:
 		case OP_GETFH: case OP_NVERIFY: case OP_READ: case OP_READDIR:
-		case OP_SEQUENCE: case OP_SETATTR: case OP_WRITE:
+		case OP_SAVEFH: case OP_SEQUENCE: case OP_SETATTR: case OP_WRITE:
+			continue;
+		case OP_RESTOREFH:
+			/* The saved handle: go on from the SAVEFH that saved it. */
+			while (--k >= 0 && walk1.ops[k].opcode != OP_SAVEFH)
+				;
+			if (k < 0)
+				return 0;
 			continue;
 		case OP_LOOKUP:
 			return 1;
