@@ -268,27 +268,24 @@ agent_metrics_write(struct agent *ag)
 	fprintf(f, "efsgw_tier_storage_bytes{fs=\"%s\",class=\"Total\"} %llu\n",
 	    fs, (unsigned long long)(ag->st.bytes_standard + ag->st.bytes_ia +
 	    ag->st.bytes_archive));
-	fprintf(f, "# TYPE efsgw_tier_files_moved_total counter\n"
-	    "efsgw_tier_files_moved_total{fs=\"%s\"} %llu\n", fs,
-	    (unsigned long long)ag->st.files_moved);
-	fprintf(f, "# TYPE efsgw_tier_bytes_moved_total counter\n"
-	    "efsgw_tier_bytes_moved_total{fs=\"%s\"} %llu\n", fs,
-	    (unsigned long long)ag->st.bytes_moved);
-	fprintf(f, "# TYPE efsgw_tier_moves_changed_total counter\n"
-	    "efsgw_tier_moves_changed_total{fs=\"%s\"} %llu\n", fs,
-	    (unsigned long long)ag->st.moves_changed);
-	fprintf(f, "# TYPE efsgw_tier_recalls_total counter\n"
-	    "efsgw_tier_recalls_total{fs=\"%s\"} %llu\n", fs,
-	    (unsigned long long)ag->st.recalls);
-	fprintf(f, "# TYPE efsgw_tier_recovered_total counter\n"
-	    "efsgw_tier_recovered_total{fs=\"%s\"} %llu\n", fs,
-	    (unsigned long long)ag->st.recovered);
-	fprintf(f, "# TYPE efsgw_tier_orphans_removed_total counter\n"
-	    "efsgw_tier_orphans_removed_total{fs=\"%s\"} %llu\n", fs,
-	    (unsigned long long)ag->st.orphans);
-	fprintf(f, "# TYPE efsgw_tier_errors_total counter\n"
-	    "efsgw_tier_errors_total{fs=\"%s\"} %llu\n", fs,
-	    (unsigned long long)ag->st.errors);
+	{
+		/* The counters, each its own family (Prometheus text 0.0.4). */
+		const struct { const char *name; uint64_t v; } ctr[] = {
+			{ "files_moved", ag->st.files_moved },
+			{ "bytes_moved", ag->st.bytes_moved },
+			{ "moves_changed", ag->st.moves_changed },
+			{ "recalls", ag->st.recalls },
+			{ "recovered", ag->st.recovered },
+			{ "orphans_removed", ag->st.orphans },
+			{ "errors", ag->st.errors },
+		};
+		size_t k;
+
+		for (k = 0; k < sizeof ctr / sizeof ctr[0]; k++)
+			fprintf(f, "# TYPE efsgw_tier_%s_total counter\n"
+			    "efsgw_tier_%s_total{fs=\"%s\"} %llu\n", ctr[k].name,
+			    ctr[k].name, fs, (unsigned long long)ctr[k].v);
+	}
 	if (fclose(f) != 0 || rename(tmp, ag->metrics_path) != 0)
 		log_warn("%s: %s", ag->metrics_path, strerror(errno));
 	free(tmp);
