@@ -890,21 +890,40 @@ plan_ops(struct plan_pass *pp)
 				cur = saved;
 				break;
 			case OP_READ:
+				plan_note_data(plan, &cur);
+				if (plan->nreads++ == 0) {
+					/* READ4args: stateid, offset, count */
+					plan->read_op = plan->nfwd;
+					plan->read_off = (uint64_t)xdrbuf_word_at(
+					    pp->b, cmp->ops[i].start + 20) << 32 |
+					    xdrbuf_word_at(pp->b,
+					    cmp->ops[i].start + 24);
+					plan->read_count = xdrbuf_word_at(pp->b,
+					    cmp->ops[i].start + 28);
+					if (pp->minor == 0 && ctx->max_read > 0 &&
+					    plan->read_count > ctx->max_read)
+						plan->read_count = ctx->max_read;
+				}
+				break;		/* the current filehandle stays */
 			case OP_WRITE:
 				plan_note_data(plan, &cur);
+				plan->data_writes = 1;
 				break;		/* the current filehandle stays */
 			case OP_SETATTR:
 				/* Only a size change touches the data. */
 				if (xdrbuf_word_at(pp->b, cmp->ops[i].start + 20) > 0 &&
 				    (xdrbuf_word_at(pp->b, cmp->ops[i].start + 24) &
-				    FATTR4_SIZE_BIT))
+				    FATTR4_SIZE_BIT)) {
 					plan_note_data(plan, &cur);
+					plan->data_writes = 1;
+				}
 				break;		/* the current filehandle stays */
 			case OP_ALLOCATE:
 			case OP_COPY:
 			case OP_CLONE:
 				/* COPY's and CLONE's source is the saved handle. */
 				plan_note_data(plan, &cur);
+				plan->data_writes = 1;
 				if (op != OP_ALLOCATE)
 					plan_note_data(plan, &saved);
 				cur.kind = FH_UNKNOWN;	/* as for any other op */
@@ -988,6 +1007,9 @@ call_plan(const struct plan_ctx *ctx, struct xdrbuf *b, const struct rpc_msg *m,
 	plan->fail_at = -1;
 	memset(plan->data_fh, 0, sizeof plan->data_fh);
 	plan->data_unknown = 0;
+	plan->nreads = plan->read_op = plan->read_count = 0;
+	plan->read_off = 0;
+	plan->data_writes = 0;
 	wr = nfs4_walk_compound_args(b, cmp);
 	plan->minor = pp.minor = cmp->minorversion;
 	plan->tag_off = cmp->tag_off;

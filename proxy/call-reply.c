@@ -10,7 +10,8 @@
  * connections are removed, and when the server stopped at one (the parent
  * was not the one proven inside the access point) the LOOKUPP's own
  * result becomes NFS4ERR_NOENT; the op the gateway
- * refused is appended; pNFS is hidden from EXCHANGE_ID (RFC 8881
+ * refused is appended; a READ of a cold file served from its copy gets the
+ * copy's bytes; pNFS is hidden from EXCHANGE_ID (RFC 8881
  * §18.35.3: the server "MUST" be used as non-pNFS when USE_NON_PNFS is
  * the only role).
  *
@@ -64,6 +65,36 @@ call_reply_seal(struct conn *c, struct rpc_edits *e,
 	rpc_edits_add(e, m->off - 4, call_reply_wire(m->len), out,
 	    call_reply_wire(n));
 	return 0;
+}
+
+/*
+ * A READ of a released file served from its cold copy: the bytes read
+ * from the tier in place of the zeros the server sent (the file kept its
+ * size, so the server's length and eof are the file's). Should the server
+ * have sent more than the gateway read (a count above what one served
+ * READ takes), the answer becomes a short read of what was read, eof
+ * false (RFC 8881 §18.22.4: the client reads on from there), never
+ * zeros. m marks READ4resok.data's body; eof and the length precede it.
+ */
+static void
+call_reply_tier_data(struct rpc_edits *e, const struct nfs4_mark *m,
+    const struct pending *p)
+{
+	static const uint8_t zero[4];
+	uint8_t *w;
+
+	if (m->len <= p->tier_len) {
+		rpc_edits_add(e, m->off, m->len, p->tier_data, m->len);
+		return;
+	}
+	w = rpc_edits_alloc(e, 8);
+	xdrbuf_store_u32(w, 0);
+	xdrbuf_store_u32(w + 4, p->tier_len);
+	rpc_edits_add(e, m->off - 8, 8, w, 8);
+	rpc_edits_add(e, m->off, call_reply_wire(m->len) - 4, p->tier_data,
+	    p->tier_len);
+	rpc_edits_add(e, m->off + call_reply_wire(m->len) - 4, 0, zero,
+	    call_reply_wire(p->tier_len) - 4 - p->tier_len);
 }
 
 /* Growth of the attribute list at marks[a] from the handles inside it. */
@@ -235,6 +266,11 @@ call_reply_rewrite(struct conn *c, struct evbuffer *rec, const struct xdrbuf *b,
 				v = xdrbuf_word_at(b, mk->off);
 				if (v > c->conf->max_record)
 					rpc_edits_word(e, mk->off, c->conf->max_record);
+				break;
+			case NFS4_MARK_READ_DATA:
+				if (p != NULL && p->tier_data != NULL &&
+				    j == p->tier_op)
+					call_reply_tier_data(e, mk, p);
 				break;
 			case NFS4_MARK_EXCHGID_FLAGS:
 				v = xdrbuf_word_at(b, mk->off);

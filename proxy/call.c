@@ -256,6 +256,20 @@ call_plan_context(struct conn *c, struct plan_ctx *ctx)
 }
 
 /*
+ * A COMPOUND whose only data op is one READ: with the file cold and no
+ * TransitionToPrimaryStorageClass, the READ is served from the cold copy
+ * and the file stays where it is.
+ */
+static int
+call_tier_serves(const struct call_plan *plan)
+{
+	return plan->nreads == 1 && !plan->data_writes && !plan->data_unknown &&
+	    plan->data_fh[0].p != NULL && plan->data_fh[1].p == NULL &&
+	    plan->read_op < plan->nfwd && plan->read_op < PLAN_MAX_FWD_OPS &&
+	    plan->fwd_ops[plan->read_op] == OP_READ;
+}
+
+/*
  * Send a planned call to the server, once the re-walk found the record
  * to be exactly the plan; otherwise refuse it with SERVERFAULT.
  */
@@ -302,6 +316,13 @@ call_forward(struct conn *c, struct evbuffer *rec, const struct xdrbuf *b,
 	p->qos_cls = plan->qos_cls;
 	p->qos_est = plan->qos_est;
 	p->req_bytes = (uint32_t)xdrbuf_len(b);
+	if (c->tier_data != NULL && call_tier_serves(plan)) {
+		/* The READ's data comes from the cold copy (call_tier_hold). */
+		p->tier_data = c->tier_data;
+		p->tier_len = c->tier_len;
+		p->tier_op = plan->read_op;
+		c->tier_data = NULL;
+	}
 	if ((r = conn_to_backend(c, 0)) != 0) {
 		pending_put(c, p);
 		return r;
@@ -330,6 +351,7 @@ static int
 call_tier_hold(struct conn *c, struct evbuffer *rec, struct call_plan *plan)
 {
 	struct tiergw *tg;
+	struct tiergw_read rd;
 	int i = c->tier_checked;
 	uint32_t st = c->tier_status;
 
@@ -343,8 +365,16 @@ call_tier_hold(struct conn *c, struct evbuffer *rec, struct call_plan *plan)
 		c->tier_checked = 0;
 		return 0;
 	}
+	/* Data from an earlier check belongs to no call now. */
+	free(c->tier_data);
+	c->tier_data = NULL;
+	if (call_tier_serves(plan)) {
+		rd.off = plan->read_off;
+		rd.count = plan->read_count;
+	}
 	c->tier_wait = tiergw_check(tg, plan->data_fh[i].p,
-	    plan->data_fh[i].len, conn_tier_resume, c);
+	    plan->data_fh[i].len, call_tier_serves(plan) ? &rd : NULL,
+	    conn_tier_resume, c);
 	if (c->tier_wait == NULL) {
 		c->tier_checked = 0;
 		return 0;
@@ -471,6 +501,9 @@ call_compound(struct conn *c, struct evbuffer *rec, struct xdrbuf *b,
 		r = EFSGW_ERR_INTERNAL;
 		break;
 	}
+	/* Forwarded or answered: served data left over is no one's. */
+	free(c->tier_data);
+	c->tier_data = NULL;
 	call_plan_give(plan);
 	return r;
 }

@@ -756,17 +756,22 @@ conn_qos_resume(void *arg)
 
 /*
  * The held call's file is hot (status 0), or could not be recalled
- * (NFS4ERR_DELAY): run the call, or answer it so. QoS admission, if it
- * had been given, still stands.
+ * (NFS4ERR_DELAY): run the call, or answer it so. data: the held call's
+ * READ was served from the file's cold copy (the reply takes these bytes
+ * instead of the released file's). QoS admission, if it had been given,
+ * still stands.
  */
 void
-conn_tier_resume(void *arg, uint32_t status)
+conn_tier_resume(void *arg, uint32_t status, uint8_t *data, uint32_t len)
 {
 	struct conn *c = arg;
 	struct evbuffer *rec = c->held;
 	int r;
 
 	c->tier_wait = NULL;
+	free(c->tier_data);
+	c->tier_data = data;
+	c->tier_len = len;
 	if (rec == NULL)
 		return;
 	c->held = NULL;
@@ -1102,6 +1107,8 @@ conn_free(struct conn *c)
 	free(c->proof);
 	qos_client_free(c->qc);
 	tiergw_cancel(c->tier_wait);
+	free(c->tier_data);
+	c->tier_data = NULL;
 	if (c->held != NULL)
 		evbuffer_free(c->held);
 	call_plan_free(c->held_plan);

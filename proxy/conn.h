@@ -45,6 +45,14 @@ struct pending {
 	uint8_t		 qos_cls;	/* QoS class charged at admission */
 	uint64_t	 qos_est;	/* bytes estimated at admission */
 	uint32_t	 req_bytes;	/* size of the call record */
+	/*
+	 * Lifecycle tiering: the data of forwarded op tier_op (a READ of a
+	 * cold file) read from its cold copy; it replaces the released file's
+	 * zeros in the reply (owned; freed by pending_put).
+	 */
+	uint8_t		*tier_data;
+	uint32_t	 tier_len;
+	uint32_t	 tier_op;
 };
 
 /* Where the connection's root stands (access point roots are resolved). */
@@ -112,6 +120,8 @@ struct conn {
 	struct tiergw_wait	*tier_wait;	/* held for a tiering check */
 	int			 tier_checked;	/* data handles of the held call checked */
 	uint32_t		 tier_status;	/* nonzero: answer the held call so */
+	uint8_t			*tier_data;	/* the held READ, served cold (owned) */
+	uint32_t		 tier_len;
 	int			 backend_up;
 	int			 seen_compound;
 	int			 draining;
@@ -214,7 +224,8 @@ void	 conn_audit_deny(struct conn *, uint32_t opcode, uint32_t status);
 /* A call QoS held is admitted: run it (qos resume callback). */
 void	 conn_qos_resume(void *arg);
 /* A tiering check of the held call's file is done (tiergw callback). */
-void	 conn_tier_resume(void *arg, uint32_t status);
+void	 conn_tier_resume(void *arg, uint32_t status, uint8_t *data,
+	     uint32_t len);
 /* Log a message about bad input at a bounded rate. */
 void	 conn_log_bad(struct conn *, const char *fmt, ...)
 	     __attribute__((format(printf, 2, 3)));

@@ -230,7 +230,8 @@ gateway_tier_new(struct gateway *gw, const struct config_fs *fs)
 	log_info("%s: lifecycle tiering: cold files are recalled before "
 	    "data ops (registry %s)", fs->id, fs->tier_registry);
 	return tiergw_new(gw->base, fs->id, addr, fs->export, fs->tier_ia,
-	    fs->tier_archive, fs->tier_registry, fs->tier_archive_zstd);
+	    fs->tier_archive, fs->tier_registry, fs->tier_archive_zstd,
+	    !fs->lifecycle->to_primary_on_access);
 }
 
 static struct qos_fs *
@@ -855,7 +856,7 @@ gateway_metrics(struct evbuffer *out, void *arg)
 		    count);
 	}
 	TAILQ_FOREACH(p, &gw->probes, entry) {
-		char tbuf[512];
+		char tbuf[1024];
 
 		if (p->tier == NULL)
 			continue;

@@ -39,6 +39,8 @@ pending_get(struct conn *c)
 void
 pending_put(struct conn *c, struct pending *p)
 {
+	free(p->tier_data);
+	p->tier_data = NULL;
 	p->next = c->free_pending;
 	c->free_pending = p;
 }
@@ -83,6 +85,7 @@ pending_clear(struct conn *c, struct pending_table *t)
 	for (i = 0; i < PENDING_BUCKETS; i++) {
 		while ((p = t->bucket[i]) != NULL) {
 			t->bucket[i] = p->next;
+			free(p->tier_data);
 			free(p);
 		}
 	}

@@ -453,6 +453,17 @@ struct call_plan {
 	 */
 	struct plan_fh	 data_fh[2];
 	int		 data_unknown;
+	/*
+	 * The READs among those data ops (the first one's forwarded index,
+	 * offset and count, after any cut) and whether any other data op is
+	 * there: a COMPOUND whose only data op is one READ may be served
+	 * from a cold copy without bringing the file back.
+	 */
+	uint32_t	 nreads;
+	uint32_t	 read_op;
+	uint64_t	 read_off;
+	uint32_t	 read_count;
+	int		 data_writes;
 };
 
 /* call.c: calls and replies the re-walk refused since start (a metric). */

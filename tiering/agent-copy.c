@@ -80,6 +80,85 @@ agent_lookup(struct agent_export *ex, const char *name, struct nfsc_fh *fh)
 	return r;
 }
 
+/*
+ * Compress len bytes of data into the current zstd frame (end: close the
+ * frame) and write what comes out to the tier file at *toff.
+ */
+static int
+agent_z_feed(ZSTD_CCtx *zc, uint8_t *zbuf, size_t zcap, const uint8_t *data,
+    size_t len, int end, struct agent_export *tier, const struct nfsc_file *f,
+    uint64_t *toff)
+{
+	ZSTD_inBuffer zin = { data, len, 0 };
+	ZSTD_outBuffer zout;
+	size_t left;
+	int r;
+
+	do {
+		zout.dst = zbuf;
+		zout.size = zcap;
+		zout.pos = 0;
+		left = ZSTD_compressStream2(zc, &zout, &zin,
+		    end ? ZSTD_e_end : ZSTD_e_continue);
+		if (ZSTD_isError(left))
+			return EFSGW_ERR_INTERNAL;
+		if (zout.pos > 0 && (r = nfsc_write(tier->c, f, *toff, zbuf,
+		    (uint32_t)zout.pos, NFSC_UNSTABLE)) != 0)
+			return r;
+		*toff += zout.pos;
+	} while (end ? left != 0 : zin.pos < zin.size);
+	return 0;
+}
+
+/*
+ * Write the seek table after the last data frame: a skippable frame
+ * (RFC 8878 §3.1.2) whose user data is each frame's compressed size, the
+ * number of frames, the data bytes per frame and TIER_ZSEEK_MAGIC (all
+ * little-endian u32; see agent.h).
+ */
+static int
+agent_z_seektable(const uint32_t *sizes, uint32_t n,
+    struct agent_export *tier, const struct nfsc_file *f, uint64_t *toff)
+{
+	size_t len = 8 + (size_t)n * 4 + TIER_ZSEEK_FOOTER, i;
+	uint8_t *t = xmalloc(len);
+	int r;
+
+	le32_store(t, TIER_ZSEEK_SKIPPABLE);
+	le32_store(t + 4, (uint32_t)(len - 8));
+	for (i = 0; i < n; i++)
+		le32_store(t + 8 + i * 4, sizes[i]);
+	le32_store(t + len - 12, n);
+	le32_store(t + len - 8, TIER_ZFRAME);
+	le32_store(t + len - 4, TIER_ZSEEK_MAGIC);
+	r = nfsc_write(tier->c, f, *toff, t, (uint32_t)len, NFSC_UNSTABLE);
+	if (r == 0)
+		*toff += len;
+	free(t);
+	return r;
+}
+
+/* After an IA copy's data: the SHA-256 of each chunk, then the footer. */
+static int
+agent_raw_sumtable(const uint8_t *sums, uint32_t n,
+    struct agent_export *tier, const struct nfsc_file *f, uint64_t *toff)
+{
+	size_t len = (size_t)n * TIER_SUM_LEN + TIER_ZSEEK_FOOTER;
+	uint8_t *t = xmalloc(len);
+	int r;
+
+	if (n > 0)
+		memcpy(t, sums, (size_t)n * TIER_SUM_LEN);
+	le32_store(t + len - 12, n);
+	le32_store(t + len - 8, TIER_ZFRAME);
+	le32_store(t + len - 4, TIER_RAWSUM_MAGIC);
+	r = nfsc_write(tier->c, f, *toff, t, (uint32_t)len, NFSC_UNSTABLE);
+	if (r == 0)
+		*toff += len;
+	free(t);
+	return r;
+}
+
 /* Copy a file of src out to the tier file f. */
 int
 agent_copy_out(struct agent *ag, struct agent_export *src,
@@ -88,24 +167,32 @@ agent_copy_out(struct agent *ag, struct agent_export *src,
     const struct nfsc_file *f, uint8_t sum[TIER_SUM_LEN], uint64_t *stored)
 {
 	struct nfsc_file hf;
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	EVP_MD_CTX *md = EVP_MD_CTX_new(), *cmd = EVP_MD_CTX_new();
 	ZSTD_CCtx *zc = NULL;
-	ZSTD_inBuffer zin;
-	ZSTD_outBuffer zout;
-	uint8_t *buf = NULL, *zbuf = NULL;
-	uint64_t off = 0, toff = 0;
-	uint32_t io = src->io < tier->io ? src->io : tier->io, n;
-	size_t zcap = 0, left;
+	uint8_t *buf = NULL, *zbuf = NULL, *sums = NULL;
+	uint64_t off = 0, toff = 0, fstart = 0;
+	uint32_t io = src->io < tier->io ? src->io : tier->io, n, infr = 0;
+	uint32_t *fsz = NULL, nfr = 0, maxfr = 0, k, piece;
+	size_t zcap = 0;
 	unsigned int mdlen;
-	int eof = 0, r;
+	int eof = 0, last, r;
 
 	*stored = 0;
-	if (md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+	if (md == NULL || cmd == NULL ||
+	    EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1 ||
+	    EVP_DigestInit_ex(cmd, EVP_sha256(), NULL) != 1) {
 		r = EFSGW_ERR_NOMEM;
 		goto out;
 	}
 	agent_anon(&hf, fh);
 	buf = xmalloc(io);
+	if (size / TIER_ZFRAME >= TIER_ZSEEK_MAXFRAMES) {
+		r = EFSGW_ERR_TOO_LONG;
+		goto out;
+	}
+	if (!zstd)
+		sums = xreallocarray(NULL, (size_t)(size / TIER_ZFRAME) + 1,
+		    TIER_SUM_LEN);
 	if (zstd) {
 		zc = ZSTD_createCCtx();
 		zcap = ZSTD_CStreamOutSize();
@@ -133,47 +220,75 @@ agent_copy_out(struct agent *ag, struct agent_export *src,
 			EVP_DigestUpdate(md, buf, n);
 			off += n;
 		}
+		last = off >= size || eof;
 		if (!zstd) {
 			if (n > 0 && (r = nfsc_write(tier->c, f, toff, buf, n,
 			    NFSC_UNSTABLE)) != 0)
 				goto out;
 			toff += n;
-		} else {
-			int last = off >= size || eof;
-
-			zin.src = buf;
-			zin.size = n;
-			zin.pos = 0;
-			do {
-				zout.dst = zbuf;
-				zout.size = zcap;
-				zout.pos = 0;
-				left = ZSTD_compressStream2(zc, &zout, &zin,
-				    last ? ZSTD_e_end : ZSTD_e_continue);
-				if (ZSTD_isError(left)) {
-					r = EFSGW_ERR_INTERNAL;
-					goto out;
+			/* The SHA-256 of each TIER_ZFRAME bytes, for reads. */
+			for (k = 0; k < n; k += piece) {
+				piece = n - k;
+				if (piece > TIER_ZFRAME - infr)
+					piece = TIER_ZFRAME - infr;
+				EVP_DigestUpdate(cmd, buf + k, piece);
+				infr += piece;
+				if (infr == TIER_ZFRAME || (last && k + piece == n)) {
+					EVP_DigestFinal_ex(cmd, sums +
+					    (size_t)nfr++ * TIER_SUM_LEN, &mdlen);
+					EVP_DigestInit_ex(cmd, EVP_sha256(), NULL);
+					infr = 0;
 				}
-				if (zout.pos > 0 && (r = nfsc_write(tier->c, f,
-				    toff, zbuf, (uint32_t)zout.pos,
-				    NFSC_UNSTABLE)) != 0)
+			}
+		} else {
+			/*
+			 * One frame per TIER_ZFRAME bytes of data, so that a
+			 * range is read back by decompressing its frames only.
+			 */
+			for (k = 0; k < n || (last && (infr > 0 || nfr == 0));
+			    k += piece) {
+				piece = n - k;
+				if (piece > TIER_ZFRAME - infr)
+					piece = TIER_ZFRAME - infr;
+				infr += piece;
+				if ((r = agent_z_feed(zc, zbuf, zcap, buf + k,
+				    piece, infr == TIER_ZFRAME || (last &&
+				    k + piece == n), tier, f, &toff)) != 0)
 					goto out;
-				toff += zout.pos;
-			} while (last ? left != 0 : zin.pos < zin.size);
+				if (infr == TIER_ZFRAME || (last && k + piece == n)) {
+					if (nfr == maxfr) {
+						maxfr = maxfr == 0 ? 64 : maxfr * 2;
+						fsz = xreallocarray(fsz, maxfr,
+						    sizeof *fsz);
+					}
+					fsz[nfr++] = (uint32_t)(toff - fstart);
+					fstart = toff;
+					infr = 0;
+					if (last && k + piece == n)
+						break;
+				}
+			}
 		}
-		if (off >= size || eof)
+		if (last)
 			break;
 	}
 	if (off != size) {
 		r = EFSGW_ERR_MISMATCH;	/* it shrank while we read it */
 		goto out;
 	}
+	if (zstd && (r = agent_z_seektable(fsz, nfr, tier, f, &toff)) != 0)
+		goto out;
+	if (!zstd && (r = agent_raw_sumtable(sums, nfr, tier, f, &toff)) != 0)
+		goto out;
 	EVP_DigestFinal_ex(md, sum, &mdlen);
 	*stored = toff;
 	r = 0;
 out:
 	EVP_MD_CTX_free(md);
+	EVP_MD_CTX_free(cmd);
 	ZSTD_freeCCtx(zc);
+	free(sums);
+	free(fsz);
 	free(zbuf);
 	free(buf);
 	return r;
@@ -194,7 +309,7 @@ agent_copy_in(struct agent *ag, struct agent_export *tier,
 	ZSTD_outBuffer zout;
 	uint8_t *buf = NULL, *zbuf = NULL, got[TIER_SUM_LEN];
 	uint64_t toff = 0, hoff = 0;
-	uint32_t io = tier->io, n;
+	uint32_t io = tier->io, n, want;
 	size_t zcap = 0, ret = 0;
 	unsigned int mdlen;
 	int eof = 0, r;
@@ -219,12 +334,18 @@ agent_copy_in(struct agent *ag, struct agent_export *tier,
 		zcap = ZSTD_DStreamOutSize();
 		zbuf = xmalloc(zcap);
 	}
-	while (!eof) {
-		agent_throttle(ag, io);
-		if ((r = nfsc_read(tier->c, &tf, toff, buf, io, &n, &eof)) != 0)
+	/* An IA copy's data ends at size (its checksum table follows). */
+	while (zstd ? !eof : toff < size) {
+		want = zstd || size - toff > io ? io : (uint32_t)(size - toff);
+		agent_throttle(ag, want);
+		if ((r = nfsc_read(tier->c, &tf, toff, buf, want, &n, &eof)) != 0)
 			goto out;
 		if (n == 0 && !eof) {
 			r = EFSGW_ERR_SYSTEM;
+			goto out;
+		}
+		if (n > want || (n == 0 && !zstd)) {
+			r = EFSGW_ERR_MISMATCH;	/* shorter than recorded */
 			goto out;
 		}
 		toff += n;

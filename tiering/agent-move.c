@@ -528,6 +528,14 @@ agent_recall(struct agent *ag, const struct tier_rec *old)
 		    ks, tier->name, kept);
 		goto out;
 	}
+	/*
+	 * Check the cold copy first: never write unchecked data. A copy that
+	 * does not check leaves the record as it was (cold, its hot file
+	 * untouched), so reads can still be served from a copy repaired since.
+	 */
+	if ((r = agent_copy_in(ag, tier, rec.location, rec.flags & TIER_REC_ZSTD,
+	    rec.size, rec.sum, NULL, NULL)) != 0)
+		goto fail;
 	/* Say so before the hot file changes: a recall cut short is redone. */
 	if (!(rec.flags & TIER_REC_RECALLING)) {
 		rec.flags |= TIER_REC_RECALLING;
@@ -535,16 +543,9 @@ agent_recall(struct agent *ag, const struct tier_rec *old)
 		if ((r = tier_registry_put(ag->reg, &rec)) != 0)
 			goto out;
 	}
-	/* Check the cold copy first: never write unchecked data. */
 	if ((r = agent_copy_in(ag, tier, rec.location, rec.flags & TIER_REC_ZSTD,
-	    rec.size, rec.sum, NULL, NULL)) != 0 ||
-	    (r = agent_copy_in(ag, tier, rec.location, rec.flags & TIER_REC_ZSTD,
-	    rec.size, rec.sum, &ag->hot, &fh)) != 0) {
-		ag->st.errors++;
-		log_warn("%s: recall from %s: %s", ks, rec.location,
-		    r > 0 ? nfsc_stat_name((uint32_t)r) : efsgw_err(r));
-		goto out;
-	}
+	    rec.size, rec.sum, &ag->hot, &fh)) != 0)
+		goto fail;
 	memset(&s, 0, sizeof s);
 	s.mask = NFSC_ABIT(NFSC_A_TIME_MODIFY_SET);
 	s.mtime.sec = rec.mtime_sec;
@@ -568,6 +569,11 @@ agent_recall(struct agent *ag, const struct tier_rec *old)
 	ag->st.recalls++;
 	log_info("%s: recalled %llu bytes from %s", ks,
 	    (unsigned long long)rec.size, tier->name);
+	goto out;
+fail:
+	ag->st.errors++;
+	log_warn("%s: recall from %s: %s", ks, rec.location,
+	    r > 0 ? nfsc_stat_name((uint32_t)r) : efsgw_err(r));
 out:
 	tier_registry_unlock(ag->reg, &old->key, ag->owner);
 	return r;

@@ -121,6 +121,28 @@ int	 agent_tier_remove(struct agent_export *, const char *name);
 /* The step just finished: log it, and die here when the test says so. */
 void	 agent_step(struct agent *, const struct tier_key *, int step);
 
+/* cold-read.c: a range of a cold copy read over NFS, without a recall. */
+struct cold_read_cache {
+	char		 location[TIER_LOCATION_MAX];	/* "": empty */
+	uint32_t	 cls;
+	uint8_t		 sum[TIER_SUM_LEN];	/* the copy's, as recorded */
+	uint64_t	 stored;
+	struct nfsc_fh	 fh;
+	struct cold_copy cc;
+};
+/*
+ * Read count bytes at off of the file rec names from its cold copy into
+ * out (cold_copy_read over NFS); *np the bytes read (less than count only
+ * at the end of the file). cache (zeroed at first) keeps the last copy's
+ * handle, table and chunk between calls. 0, EFSGW_ERR_MISMATCH (the copy
+ * is not what the record says), EFSGW_ERR_NOT_FOUND (a copy without a
+ * table), or another code.
+ */
+int	 cold_read(struct agent *, const struct tier_rec *rec, uint64_t off,
+	     uint32_t count, uint8_t *out, uint32_t *np,
+	     struct cold_read_cache *cache);
+void	 cold_read_cache_clear(struct cold_read_cache *);
+
 /* efsgw-tier.c: set by SIGTERM/SIGINT; the walk stops between files. */
 extern volatile sig_atomic_t agent_quit;
 

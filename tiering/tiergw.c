@@ -41,8 +41,12 @@ struct tiergw_wait {
 struct tiergw_job {
 	uint8_t			 fh[TIER_FH_MAX];
 	uint32_t		 fhlen;
+	int			 is_read;	/* may be served from the copy */
+	struct tiergw_read	 rd;
 	uint32_t		 status;	/* set by the worker */
 	int			 recalled;
+	uint8_t			*data;		/* served: the READ's bytes */
+	uint32_t		 len;
 	TAILQ_HEAD(, tiergw_wait) waits;
 	TAILQ_ENTRY(tiergw_job)	 entry;		/* pending (loop) */
 	TAILQ_ENTRY(tiergw_job)	 qentry;	/* todo / done (shared) */
@@ -63,6 +67,7 @@ struct tiergw {
 	/* the loop's */
 	TAILQ_HEAD(, tiergw_job) pending;
 	uint64_t		 recalls, failures, checks;
+	uint64_t		 served, served_bytes;
 	/* shared, under mu */
 	pthread_mutex_t		 mu;
 	pthread_cond_t		 cv;
@@ -76,6 +81,10 @@ struct tiergw {
 	char			*ia;
 	char			*archive;
 	char			*registry;
+	int			 serve_reads;
+	uint32_t		 serve_max;	/* bytes read from a copy per READ */
+	struct cold_read_cache	 cold;
+	int64_t			 serve_logged;
 	struct tiergw_access	 acc[TIERGW_ACCESS_MAX];
 	size_t			 nacc;
 	int64_t			 flushed;
@@ -137,6 +146,7 @@ tiergw_disconnect(struct tiergw *tg)
 	}
 	tier_registry_close(tg->ag.reg);
 	tg->ag.reg = NULL;
+	cold_read_cache_clear(&tg->cold);
 }
 
 /* Make sure the worker is connected to everything it needs. */
@@ -227,6 +237,48 @@ tiergw_note_access(struct tiergw *tg, const struct tier_key *k)
 	tg->nacc++;
 }
 
+/*
+ * Serve the job's READ from the cold copy of rec (worker): 0 and
+ * job->data, or a negative code after which the file is recalled instead.
+ * Only a file released and untouched since is served: its hot copy must
+ * still be the one the release left (change attribute and size), so the
+ * copy's bytes are the file's.
+ */
+static int
+tiergw_serve(struct tiergw *tg, struct tiergw_job *job,
+    const struct tier_rec *rec, const struct nfsc_attr *a)
+{
+	char ks[80];
+	uint32_t count = job->rd.count, n;
+	int r;
+
+	if ((rec->flags & (TIER_REC_RECALLING | TIER_REC_RELEASING)) ||
+	    a->change != rec->change || a->size != rec->size)
+		return EFSGW_ERR_MISMATCH;
+	if (count > tg->serve_max)
+		count = tg->serve_max;
+	job->data = xmalloc(count > 0 ? count : 1);
+	r = cold_read(&tg->ag, rec, job->rd.off, count, job->data, &n,
+	    &tg->cold);
+	if (r != 0) {
+		free(job->data);
+		job->data = NULL;
+		cold_read_cache_clear(&tg->cold);
+		/* Once a minute at most: each READ of the file would log. */
+		if (tier_now() - tg->serve_logged >= 60) {
+			tg->serve_logged = tier_now();
+			log_warn("tiering: %s: %s: cannot serve a read from its "
+			    "%s copy %s (%s); recalling it", tg->fs_id,
+			    tier_key_string(&rec->key, ks, sizeof ks),
+			    tier_state_name(rec->state), rec->location,
+			    r > 0 ? nfsc_stat_name((uint32_t)r) : efsgw_err(r));
+		}
+		return r < 0 ? r : EFSGW_ERR_SYSTEM;
+	}
+	job->len = n;
+	return 0;
+}
+
 /* Check one handle, recalling its file if it is cold (worker). */
 static void
 tiergw_run(struct tiergw *tg, struct tiergw_job *job)
@@ -275,6 +327,11 @@ tiergw_run(struct tiergw *tg, struct tiergw_job *job)
 			/* The agent is between its checks and the release. */
 			usleep(100000);
 			continue;
+		}
+		if (job->is_read && tg->serve_reads &&
+		    tiergw_serve(tg, job, &rec, &a) == 0) {
+			job->status = 0;	/* the file stays cold */
+			return;
 		}
 		r = agent_recall(&tg->ag, &rec);
 		if (r < 0 && r != EFSGW_ERR_NOT_FOUND) {
@@ -364,11 +421,18 @@ tiergw_done_cb(evutil_socket_t fd, short what, void *arg)
 			tg->recalls++;
 		if (job->status != 0)
 			tg->failures++;
+		if (job->data != NULL) {
+			tg->served++;
+			tg->served_bytes += job->len;
+		}
+		/* A READ's job has its one waiter, which takes the data. */
 		while ((w = TAILQ_FIRST(&job->waits)) != NULL) {
 			TAILQ_REMOVE(&job->waits, w, entry);
-			w->cb(w->arg, job->status);
+			w->cb(w->arg, job->status, job->data, job->len);
+			job->data = NULL;
 			free(w);
 		}
+		free(job->data);
 		free(job);
 	}
 }
@@ -377,10 +441,12 @@ tiergw_done_cb(evutil_socket_t fd, short what, void *arg)
 struct tiergw *
 tiergw_new(struct event_base *base, const char *fs_id, const char *backend,
     const char *export, const char *ia, const char *archive,
-    const char *registry, int zstd)
+    const char *registry, int zstd, int serve_reads)
 {
 	struct tiergw *tg = xcalloc(1, sizeof *tg);
 	char host[256];
+	const char *e;
+	unsigned long v;
 
 	tg->fs_id = xstrdup(fs_id);
 	tg->base = base;
@@ -389,6 +455,15 @@ tiergw_new(struct event_base *base, const char *fs_id, const char *backend,
 	tg->ia = ia != NULL ? xstrdup(ia) : NULL;
 	tg->archive = archive != NULL ? xstrdup(archive) : NULL;
 	tg->registry = xstrdup(registry);
+	tg->serve_reads = serve_reads;
+	/*
+	 * Tests lower it (EFSGW_TIER_TEST_SERVE_MAX) to see a server's longer
+	 * answer become a short read rather than zeros.
+	 */
+	tg->serve_max = TIERGW_READ_MAX;
+	if ((e = getenv("EFSGW_TIER_TEST_SERVE_MAX")) != NULL &&
+	    (v = strtoul(e, NULL, 10)) >= 1 && v <= TIERGW_READ_MAX)
+		tg->serve_max = (uint32_t)v;
 	TAILQ_INIT(&tg->pending);
 	TAILQ_INIT(&tg->todo);
 	TAILQ_INIT(&tg->done);
@@ -434,6 +509,7 @@ tiergw_free(struct tiergw *tg)
 			TAILQ_REMOVE(&job->waits, w, entry);
 			free(w);
 		}
+		free(job->data);
 		free(job);
 	}
 	event_free(tg->ev);
@@ -452,23 +528,31 @@ tiergw_free(struct tiergw *tg)
 
 /* Ask about a handle; cb(arg, status) later, on the loop. */
 struct tiergw_wait *
-tiergw_check(struct tiergw *tg, const uint8_t *fh, size_t len, tiergw_cb cb,
-    void *arg)
+tiergw_check(struct tiergw *tg, const uint8_t *fh, size_t len,
+    const struct tiergw_read *rd, tiergw_cb cb, void *arg)
 {
-	struct tiergw_job *job;
+	struct tiergw_job *job = NULL;
 	struct tiergw_wait *w;
 
 	if (len > TIER_FH_MAX)
 		return NULL;
 	tg->checks++;
-	TAILQ_FOREACH(job, &tg->pending, entry) {
-		if (job->fhlen == len && memcmp(job->fh, fh, len) == 0)
-			break;
+	/* A READ that may be served has its own range: its own job. */
+	if (rd == NULL || !tg->serve_reads) {
+		TAILQ_FOREACH(job, &tg->pending, entry) {
+			if (!job->is_read && job->fhlen == len &&
+			    memcmp(job->fh, fh, len) == 0)
+				break;
+		}
 	}
 	if (job == NULL) {
 		job = xcalloc(1, sizeof *job);
 		memcpy(job->fh, fh, len);
 		job->fhlen = (uint32_t)len;
+		if (rd != NULL && tg->serve_reads) {
+			job->is_read = 1;
+			job->rd = *rd;
+		}
 		TAILQ_INIT(&job->waits);
 		TAILQ_INSERT_TAIL(&tg->pending, job, entry);
 		pthread_mutex_lock(&tg->mu);
@@ -501,8 +585,12 @@ tiergw_metrics(struct tiergw *tg, char *buf, size_t len)
 	snprintf(buf, len,
 	    "efsgw_tier_checks_total{fs=\"%s\"} %llu\n"
 	    "efsgw_tier_recalls_total{fs=\"%s\"} %llu\n"
-	    "efsgw_tier_recall_failures_total{fs=\"%s\"} %llu\n",
+	    "efsgw_tier_recall_failures_total{fs=\"%s\"} %llu\n"
+	    "efsgw_tier_served_reads_total{fs=\"%s\"} %llu\n"
+	    "efsgw_tier_served_bytes_total{fs=\"%s\"} %llu\n",
 	    tg->fs_id, (unsigned long long)tg->checks, tg->fs_id,
 	    (unsigned long long)tg->recalls, tg->fs_id,
-	    (unsigned long long)tg->failures);
+	    (unsigned long long)tg->failures, tg->fs_id,
+	    (unsigned long long)tg->served, tg->fs_id,
+	    (unsigned long long)tg->served_bytes);
 }

@@ -198,6 +198,79 @@ int	 tier_redis_open(const char *url, const char *ns, void **storep,
 /* CRC-32C (Castagnoli) of buf, the journal's record checksum. */
 uint32_t tier_crc32c(const void *buf, size_t len);
 
+/* ------------------------------------------------------------ cold-copy.c */
+
+/*
+ * Archive copies (zstd) are frames of TIER_ZFRAME bytes of data each
+ * (RFC 8878 §3.1.1; each with its content checksum), then one skippable
+ * frame (RFC 8878 §3.1.2: magic TIER_ZSEEK_SKIPPABLE, its size) holding
+ * the seek table: each data frame's compressed size, then the number of
+ * frames, TIER_ZFRAME and TIER_ZSEEK_MAGIC, every field a little-endian
+ * u32. A range of the file is read back by decompressing only the frames
+ * that hold it; `zstd -d` still reads the whole copy (it skips the table).
+ */
+#define TIER_ZFRAME		(1024 * 1024)
+/*
+ * IA copies are the file's bytes as they are, followed by a table of the
+ * SHA-256 of each TIER_ZFRAME bytes of data (32 bytes each), the number
+ * of entries, TIER_ZFRAME and TIER_RAWSUM_MAGIC (little-endian u32s): a
+ * range served from IA is checked chunk by chunk, as a recall checks the
+ * whole file against the record's SHA-256.
+ */
+#define TIER_RAWSUM_MAGIC	0x41494745U	/* "EGIA" on disk */
+#define TIER_ZSEEK_SKIPPABLE	0x184D2A5EU
+#define TIER_ZSEEK_MAGIC	0x4B534745U	/* "EGSK" on disk */
+#define TIER_ZSEEK_FOOTER	12
+#define TIER_ZSEEK_MAXFRAMES	(1U << 24)	/* 16 TiB of data */
+
+static inline void
+le32_store(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+static inline uint32_t
+le32_load(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+/* The pieces of a cold copy (its table, the chunk or frame last read). */
+struct cold_copy {
+	uint64_t	*start;		/* zstd: frame i's offset, nfr + 1 */
+	uint8_t		*sums;		/* raw: SHA-256 of each chunk */
+	uint32_t	 nfr;
+	uint8_t		*zbuf;		/* zstd: a compressed frame */
+	size_t		 zcap;
+	uint8_t		*frame;		/* chunk or frame cur, checked */
+	size_t		 framelen;
+	int64_t		 cur;		/* -1: none */
+};
+/* Read exactly len bytes at off of the copy: 0 or a code (> 0: NFS). */
+typedef int (*cold_pread_fn)(void *arg, uint64_t off, uint8_t *buf,
+	     size_t len);
+/*
+ * Load the table of rec's copy (rec->stored bytes, read with pread):
+ * 0, EFSGW_ERR_NOT_FOUND (no table: written before this layout), or
+ * EFSGW_ERR_MISMATCH (the table does not account for exactly the copy
+ * and the file). cc is cleared first.
+ */
+int	 cold_copy_open(struct cold_copy *, const struct tier_rec *rec,
+	     cold_pread_fn, void *arg);
+/*
+ * count bytes at off of the file (after cold_copy_open) into out; *np
+ * is less than count only at the end of the file. Every chunk or frame
+ * used is checked. 0 or a code.
+ */
+int	 cold_copy_read(struct cold_copy *, const struct tier_rec *rec,
+	     cold_pread_fn, void *arg, uint64_t off, uint32_t count,
+	     uint8_t *out, uint32_t *np);
+void	 cold_copy_clear(struct cold_copy *);
+
 /* ------------------------------------------------------------ tiergw.c */
 
 /*
@@ -208,23 +281,42 @@ uint32_t tier_crc32c(const void *buf, size_t len);
 struct event_base;
 struct tiergw;
 struct tiergw_wait;
-/* status: 0 (go on) or NFS4ERR_DELAY (the recall failed; nothing lost). */
-typedef void (*tiergw_cb)(void *arg, uint32_t status);
+/*
+ * status: 0 (go on) or NFS4ERR_DELAY (the recall failed; nothing lost).
+ * data (len bytes, the callee frees it): the READ asked about was served
+ * from the file's cold copy, which stays where it is.
+ */
+typedef void (*tiergw_cb)(void *arg, uint32_t status, uint8_t *data,
+	     uint32_t len);
+/* A READ that may be served from a cold copy instead of a recall. */
+struct tiergw_read {
+	uint64_t	 off;
+	uint32_t	 count;
+};
+#define TIERGW_READ_MAX		(1024 * 1024)	/* bytes served at once */
 
-/* backend "host:port" (numeric), export path, tiers, registry URL. */
+/*
+ * backend "host:port" (numeric), export path, tiers, registry URL;
+ * serve_reads: no TransitionToPrimaryStorageClass, reads of cold files
+ * are served from their copy (EFS's default) instead of recalling them.
+ */
 struct tiergw *tiergw_new(struct event_base *, const char *fs_id,
 	     const char *backend, const char *export, const char *ia,
-	     const char *archive, const char *registry, int zstd);
+	     const char *archive, const char *registry, int zstd,
+	     int serve_reads);
 void	 tiergw_free(struct tiergw *);
 /*
  * Check (and recall) the file of a backend handle; cb runs on the loop
- * once done. Calls for a handle already being checked wait on the same
- * job. Returns the wait (cancel it if the caller goes away) or NULL.
+ * once done. rd: the call's only data op is this READ, which may be
+ * served from the cold copy (NULL: anything else). Calls for a handle
+ * already being checked wait on the same job (a READ gets its own job).
+ * Returns the wait (cancel it if the caller goes away) or NULL.
  */
 struct tiergw_wait *tiergw_check(struct tiergw *, const uint8_t *fh,
-	     size_t len, tiergw_cb cb, void *arg);
+	     size_t len, const struct tiergw_read *rd, tiergw_cb cb,
+	     void *arg);
 void	 tiergw_cancel(struct tiergw_wait *);
-/* Prometheus lines (checks, recalls, failures) into buf. */
+/* Prometheus lines (checks, recalls, failures, served reads) into buf. */
 void	 tiergw_metrics(struct tiergw *, char *buf, size_t len);
 
 #endif /* EFSGW_TIERING_H */

@@ -30,8 +30,8 @@
 #define MAX_INFLIGHT	256
 
 static const char usage_text[] =
-"usage: efsgw-nfsc [-s HOST:PORT] [-m MINOR] [-n INFLIGHT] [-u UID] [-g GID]\n"
-"                  [-G GID,GID..] [-A none|sys] [-t SECONDS] [-S] [-v]\n"
+"usage: efsgw-nfsc [-s HOST:PORT] [-m MINOR] [-n INFLIGHT] [-b BYTES] [-u UID]\n"
+"                  [-g GID] [-G GID,GID..] [-A none|sys] [-t SECONDS] [-S] [-v]\n"
 "                  [--tls [--cafile FILE] [--cert FILE [--key FILE]]\n"
 "                  [--servername NAME]] CMD ARGS..\n"
 "\n"
@@ -46,6 +46,9 @@ static const char usage_text[] =
 "  -m MINOR      NFSv4 minor version, 1 (default), 2, or 0 (NFSv4.0)\n"
 "  -n INFLIGHT   requests kept in flight by put/get/cat/pwrite/mkdirs\n"
 "                (default 16, at most 256 and the slots the server grants)\n"
+"  -b BYTES      bytes per READ of get/cat (default and most: the session's\n"
+"                I/O size); any size, e.g. 333333 to read across block\n"
+"                boundaries\n"
 "  -u UID        AUTH_SYS uid (default 0)\n"
 "  -g GID        AUTH_SYS gid (default 0)\n"
 "  -G GIDS       AUTH_SYS supplementary gids, comma-separated (at most 16)\n"
@@ -120,6 +123,7 @@ struct cli {
 	struct nfsc	*clnt;
 	int		 inflight;
 	int		 stable;
+	uint32_t	 readsize;	/* -b; 0: the session's I/O size */
 	const char	*cmd;
 };
 
@@ -360,6 +364,9 @@ cmd_read_to(struct cli *c, const char *rpath, int fd, const char *lpath)
 	uint32_t chunk = nfsc_io_size(c->clnt), n;
 	uint64_t size, nchunks, next_sub = 0, next_out = 0, i;
 	int w = c->inflight, r, st = 0, eof, k;
+
+	if (c->readsize != 0 && c->readsize < chunk)
+		chunk = c->readsize;
 
 	if ((r = nfsc_open_path(c->clnt, rpath, NFSC_O_READ, 0, &f)) != 0)
 		return report(c, r);
@@ -1099,7 +1106,7 @@ main(int argc, char **argv)
 	o.host = "127.0.0.1";
 	o.port = 2049;
 	c.inflight = 16;
-	while ((ch = getopt_long(argc, argv, "+s:m:n:u:g:G:A:t:Svh", longopts,
+	while ((ch = getopt_long(argc, argv, "+s:m:n:b:u:g:G:A:t:Svh", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 's':
@@ -1115,6 +1122,11 @@ main(int argc, char **argv)
 			if ((v = parse_num(optarg, 10, MAX_INFLIGHT)) < 1)
 				usage("-n: INFLIGHT must be 1..256");
 			c.inflight = (int)v;
+			break;
+		case 'b':
+			if ((v = parse_num(optarg, 10, UINT32_MAX)) < 1)
+				usage("-b: BYTES must be 1 or more");
+			c.readsize = (uint32_t)v;
 			break;
 		case 'u':
 			if ((v = parse_num(optarg, 10, UINT32_MAX)) < 0)

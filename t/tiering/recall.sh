@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # t/tiering/recall.sh - recall in the gateway. efsgw serves a file system
-# with a lifecycle, its registry in Redis; efsgw-tier moves files to the
+# with a lifecycle that brings files back on access (AFTER_1_ACCESS; without
+# it reads are served from the tier: t/tiering/served.sh), its registry in
+# Redis; efsgw-tier moves files to the
 # IA and Archive exports (same Ganesha, EFSGW_TEST_EXTRA_GANESHA). Then,
 # through the gateway:
 #  - ls / stat show the original size and owner and recall nothing;
@@ -84,7 +86,8 @@ EFSGW_TEST_EXTRA_GANESHA="
 EXPORT { Export_Id = 2; Path = $T/ia; Pseudo = /ia; Access_Type = RW; Squash = No_Root_Squash; SecType = sys; Protocols = 4; FSAL { Name = VFS; } }
 EXPORT { Export_Id = 3; Path = $T/archive; Pseudo = /archive; Access_Type = RW; Squash = No_Root_Squash; SecType = sys; Protocols = 4; FSAL { Name = VFS; } }"
 printf '%s\n' '{ "LifecyclePolicies": [ { "TransitionToIA": "AFTER_1_DAY" },' \
-	'  { "TransitionToArchive": "AFTER_7_DAYS" } ] }' >"$T/lifecycle.json"
+	'  { "TransitionToArchive": "AFTER_7_DAYS" },' \
+	'  { "TransitionToPrimaryStorageClass": "AFTER_1_ACCESS" } ] }' >"$T/lifecycle.json"
 # The gateway's config carries the lifecycle; efsgw-tier reads the same file.
 harness_efsgw_conf() {
 	printf '%s\n' \
