@@ -455,6 +455,23 @@ nfsc_res_read(struct nfsc_req *req, void *buf, size_t buflen, uint32_t *np,
 	return 0;
 }
 
+/* SEEK4res (RFC 7862 §15.11.2): sr_eof, then sr_offset. */
+int
+nfsc_res_seek(struct nfsc_req *req, uint64_t *offp, int *eofp)
+{
+	struct xdrbuf *b = &req->xb;
+	int r;
+
+	*offp = 0;
+	*eofp = 0;
+	if ((r = nfsc_res_skip_header(req, NFSC_OP_SEEK)) != 0)
+		return r;
+	if ((r = xdrbuf_get_bool(b, eofp)) != 0 ||
+	    (r = xdrbuf_get_u64(b, offp)) != 0)
+		return nfsc_res_bad(req, NFSC_OP_SEEK, r);
+	return 0;
+}
+
 /* WRITE result. */
 int
 nfsc_res_write(struct nfsc_req *req, uint32_t *countp, int *committedp,
@@ -689,6 +706,17 @@ nfsc_op_read(struct nfsc_req *req, const struct nfsc_stateid *sid,
 	nfsc_enc_stateid(&req->body, sid);
 	nfsc_enc_u64(&req->body, off);
 	nfsc_enc_u32(&req->body, count);
+}
+
+/* SEEK4args (RFC 7862 §15.11.1): stateid, offset, data_content4. */
+void
+nfsc_op_seek(struct nfsc_req *req, const struct nfsc_stateid *sid,
+    uint64_t off, uint32_t what)
+{
+	nfsc_req_note_op(req, NFSC_OP_SEEK);
+	nfsc_enc_stateid(&req->body, sid);
+	nfsc_enc_u64(&req->body, off);
+	nfsc_enc_u32(&req->body, what);
 }
 
 void

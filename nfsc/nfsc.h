@@ -66,6 +66,7 @@ enum nfsc_opnum {
 	NFSC_OP_DESTROY_SESSION = 44, NFSC_OP_SECINFO_NO_NAME = 52,
 	NFSC_OP_SEQUENCE = 53,
 	NFSC_OP_DESTROY_CLIENTID = 57, NFSC_OP_RECLAIM_COMPLETE = 58,
+	NFSC_OP_SEEK = 69,
 	NFSC_OP_ILLEGAL = 10044,
 };
 
@@ -291,6 +292,9 @@ void	 nfsc_op_readdir(struct nfsc_req *, uint64_t cookie,
 	     const uint8_t verf[8], uint32_t maxcount, uint64_t mask);
 void	 nfsc_op_mkdir(struct nfsc_req *, const char *name, uint32_t mode);
 void	 nfsc_op_remove(struct nfsc_req *, const char *name);
+/* SEEK (NFSv4.2, RFC 7862 §15.11): what 0 for data, 1 for a hole. */
+void	 nfsc_op_seek(struct nfsc_req *, const struct nfsc_stateid *,
+	     uint64_t off, uint32_t what);
 /* RENAME: SAVED_FH is the source directory, CURRENT_FH the target. */
 void	 nfsc_op_rename(struct nfsc_req *, const char *from, const char *to);
 /*
@@ -314,6 +318,8 @@ int	 nfsc_res_skip(struct nfsc_req *, uint32_t opcode);
 int	 nfsc_res_getfh(struct nfsc_req *, struct nfsc_fh *);
 int	 nfsc_res_getattr(struct nfsc_req *, struct nfsc_attr *);
 int	 nfsc_res_open(struct nfsc_req *, struct nfsc_stateid *);
+/* SEEK: where the data or hole asked for starts, and whether that is EOF. */
+int	 nfsc_res_seek(struct nfsc_req *, uint64_t *offp, int *eofp);
 /* Copies at most buflen data bytes into buf; *np gets the count. */
 int	 nfsc_res_read(struct nfsc_req *, void *buf, size_t buflen,
 	     uint32_t *np, int *eofp);

@@ -142,6 +142,55 @@ struct plan_pass {
 	uint32_t		 minor;
 };
 
+/*
+ * Lifecycle tiering: note the file of every op that reads or changes
+ * file data, as the op table's data column says (so that no data op is
+ * missed by a list here), for the file to be hot, or a READ served from
+ * its tier, before the op runs. Only a lone READ can be served; any
+ * other data op (READ_PLUS, SEEK, writes...) brings the file back.
+ */
+static void
+plan_data_op(struct plan_pass *pp, uint32_t i, const struct nfs4_op_info *info,
+    const struct plan_pos *cur, const struct plan_pos *saved)
+{
+	struct call_plan *plan = pp->plan;
+	const struct plan_ctx *ctx = pp->ctx;
+	uint32_t start = pp->cmp->ops[i].start;
+
+	switch (info->data) {
+	case NFS4_DATA_SIZE:
+		/* SETATTR4args: stateid, then the bitmap; size is in word 0. */
+		if (xdrbuf_word_at(pp->b, start + 20) == 0 ||
+		    !(xdrbuf_word_at(pp->b, start + 24) & FATTR4_SIZE_BIT))
+			return;
+		plan->data_other = 1;
+		break;
+	case NFS4_DATA_WRITE:
+		plan->data_other = 1;
+		break;
+	case NFS4_DATA_READ:
+		if (info->opcode != OP_READ)
+			plan->data_other = 1;
+		break;
+	default:
+		return;
+	}
+	plan_note_data(plan, cur);
+	/* COPY's and CLONE's source is the saved handle. */
+	if (info->opcode == OP_COPY || info->opcode == OP_CLONE)
+		plan_note_data(plan, saved);
+	if (info->opcode == OP_READ && plan->nreads++ == 0) {
+		/* READ4args: stateid, offset, count (RFC 8881 §18.22.1) */
+		plan->read_op = plan->nfwd;
+		plan->read_off = (uint64_t)xdrbuf_word_at(pp->b, start + 20) << 32 |
+		    xdrbuf_word_at(pp->b, start + 24);
+		plan->read_count = xdrbuf_word_at(pp->b, start + 28);
+		if (pp->minor == 0 && ctx->max_read > 0 &&
+		    plan->read_count > ctx->max_read)
+			plan->read_count = ctx->max_read;
+	}
+}
+
 /* A new plan. */
 struct call_plan *
 call_plan_new(void)
@@ -772,6 +821,8 @@ plan_ops(struct plan_pass *pp)
 		putfh_root = 0;
 		if (st == NFS4_OK)
 			st = plan_marks(pp, i, &k, &putfh_root);
+		if (st == NFS4_OK && info != NULL)
+			plan_data_op(pp, i, info, &cur, &saved);
 		if (st == NFS4_OK) {
 			switch (op) {
 			case OP_PUTROOTFH:
@@ -890,44 +941,9 @@ plan_ops(struct plan_pass *pp)
 				cur = saved;
 				break;
 			case OP_READ:
-				plan_note_data(plan, &cur);
-				if (plan->nreads++ == 0) {
-					/* READ4args: stateid, offset, count */
-					plan->read_op = plan->nfwd;
-					plan->read_off = (uint64_t)xdrbuf_word_at(
-					    pp->b, cmp->ops[i].start + 20) << 32 |
-					    xdrbuf_word_at(pp->b,
-					    cmp->ops[i].start + 24);
-					plan->read_count = xdrbuf_word_at(pp->b,
-					    cmp->ops[i].start + 28);
-					if (pp->minor == 0 && ctx->max_read > 0 &&
-					    plan->read_count > ctx->max_read)
-						plan->read_count = ctx->max_read;
-				}
-				break;		/* the current filehandle stays */
 			case OP_WRITE:
-				plan_note_data(plan, &cur);
-				plan->data_writes = 1;
-				break;		/* the current filehandle stays */
 			case OP_SETATTR:
-				/* Only a size change touches the data. */
-				if (xdrbuf_word_at(pp->b, cmp->ops[i].start + 20) > 0 &&
-				    (xdrbuf_word_at(pp->b, cmp->ops[i].start + 24) &
-				    FATTR4_SIZE_BIT)) {
-					plan_note_data(plan, &cur);
-					plan->data_writes = 1;
-				}
 				break;		/* the current filehandle stays */
-			case OP_ALLOCATE:
-			case OP_COPY:
-			case OP_CLONE:
-				/* COPY's and CLONE's source is the saved handle. */
-				plan_note_data(plan, &cur);
-				plan->data_writes = 1;
-				if (op != OP_ALLOCATE)
-					plan_note_data(plan, &saved);
-				cur.kind = FH_UNKNOWN;	/* as for any other op */
-				break;
 			case OP_GETATTR:
 			case OP_GETFH:
 			case OP_ACCESS:
@@ -1009,7 +1025,7 @@ call_plan(const struct plan_ctx *ctx, struct xdrbuf *b, const struct rpc_msg *m,
 	plan->data_unknown = 0;
 	plan->nreads = plan->read_op = plan->read_count = 0;
 	plan->read_off = 0;
-	plan->data_writes = 0;
+	plan->data_other = 0;
 	wr = nfs4_walk_compound_args(b, cmp);
 	plan->minor = pp.minor = cmp->minorversion;
 	plan->tag_off = cmp->tag_off;

@@ -263,7 +263,7 @@ call_plan_context(struct conn *c, struct plan_ctx *ctx)
 static int
 call_tier_serves(const struct call_plan *plan)
 {
-	return plan->nreads == 1 && !plan->data_writes && !plan->data_unknown &&
+	return plan->nreads == 1 && !plan->data_other && !plan->data_unknown &&
 	    plan->data_fh[0].p != NULL && plan->data_fh[1].p == NULL &&
 	    plan->read_op < plan->nfwd && plan->read_op < PLAN_MAX_FWD_OPS &&
 	    plan->fwd_ops[plan->read_op] == OP_READ;

@@ -114,6 +114,20 @@ enum nfs4_qos_class {
 	NFS4_QOS_DATA_WRITE,
 };
 
+/*
+ * What an op does with the bytes of the file it works on (lifecycle
+ * tiering: a file whose data is in a tier must be brought back, or read
+ * from the tier, before such an op runs). Every COMPOUND op is classified
+ * (t/unit/check_nfs4_walk.c checks that none is left unset).
+ */
+enum nfs4_data {
+	NFS4_DATA_UNSET = 0,	/* not classified: a bug */
+	NFS4_DATA_NONE,		/* names, attributes, state: not the bytes */
+	NFS4_DATA_READ,		/* its answer depends on them */
+	NFS4_DATA_WRITE,	/* changes them */
+	NFS4_DATA_SIZE,		/* SETATTR: changes them when it sets size */
+};
+
 /* One row of the per-opcode table (generated, then annotated). */
 struct nfs4_op_info {
 	const char	*name;		/* "READ", "OPEN", ... */
@@ -122,6 +136,7 @@ struct nfs4_op_info {
 	uint8_t		 max_minor;	/* last (4.0-only ops: 0) */
 	uint8_t		 action;	/* enum nfs4_action */
 	uint8_t		 qos;		/* enum nfs4_qos_class */
+	uint8_t		 data;		/* enum nfs4_data (COMPOUND ops) */
 	uint16_t	 args_type;	/* nfs4-xdr.h node of the arguments */
 	uint16_t	 res_type;	/* nfs4-xdr.h node of the result */
 };

@@ -445,9 +445,10 @@ struct call_plan {
 	uint64_t	 qos_est;	/* bytes estimated for admission */
 	/*
 	 * Lifecycle tiering: the backend handles (bytes in the arena, like
-	 * fh[]; p NULL: none) whose data the COMPOUND reads or changes (READ,
-	 * WRITE, SETATTR of size, ALLOCATE, COPY and CLONE, whose source is
-	 * the saved handle), when a PUTFH of a sealed handle makes them
+	 * fh[]; p NULL: none) whose data the COMPOUND reads or changes (the
+	 * op table's data column: READ, READ_PLUS, SEEK, WRITE, SETATTR of
+	 * size, ALLOCATE, DEALLOCATE, COPY and CLONE, whose source is the
+	 * saved handle, ...), when a PUTFH of a sealed handle makes them
 	 * known; data_unknown when a data op works on a handle the planner
 	 * cannot know (after OPEN, LOOKUP...).
 	 */
@@ -463,7 +464,7 @@ struct call_plan {
 	uint32_t	 read_op;
 	uint64_t	 read_off;
 	uint32_t	 read_count;
-	int		 data_writes;
+	int		 data_other;
 };
 
 /* call.c: calls and replies the re-walk refused since start (a metric). */

@@ -84,6 +84,9 @@ static const char usage_text[] =
 "                        followed to the end with cookie + verifier)\n"
 "  stat PATH             print \"type=reg size=N mode=0644 uid=N gid=N nlink=N\n"
 "                        fileid=N\" (owners are numeric strings)\n"
+"  seek PATH OFFSET data|hole\n"
+"                        NFSv4.2 SEEK from OFFSET (use -m 2): print\n"
+"                        \"eof=E offset=N\"\n"
 "  chmod MODE PATH       SETATTR mode (octal)\n"
 "  chown UID:GID PATH    SETATTR owner and/or owner_group (UID, UID:GID, :GID)\n"
 "  truncate PATH SIZE    SETATTR size\n"
@@ -613,6 +616,38 @@ cmd_stat(struct cli *c, char **argv)
 	return 0;
 }
 
+/* seek PATH OFFSET data|hole (NFSv4.2 SEEK, anonymous stateid) */
+static int
+cmd_seek(struct cli *c, char **argv)
+{
+	struct nfsc_stateid anon;
+	struct nfsc_fh fh;
+	struct nfsc_attr a;
+	struct nfsc_req *req;
+	uint64_t off;
+	long long v;
+	int eof = 0, r;
+
+	if ((v = parse_num(argv[1], 10, INT64_MAX)) < 0)
+		usage("seek: OFFSET must be a number");
+	if (strcmp(argv[2], "data") != 0 && strcmp(argv[2], "hole") != 0)
+		usage("seek: data or hole");
+	if ((r = nfsc_lookup_path(c->clnt, argv[0], &fh, &a)) != 0)
+		return report(c, r);
+	memset(&anon, 0, sizeof anon);
+	req = nfsc_req_new(c->clnt);
+	nfsc_op_putfh(req, &fh);
+	nfsc_op_seek(req, &anon, (uint64_t)v, argv[2][0] == 'h');
+	if ((r = nfsc_call(c->clnt, req)) == 0 &&
+	    (r = nfsc_res_skip(req, NFSC_OP_PUTFH)) == 0)
+		r = nfsc_res_seek(req, &off, &eof);
+	nfsc_req_free(req);
+	if (r != 0)
+		return report(c, r);
+	printf("eof=%d offset=%" PRIu64 "\n", eof, off);
+	return 0;
+}
+
 /* SETATTR on a path with the anonymous stateid. */
 static int
 setattr_path(struct cli *c, const char *path, const struct nfsc_sattr *s)
@@ -1049,6 +1084,7 @@ static const struct command commands[] = {
 	{ "mkfiles", 2, 1, cmd_mkfiles },
 	{ "ls", 1, 1, cmd_ls },
 	{ "stat", 1, 1, cmd_stat },
+	{ "seek", 3, 1, cmd_seek },
 	{ "chmod", 2, 1, cmd_chmod },
 	{ "chown", 2, 1, cmd_chown },
 	{ "truncate", 2, 1, cmd_truncate },

@@ -12,8 +12,8 @@
 #    served: the read answers NFS4ERR_DELAY (the recall that follows finds
 #    the whole-file checksum wrong too) and nothing is lost; repaired, the
 #    file reads back identical;
-#  - a WRITE into a cold file still brings it back first, then the file is
-#    hot with the write in place;
+#  - SEEK (where is the data?) and a WRITE into a cold file bring it back
+#    first (a released file is one hole of zeros), then the file is hot;
 #  - the copies are what the formats say: `zstd -d` of an Archive copy is
 #    the file (the seek table is a skippable frame); an IA copy starts
 #    with the file's bytes.
@@ -171,15 +171,23 @@ done
 check "the short reads went through the re-walk" \
 	bash -c "! grep -q 'differs from what was sealed' '$T/efsgw.log'"
 
+# SEEK (NFSv4.2) asks where the data is: a released file is one hole, so
+# the answer would send cp --sparse and READ_PLUS readers to zeros. The
+# file comes back first (only a lone READ is served from the tier).
+check_eq "SEEK for data in a cold file finds it at 0" "eof=0 offset=0" \
+	"$("$EFSGW_NFSC" -m 2 -s "$GW_ADDR" seek "$(nfspath d/f131071)" 0 data 2>&1)"
+check_eq "SEEK brought it back" 1 "$(metric efsgw_tier_recalls_total)"
+check "and it reads back identical" gw_same d/f131071 "$T/f131071"
+
 # A WRITE into a cold file brings it back first.
 random_file "$T/patch" 4096
 check "pwrite into a cold file" nfsc pwrite "$(nfspath d/f1048583)" 8192 "$T/patch"
 cp "$T/f1048583" "$T/expect"
 dd if="$T/patch" of="$T/expect" bs=4096 seek=2 conv=notrunc status=none
 check "the rest of the file came back around the write" gw_same d/f1048583 "$T/expect"
-check_eq "one recall" 1 "$(metric efsgw_tier_recalls_total)"
+check_eq "one recall more" 2 "$(metric efsgw_tier_recalls_total)"
 check_eq "that file is hot" 0 "$(tier_list | grep ' size=1048583 ' | grep -c cold)"
-check_eq "the others are still cold" $((n - 1)) "$(cold)"
+check_eq "the others are still cold" $((n - 2)) "$(cold)"
 
 harness_stop_gateway
 kill "$REDIS_PID"

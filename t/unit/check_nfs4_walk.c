@@ -578,7 +578,20 @@ START_TEST(test_table_coverage)
 		ck_assert_msg(seen, "no vector for op %u", op);
 		ck_assert_ptr_nonnull(nfs4_op_any(op));
 		ck_assert_str_ne(nfs4_op_name(op), "ILLEGAL");
+		/* Tiering needs to know what every op does with file data. */
+		ck_assert_msg(nfs4_op_any(op)->data != NFS4_DATA_UNSET,
+		    "op %u has no data class", op);
+		/* Whatever reads or writes data (QoS) is a data op. */
+		if (nfs4_op_any(op)->qos == NFS4_QOS_DATA_READ ||
+		    nfs4_op_any(op)->qos == NFS4_QOS_DATA_WRITE)
+			ck_assert_msg(nfs4_op_any(op)->data != NFS4_DATA_NONE,
+			    "op %u moves data but is not a data op", op);
 	}
+	ck_assert_uint_eq(nfs4_op_any(OP_READ)->data, NFS4_DATA_READ);
+	ck_assert_uint_eq(nfs4_op_any(68)->data, NFS4_DATA_READ);	/* READ_PLUS */
+	ck_assert_uint_eq(nfs4_op_any(69)->data, NFS4_DATA_READ);	/* SEEK */
+	ck_assert_uint_eq(nfs4_op_any(62)->data, NFS4_DATA_WRITE);	/* DEALLOCATE */
+	ck_assert_uint_eq(nfs4_op_any(OP_SETATTR)->data, NFS4_DATA_SIZE);
 	for (op = 3; op <= 15; op++) {
 		seen = 0;
 		for (i = 0; i < nitems(cbops); i++)
