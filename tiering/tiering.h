@@ -132,8 +132,10 @@ typedef int (*tier_registry_cb)(const struct tier_rec *, void *arg);
 /*
  * Open the registry of file system ns at where: "redis://host:port[/db]"
  * (every gateway and agent sees the same state) or an absolute path (a
- * journal file, one process at a time). Returns 0 and *regp (caller
- * frees with tier_registry_close) or a negative code with *cause.
+ * journal file, shared by the processes of one host that may write it;
+ * created mode 0660 less the umask). Returns 0 and *regp (caller frees
+ * with tier_registry_close) or a negative code with *cause. A handle is
+ * used by one thread at a time.
  */
 int	 tier_registry_open(const char *where, const char *ns,
 	     struct tier_registry **regp, char **cause);
@@ -145,13 +147,15 @@ int	 tier_registry_get(struct tier_registry *, const struct tier_key *,
 int	 tier_registry_put(struct tier_registry *, const struct tier_rec *);
 /* Remove (durable on return); a missing record is not an error. */
 int	 tier_registry_del(struct tier_registry *, const struct tier_key *);
-/* Call cb for every record (order unspecified). */
+/* Call cb for every record (order unspecified); cb must not write. */
 int	 tier_registry_foreach(struct tier_registry *, tier_registry_cb,
 	     void *arg);
 /*
- * Take the per-file lock for owner for ttl_ms: 1 taken, 0 held by another
- * owner, < 0 error. A journal registry is already exclusive to its
- * process (the file is locked at open), so this always succeeds there.
+ * Take the per-file lock for owner for ttl_ms: 1 taken, 0 held (by
+ * another owner, or already by this one), < 0 error. A journal ignores
+ * ttl_ms: its locks are held by the handle until unlocked or closed,
+ * which a process's death does, and may rarely say 0 for a free file
+ * whose lock shares a hash with a held one.
  */
 int	 tier_registry_lock(struct tier_registry *, const struct tier_key *,
 	     const char *owner, uint32_t ttl_ms);
