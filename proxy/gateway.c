@@ -212,8 +212,9 @@ gateway_qos_config(struct gateway *gw, const struct config_fs *fs,
 /* Create a file system's QoS state, sharing it through Redis if asked. */
 /*
  * The recall service of a file system with a lifecycle configuration. It
- * needs the registry the agent writes, in Redis: a journal is the
- * agent's alone. Tiering keywords take effect at start (not on SIGHUP).
+ * reads the registry the agent writes: Redis, or a journal file on this
+ * host, which the worker opens once the gateway runs as its user.
+ * Tiering keywords take effect at start (not on SIGHUP).
  */
 static struct tiergw *
 gateway_tier_new(struct gateway *gw, const struct config_fs *fs)
@@ -221,9 +222,6 @@ gateway_tier_new(struct gateway *gw, const struct config_fs *fs)
 	char addr[300];
 
 	if (fs->lifecycle == NULL)
-		return NULL;
-	/* config_load_files refuses a journal registry here. */
-	if (strncmp(fs->tier_registry, "redis://", 8) != 0)
 		return NULL;
 	addr_format((const struct sockaddr *)&fs->backend_addr, addr,
 	    sizeof addr);
