@@ -5,8 +5,10 @@
  * records to a new file and renames it over the old one.
  *
  * File: "EFSGWTJ1" then records of
- *   u32 length  u32 type (1 put, 2 delete)  payload[length]  u32 crc32c
- * where the CRC covers the two words and the payload. A record cut short
+ *   u32 length  u32 type  payload[length]  u32 crc32c
+ * where the CRC covers the two words and the payload, and the type is 1
+ * (put: an encoded record), 2 (delete: the key) or 3 (usage: the agent's
+ * last StorageBytes, the last one counting). A record cut short
  * or with a bad checksum at the very end is what a crash in the middle of
  * an append leaves: it is dropped and the file truncated to the records
  * before it. A bad record followed by more data is damage, not a crash,
@@ -47,6 +49,7 @@
 #define JOURNAL_MAGIC_LEN	8
 #define JOURNAL_PUT		1
 #define JOURNAL_DEL		2
+#define JOURNAL_USAGE		3
 #define JOURNAL_KEY_LEN		24
 #define JOURNAL_FRAME_MAX	(TIER_REC_ENCODED_MAX + 12)
 #define JOURNAL_COMPACT_MIN	1024	/* dead records before compaction */
@@ -76,6 +79,8 @@ struct journal {
 	size_t			 nbuckets;
 	size_t			 live;
 	size_t			 dead;		/* superseded records in the file */
+	struct tier_usage	 usage;		/* the last usage record */
+	int			 has_usage;
 	struct journal_held	*held;
 	char			 err[256];
 };
@@ -187,7 +192,18 @@ journal_mem_reset(struct journal *j)
 	j->nbuckets = 64;
 	j->buckets = xcalloc(j->nbuckets, sizeof *j->buckets);
 	j->live = j->dead = 0;
+	j->has_usage = 0;
 	j->size = 0;
+}
+
+/* Apply a usage record to memory: it replaces the one before. */
+static void
+journal_mem_usage(struct journal *j, const struct tier_usage *u)
+{
+	if (j->has_usage)
+		j->dead++;
+	j->usage = *u;
+	j->has_usage = 1;
 }
 
 /* Encode a key (24 bytes, big-endian). */
@@ -317,6 +333,7 @@ journal_catch_up(struct journal *j, int excl)
 {
 	uint8_t buf[JOURNAL_FRAME_MAX];
 	struct tier_rec rec;
+	struct tier_usage u;
 	struct tier_key k;
 	struct stat st;
 	uint32_t len, type;
@@ -372,8 +389,8 @@ journal_catch_up(struct journal *j, int excl)
 		}
 		len = xdrbuf_load_u32(buf);
 		type = xdrbuf_load_u32(buf + 4);
-		if (len > TIER_REC_ENCODED_MAX ||
-		    (type != JOURNAL_PUT && type != JOURNAL_DEL)) {
+		if (len > TIER_REC_ENCODED_MAX || (type != JOURNAL_PUT &&
+		    type != JOURNAL_DEL && type != JOURNAL_USAGE)) {
 			torn = 1;
 			break;
 		}
@@ -395,6 +412,14 @@ journal_catch_up(struct journal *j, int excl)
 				return r;
 			}
 			journal_mem_put(j, &rec);
+		} else if (type == JOURNAL_USAGE) {
+			if ((r = tier_usage_decode(buf + 8, len, &u)) != 0) {
+				snprintf(j->err, sizeof j->err, "%s: usage at "
+				    "%lld does not decode: %s", j->path,
+				    (long long)off, efsgw_err(r));
+				return r;
+			}
+			journal_mem_usage(j, &u);
 		} else {
 			if (len != JOURNAL_KEY_LEN) {
 				snprintf(j->err, sizeof j->err, "%s: bad delete "
@@ -562,6 +587,8 @@ journal_write(struct journal *j, uint32_t type, const uint8_t *payload,
 	if ((r = journal_append(j, buf, len)) == 0) {
 		if (type == JOURNAL_PUT)
 			journal_mem_put(j, what);
+		else if (type == JOURNAL_USAGE)
+			journal_mem_usage(j, what);
 		else
 			journal_mem_del(j, what);
 		journal_maybe_compact(j);
@@ -595,6 +622,39 @@ journal_del(void *arg, const struct tier_key *k)
 
 	journal_key_encode(k, payload);
 	return journal_write(arg, JOURNAL_DEL, payload, sizeof payload, k);
+}
+
+/* Append and sync a usage record. */
+static int
+journal_put_usage(void *arg, const struct tier_usage *u)
+{
+	struct journal *j = arg;
+	uint8_t payload[TIER_USAGE_ENCODED_LEN];
+	size_t len;
+	int r;
+
+	if ((r = tier_usage_encode(u, payload, sizeof payload, &len)) != 0) {
+		snprintf(j->err, sizeof j->err, "usage does not encode: %s",
+		    efsgw_err(r));
+		return r;
+	}
+	return journal_write(j, JOURNAL_USAGE, payload, len, u);
+}
+
+/* The last usage record. */
+static int
+journal_get_usage(void *arg, struct tier_usage *u)
+{
+	struct journal *j = arg;
+	int r;
+
+	memset(u, 0, sizeof *u);
+	if ((r = journal_begin(j, LOCK_SH)) != 0)
+		return r;
+	if (j->has_usage)
+		*u = j->usage;
+	journal_end(j);
+	return j->has_usage ? 0 : EFSGW_ERR_NOT_FOUND;
 }
 
 /*
@@ -757,6 +817,15 @@ journal_rewrite(struct journal *j)
 			off += (off_t)len;
 		}
 	}
+	if (j->has_usage) {
+		if (tier_usage_encode(&j->usage, payload, sizeof payload,
+		    &len) != 0)
+			goto out;
+		len = journal_frame(buf, JOURNAL_USAGE, payload, len);
+		if (pwrite(fd, buf, len, off) != (ssize_t)len)
+			goto out;
+		off += (off_t)len;
+	}
 	if (fsync(fd) != 0 || fstat(fd, &st) != 0 || rename(tmp, j->path) != 0)
 		goto out;
 	/* Make the rename itself durable. */
@@ -811,6 +880,6 @@ journal_error(void *arg)
 
 const struct tier_store_ops tier_journal_ops = {
 	"journal", journal_get, journal_put, journal_del, journal_foreach,
-	journal_lock, journal_unlock, journal_compact, journal_error,
-	journal_close
+	journal_lock, journal_unlock, journal_compact, journal_put_usage,
+	journal_get_usage, journal_error, journal_close
 };

@@ -124,6 +124,17 @@ struct tier_rec {
 	int64_t		 updated;	/* when the record was written */
 };
 
+/*
+ * StorageBytes by class as efsgw-tier's last complete walk measured them;
+ * efsgw takes the Standard bytes for the Bursting baseline.
+ */
+struct tier_usage {
+	uint64_t	 standard;	/* bytes in Standard (hot, moving) */
+	uint64_t	 ia;		/* bytes in Infrequent Access */
+	uint64_t	 archive;	/* bytes in Archive */
+	int64_t		 measured;	/* when the walk ended (seconds) */
+};
+
 struct tier_registry;
 
 /* Called by tier_registry_foreach; non-zero stops and is returned. */
@@ -162,6 +173,11 @@ int	 tier_registry_lock(struct tier_registry *, const struct tier_key *,
 /* Release a lock taken by owner (a lock that expired is left alone). */
 int	 tier_registry_unlock(struct tier_registry *, const struct tier_key *,
 	     const char *owner);
+/* Record the usage of the last complete walk (durable on return). */
+int	 tier_registry_put_usage(struct tier_registry *,
+	     const struct tier_usage *);
+/* 0 and *u, EFSGW_ERR_NOT_FOUND (no walk recorded yet), or another code. */
+int	 tier_registry_get_usage(struct tier_registry *, struct tier_usage *u);
 /* Rewrite a journal with only its live records (no-op for Redis). */
 int	 tier_registry_compact(struct tier_registry *);
 /* Describe the last failure (borrowed). */
@@ -180,6 +196,11 @@ const char *tier_key_string(const struct tier_key *, char *buf, size_t len);
 int	 tier_rec_encode(const struct tier_rec *, uint8_t *buf, size_t len,
 	     size_t *outlen);
 int	 tier_rec_decode(const uint8_t *buf, size_t len, struct tier_rec *);
+/* The same for a usage record: exactly TIER_USAGE_ENCODED_LEN bytes. */
+#define TIER_USAGE_ENCODED_LEN	36
+int	 tier_usage_encode(const struct tier_usage *, uint8_t *buf, size_t len,
+	     size_t *outlen);
+int	 tier_usage_decode(const uint8_t *buf, size_t len, struct tier_usage *);
 
 /* registry-journal.c / registry-redis.c: the two stores. */
 struct tier_store_ops {
@@ -191,6 +212,8 @@ struct tier_store_ops {
 	int	(*lock)(void *, const struct tier_key *, const char *, uint32_t);
 	int	(*unlock)(void *, const struct tier_key *, const char *);
 	int	(*compact)(void *);
+	int	(*put_usage)(void *, const struct tier_usage *);
+	int	(*get_usage)(void *, struct tier_usage *);
 	const char *(*error)(void *);
 	void	(*close)(void *);
 };
@@ -228,6 +251,13 @@ void	 tiergw_free(struct tiergw *);
 struct tiergw_wait *tiergw_check(struct tiergw *, const uint8_t *fh,
 	     size_t len, tiergw_cb cb, void *arg);
 void	 tiergw_cancel(struct tiergw_wait *);
+/*
+ * Ask the worker to read the agent's StorageBytes from the registry, and
+ * the last reading: 0 with *u and its number *gen (which grows with each
+ * reading), or EFSGW_ERR_NOT_FOUND while there is none.
+ */
+void	 tiergw_storage_refresh(struct tiergw *);
+int	 tiergw_storage(struct tiergw *, struct tier_usage *u, uint64_t *gen);
 /* Prometheus lines (checks, recalls, failures) into buf. */
 void	 tiergw_metrics(struct tiergw *, char *buf, size_t len);
 

@@ -108,6 +108,50 @@ START_TEST(test_decode_hostile)
 }
 END_TEST
 
+/* A usage record: encode, decode, every truncation and bit flip. */
+START_TEST(test_usage_codec)
+{
+	uint8_t buf[TIER_USAGE_ENCODED_LEN + 1], flip[TIER_USAGE_ENCODED_LEN];
+	uint8_t again[TIER_USAGE_ENCODED_LEN];
+	struct tier_usage a, b;
+	size_t len, n, i, alen;
+	int bit;
+
+	a.standard = 0x0102030405060708ull;
+	a.ia = 4096;
+	a.archive = 1;
+	a.measured = 1700000000;
+	ck_assert_int_eq(tier_usage_encode(&a, buf, sizeof buf, &len), 0);
+	ck_assert_uint_eq(len, TIER_USAGE_ENCODED_LEN);
+	ck_assert_int_eq(tier_usage_decode(buf, len, &b), 0);
+	ck_assert_int_eq(memcmp(&a, &b, sizeof a), 0);
+	ck_assert_int_lt(tier_usage_encode(&a, buf, len - 1, &alen), 0);
+	for (n = 0; n < len; n++)
+		ck_assert_int_lt(tier_usage_decode(buf, n, &b), 0);
+	buf[len] = 0;
+	ck_assert_int_lt(tier_usage_decode(buf, len + 1, &b), 0);
+	for (i = 0; i < len; i++) {
+		for (bit = 0; bit < 8; bit++) {
+			memcpy(flip, buf, len);
+			flip[i] ^= (uint8_t)(1u << bit);
+			if (tier_usage_decode(flip, len, &b) != 0)
+				continue;
+			ck_assert_int_eq(tier_usage_encode(&b, again,
+			    sizeof again, &alen), 0);
+			ck_assert_uint_eq(alen, len);
+			ck_assert_int_eq(memcmp(again, flip, len), 0);
+		}
+	}
+	/* classes that add up past 2^64 bytes are not a measurement */
+	a.standard = a.ia = UINT64_MAX / 2 + 1;
+	ck_assert_int_lt(tier_usage_encode(&a, buf, sizeof buf, &len), 0);
+	/* nor is a time before the epoch */
+	a.standard = a.ia = 0;
+	a.measured = -1;
+	ck_assert_int_lt(tier_usage_encode(&a, buf, sizeof buf, &len), 0);
+}
+END_TEST
+
 /* Open the store under test. */
 static struct tier_registry *
 open_reg(void)
@@ -208,6 +252,36 @@ START_TEST(test_store_lock)
 	tier_registry_unlock(reg2, &k, "w2");
 	tier_registry_unlock(reg2, &k2, "w2");
 	tier_registry_close(reg2);
+	tier_registry_close(reg);
+}
+END_TEST
+
+/* The last usage recorded is the one read back, by any handle. */
+START_TEST(test_store_usage)
+{
+	struct tier_registry *reg, *reg2;
+	struct tier_usage a, b;
+
+	reg = open_reg();
+	reg2 = open_reg();
+	ck_assert_int_eq(tier_registry_get_usage(reg, &b), EFSGW_ERR_NOT_FOUND);
+	a.standard = 1000;
+	a.ia = 2000;
+	a.archive = 3000;
+	a.measured = 1700000000;
+	ck_assert_int_eq(tier_registry_put_usage(reg, &a), 0);
+	ck_assert_int_eq(tier_registry_get_usage(reg2, &b), 0);
+	ck_assert_int_eq(memcmp(&a, &b, sizeof a), 0);
+	a.standard = 42;
+	a.measured++;
+	ck_assert_int_eq(tier_registry_put_usage(reg2, &a), 0);
+	ck_assert_int_eq(tier_registry_get_usage(reg, &b), 0);
+	ck_assert_int_eq(memcmp(&a, &b, sizeof a), 0);
+	tier_registry_close(reg2);
+	tier_registry_close(reg);
+	reg = open_reg();
+	ck_assert_int_eq(tier_registry_get_usage(reg, &b), 0);
+	ck_assert_int_eq(memcmp(&a, &b, sizeof a), 0);
 	tier_registry_close(reg);
 }
 END_TEST
@@ -335,11 +409,15 @@ START_TEST(test_journal_damage)
 }
 END_TEST
 
-/* Many rewrites compact the file; the live records are all still there. */
+/*
+ * Many rewrites compact the file; the live records are all still there,
+ * and so is the last usage record.
+ */
 START_TEST(test_journal_compaction)
 {
 	struct tier_registry *reg;
 	struct tier_rec a, b;
+	struct tier_usage u, v;
 	char path[600], *cause = NULL;
 	int i, n = 0;
 
@@ -349,6 +427,13 @@ START_TEST(test_journal_compaction)
 		sample(&a, (uint64_t)(i % 10));
 		a.last_access = i;
 		ck_assert_int_eq(tier_registry_put(reg, &a), 0);
+		/* a usage record now and then; the last one is kept */
+		if (i % 100 == 0) {
+			u.standard = (uint64_t)i;
+			u.ia = u.archive = 7;
+			u.measured = i;
+			ck_assert_int_eq(tier_registry_put_usage(reg, &u), 0);
+		}
 	}
 	tier_registry_close(reg);
 	/* 5000 records of ~400 bytes would be 2 MB without compaction */
@@ -359,11 +444,15 @@ START_TEST(test_journal_compaction)
 	sample(&a, 9);
 	ck_assert_int_eq(tier_registry_get(reg, &a.key, &b), 0);
 	ck_assert_int_eq(b.last_access, 4999);
+	ck_assert_int_eq(tier_registry_get_usage(reg, &v), 0);
+	ck_assert_int_eq(memcmp(&u, &v, sizeof u), 0);
 	ck_assert_int_eq(tier_registry_compact(reg), 0);
 	tier_registry_close(reg);
 	ck_assert_int_eq(tier_registry_open(path, ns, &reg, &cause), 0);
 	ck_assert_int_eq(tier_registry_get(reg, &a.key, &b), 0);
 	ck_assert_int_eq(b.last_access, 4999);
+	ck_assert_int_eq(tier_registry_get_usage(reg, &v), 0);
+	ck_assert_int_eq(memcmp(&u, &v, sizeof u), 0);
 	tier_registry_close(reg);
 }
 END_TEST
@@ -689,9 +778,11 @@ main(void)
 		snprintf(where, sizeof where, "%s/store.journal", tmpdir);
 	tcase_add_test(codec, test_encode_roundtrip);
 	tcase_add_test(codec, test_decode_hostile);
+	tcase_add_test(codec, test_usage_codec);
 	tcase_add_test(codec, test_open_errors);
 	tcase_add_test(store, test_store_basic);
 	tcase_add_test(store, test_store_lock);
+	tcase_add_test(store, test_store_usage);
 	tcase_add_test(journal, test_journal_torn_tail);
 	tcase_add_test(journal, test_journal_damage);
 	tcase_add_test(journal, test_journal_compaction);
