@@ -171,8 +171,10 @@ static const struct config_item config_items[] = {
 	  "generalPurpose", 1, "generalPurpose (IOPS ceilings) or maxIO; fixed "
 	  "once the file system has served (recorded in state-dir)" },
 	{ "storage-size", CONFIG_UINT, SECTION_FS, F(storage_mib), 0,
-	  4294967295u, "0", 1, "MiB of Standard storage for bursting; 0: measure "
-	  "the backend (space used) every storage-refresh seconds" },
+	  4294967295u, "0", 1, "MiB of Standard storage for bursting; 0: every "
+	  "storage-refresh seconds, efsgw-tier's StorageBytes Standard for a "
+	  "tiered file system (once a walk is recorded), else the backend's "
+	  "space used" },
 	{ "storage-refresh", CONFIG_UINT, SECTION_FS, F(storage_refresh), 1,
 	  86400, "3600", 1, "seconds between storage measurements (EFS: hourly)" },
 	{ "qos-baseline-min", CONFIG_UINT, SECTION_FS, F(q_baseline_min_kib), 1,
