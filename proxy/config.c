@@ -215,8 +215,8 @@ static const struct config_item config_items[] = {
 	  "or none" },
 	{ "tier-registry", CONFIG_STRING, SECTION_FS, F(tier_registry), 0, 0,
 	  "none", 1, "where the tier registry lives: redis://host:port[/db] "
-	  "(shared by every host) or an absolute path (a journal file, shared by "
-	  "the gateway and efsgw-tier of one host)" },
+	  "(shared by every host) or an absolute path (a journal file, shared "
+	  "by the gateway and efsgw-tier of one host)" },
 	{ "tier-min-size", CONFIG_UINT, SECTION_FS, F(tier_min_kib), 0,
 	  4194304, "128", 1, "KiB: smaller files never leave Standard "
 	  "(EFS: 128)" },
@@ -758,9 +758,9 @@ config_commit_tiering(struct config_parser *p, struct config_fs *fs)
 		if (strcmp(o->lifecycle_path, "none") != 0 &&
 		    o->tier_registry != NULL &&
 		    strcmp(o->tier_registry, fs->tier_registry) == 0)
-			return config_error(p, "%s: tier-registry %.100s is the "
-			    "journal of %s too; give each file system its own",
-			    fs->id, fs->tier_registry, o->id);
+			return config_error(p, "%s: tier-registry %.100s is "
+			    "the journal of %s too; give each file system its "
+			    "own", fs->id, fs->tier_registry, o->id);
 	}
 	return 0;
 }

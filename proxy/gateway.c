@@ -61,7 +61,7 @@ struct gateway_probe {
 	struct qos_fs		*qos;
 	struct tiergw		*tier;		/* recall service, or NULL */
 	time_t			 storage_set;	/* when storage was last measured */
-	time_t			 tier_asked;	/* StorageBytes last asked of tier */
+	time_t			 tier_asked;	/* StorageBytes asked of tier */
 	uint64_t		 tier_gen;	/* its reading applied to qos */
 	int			 seen;		/* used during reload */
 	TAILQ_ENTRY(gateway_probe) entry;
@@ -880,11 +880,14 @@ gateway_metrics_storage(struct gateway *gw, struct evbuffer *out)
 		if (p->tier == NULL || tiergw_storage(p->tier, &u, &gen) != 0)
 			continue;
 		id = fsroot_fs_id(p->root);
-		evbuffer_add_printf(out,
-		    "efsgw_tier_storage_bytes{fs=\"%s\",class=\"Standard\"} %llu\n"
+		/* (The decoder took only classes that add up.) */
+		evbuffer_add_printf(out, "efsgw_tier_storage_bytes{fs=\"%s\","
+		    "class=\"Standard\"} %llu\n"
 		    "efsgw_tier_storage_bytes{fs=\"%s\",class=\"IA\"} %llu\n"
-		    "efsgw_tier_storage_bytes{fs=\"%s\",class=\"Archive\"} %llu\n"
-		    "efsgw_tier_storage_bytes{fs=\"%s\",class=\"Total\"} %llu\n",
+		    "efsgw_tier_storage_bytes{fs=\"%s\",class=\"Archive\"} "
+		    "%llu\n"
+		    "efsgw_tier_storage_bytes{fs=\"%s\",class=\"Total\"} "
+		    "%llu\n",
 		    id, (unsigned long long)u.standard, id,
 		    (unsigned long long)u.ia, id, (unsigned long long)u.archive,
 		    id, (unsigned long long)(u.standard + u.ia + u.archive));

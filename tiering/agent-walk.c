@@ -232,8 +232,8 @@ walk_record_usage(struct agent *ag, int r)
 	struct tier_usage u;
 
 	if (r != 0 || ag->walk_partial || agent_quit) {
-		log_info("%s: the walk was not complete; the registry keeps the "
-		    "StorageBytes of the last complete one", ag->fs_id);
+		log_info("%s: the walk was not complete; the registry keeps "
+		    "the StorageBytes of the last complete one", ag->fs_id);
 		return;
 	}
 	u.standard = ag->st.bytes_standard;

@@ -53,7 +53,7 @@
 #define JOURNAL_KEY_LEN		24
 #define JOURNAL_FRAME_MAX	(TIER_REC_ENCODED_MAX + 12)
 #define JOURNAL_COMPACT_MIN	1024	/* dead records before compaction */
-#define JOURNAL_MODE		0660	/* the gateway's and the agent's group */
+#define JOURNAL_MODE		0660	/* the gateway's and agent's group */
 #define JOURNAL_LOCK_SLOTS	(1u << 30)	/* bytes of FILE.lock used */
 
 struct journal_node {
@@ -72,9 +72,9 @@ struct journal {
 	char			*path;
 	int			 fd;		/* the journal as last opened */
 	int			 lockfd;	/* FILE.lock */
-	dev_t			 dev;		/* of fd: a compaction replaces it */
-	ino_t			 ino;
-	off_t			 size;		/* bytes replayed; 0: not the magic */
+	dev_t			 dev;		/* of fd, to see that a */
+	ino_t			 ino;		/* compaction replaced it */
+	off_t			 size;		/* bytes replayed; 0: no magic */
 	struct journal_node	**buckets;
 	size_t			 nbuckets;
 	size_t			 live;
@@ -364,8 +364,8 @@ journal_catch_up(struct journal *j, int excl)
 			/* New, or a crash before the magic was synced. */
 			if (!excl)
 				return 0;	/* no records yet */
-			if (ftruncate(j->fd, 0) != 0 ||
-			    pwrite(j->fd, JOURNAL_MAGIC, JOURNAL_MAGIC_LEN, 0) !=
+			if (ftruncate(j->fd, 0) != 0 || pwrite(j->fd,
+			    JOURNAL_MAGIC, JOURNAL_MAGIC_LEN, 0) !=
 			    JOURNAL_MAGIC_LEN || fsync(j->fd) != 0)
 				return journal_syserr(j, "write");
 			j->size = JOURNAL_MAGIC_LEN;
@@ -373,9 +373,10 @@ journal_catch_up(struct journal *j, int excl)
 		}
 		if ((r = journal_pread(j->fd, buf, JOURNAL_MAGIC_LEN, 0)) < 0)
 			return journal_syserr(j, "read");
-		if (r == 0 || memcmp(buf, JOURNAL_MAGIC, JOURNAL_MAGIC_LEN) != 0) {
-			snprintf(j->err, sizeof j->err, "%s: not a tier journal",
-			    j->path);
+		if (r == 0 ||
+		    memcmp(buf, JOURNAL_MAGIC, JOURNAL_MAGIC_LEN) != 0) {
+			snprintf(j->err, sizeof j->err,
+			    "%s: not a tier journal", j->path);
 			return EFSGW_ERR_BAD_VALUE;
 		}
 		j->size = JOURNAL_MAGIC_LEN;
@@ -422,8 +423,9 @@ journal_catch_up(struct journal *j, int excl)
 			journal_mem_usage(j, &u);
 		} else {
 			if (len != JOURNAL_KEY_LEN) {
-				snprintf(j->err, sizeof j->err, "%s: bad delete "
-				    "at %lld", j->path, (long long)off);
+				snprintf(j->err, sizeof j->err,
+				    "%s: bad delete at %lld", j->path,
+				    (long long)off);
 				return EFSGW_ERR_BAD_VALUE;
 			}
 			journal_key_decode(buf + 8, &k);

@@ -3,7 +3,8 @@
  * gateway asks here whether the file is cold and, if it is, brings it
  * back. One worker thread per file system does the blocking part with
  * the same code as efsgw-tier (nfsc to the primary and the tiers, the
- * registry in Redis or a journal): GETATTR of the backend handle for its fsid and
+ * registry in Redis or a journal): GETATTR of the backend handle for its
+ * fsid and
  * fileid, the registry record, and a recall (checked, committed, recorded
  * hot, then the cold copy removed). The event loop keeps one job per
  * handle: callers asking about a handle already queued wait on that job,
@@ -70,7 +71,7 @@ struct tiergw {
 	int			 quit;
 	TAILQ_HEAD(, tiergw_job) todo;
 	TAILQ_HEAD(, tiergw_job) done;
-	int			 usage_want;	/* the loop asks for a reading */
+	int			 usage_want;	/* the loop wants a reading */
 	struct tier_usage	 usage;		/* the last one read */
 	uint64_t		 usage_gen;	/* readings so far; 0: none */
 	/* the worker's */

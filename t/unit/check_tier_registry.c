@@ -346,7 +346,7 @@ START_TEST(test_journal_torn_tail)
 		sample(&a, 2);
 		ck_assert_int_eq(tier_registry_get(reg, &a.key, &b),
 		    EFSGW_ERR_NOT_FOUND);
-		/* reading takes the torn tail for the end; only a writer cuts */
+		/* a reader takes the torn tail for the end; a writer cuts */
 		ck_assert_int_eq(file_size(path), cut);
 		/* and it appends cleanly after the cut */
 		ck_assert_int_eq(tier_registry_put(reg, &a), 0);
@@ -457,7 +457,7 @@ START_TEST(test_journal_compaction)
 }
 END_TEST
 
-/* ------------------------------------------------ two processes, one journal */
+/* -------------------------------------------- two processes, one journal */
 
 /* A child's half of a test: 0 when every step held, else the step. */
 typedef int (*child_fn)(const char *path, int in, int out);
