@@ -119,6 +119,7 @@ walk_file(struct agent *ag, const struct nfsc_fh *dir, const char *name,
 		recp = &rec;
 	else if (r != EFSGW_ERR_NOT_FOUND) {
 		ag->st.errors++;
+		ag->walk_partial = 1;	/* its bytes not counted in any class */
 		log_warn("%s: registry: %s", name, tier_registry_error(ag->reg));
 		return;
 	}
