@@ -171,8 +171,10 @@ static const struct config_item config_items[] = {
 	  "generalPurpose", 1, "generalPurpose (IOPS ceilings) or maxIO; fixed "
 	  "once the file system has served (recorded in state-dir)" },
 	{ "storage-size", CONFIG_UINT, SECTION_FS, F(storage_mib), 0,
-	  4294967295u, "0", 1, "MiB of Standard storage for bursting; 0: measure "
-	  "the backend (space used) every storage-refresh seconds" },
+	  4294967295u, "0", 1, "MiB of Standard storage for bursting; 0: every "
+	  "storage-refresh seconds, efsgw-tier's StorageBytes Standard for a "
+	  "tiered file system (once a walk is recorded), else the backend's "
+	  "space used" },
 	{ "storage-refresh", CONFIG_UINT, SECTION_FS, F(storage_refresh), 1,
 	  86400, "3600", 1, "seconds between storage measurements (EFS: hourly)" },
 	{ "qos-baseline-min", CONFIG_UINT, SECTION_FS, F(q_baseline_min_kib), 1,
@@ -213,7 +215,8 @@ static const struct config_item config_items[] = {
 	  "or none" },
 	{ "tier-registry", CONFIG_STRING, SECTION_FS, F(tier_registry), 0, 0,
 	  "none", 1, "where the tier registry lives: redis://host:port[/db] "
-	  "(shared) or an absolute path (a journal file, one agent)" },
+	  "(shared by every host) or an absolute path (a journal file, shared "
+	  "by the gateway and efsgw-tier of one host)" },
 	{ "tier-min-size", CONFIG_UINT, SECTION_FS, F(tier_min_kib), 0,
 	  4194304, "128", 1, "KiB: smaller files never leave Standard "
 	  "(EFS: 128)" },
@@ -698,6 +701,7 @@ config_commit_tiering(struct config_parser *p, struct config_fs *fs)
 {
 	char hp[300], ex[1024], *why = NULL;
 	struct sockaddr_storage ss;
+	struct config_fs *o;
 	socklen_t sl;
 	char **opt[3] = { &fs->tier_ia, &fs->tier_archive, &fs->tier_registry };
 	const char *t[2];
@@ -741,6 +745,23 @@ config_commit_tiering(struct config_parser *p, struct config_fs *fs)
 	    fs->tier_registry[0] != '/')
 		return config_error(p, "%s: tier-registry '%.100s' is neither "
 		    "redis://... nor an absolute path", fs->id, fs->tier_registry);
+	/*
+	 * Redis keeps each file system under its own name; a journal has
+	 * no names, so one file system's StorageBytes would overwrite the
+	 * other's.
+	 */
+	if (fs->tier_registry[0] != '/')
+		return 0;
+	TAILQ_FOREACH(o, &p->conf->filesystems, entry) {
+		if (o == fs)
+			break;
+		if (strcmp(o->lifecycle_path, "none") != 0 &&
+		    o->tier_registry != NULL &&
+		    strcmp(o->tier_registry, fs->tier_registry) == 0)
+			return config_error(p, "%s: tier-registry %.100s is "
+			    "the journal of %s too; give each file system its "
+			    "own", fs->id, fs->tier_registry, o->id);
+	}
 	return 0;
 }
 
@@ -1107,21 +1128,6 @@ config_load_files(struct config *c, int create, char **cause)
 		config_policy_resources(fs);
 		if ((r = config_load_lifecycle(c, fs, cause)) != 0)
 			return r;
-		/*
-		 * The gateway recalls cold files from a Redis registry only (a
-		 * journal is efsgw-tier's alone): serving a tiered file system
-		 * without one would hand clients released files as zeros.
-		 */
-		if (fs->lifecycle != NULL &&
-		    strncmp(fs->tier_registry, "redis://", 8) != 0) {
-			xasprintf(cause, "%s: tier-registry %s is a journal file, "
-			    "which only efsgw-tier reads: efsgw could not recall "
-			    "cold files and clients would read moved files as "
-			    "zeros; use a redis:// registry (a journal suits "
-			    "file systems no gateway serves)", fs->id,
-			    fs->tier_registry);
-			return EFSGW_ERR_BAD_VALUE;
-		}
 	}
 	TAILQ_FOREACH(l, &c->listeners, entry) {
 		if (l->tls && (r = tls_listener_ctx(c, l, cause)) != 0)

@@ -61,6 +61,8 @@ struct gateway_probe {
 	struct qos_fs		*qos;
 	struct tiergw		*tier;		/* recall service, or NULL */
 	time_t			 storage_set;	/* when storage was last measured */
+	time_t			 tier_asked;	/* StorageBytes asked of tier */
+	uint64_t		 tier_gen;	/* its reading applied to qos */
 	int			 seen;		/* used during reload */
 	TAILQ_ENTRY(gateway_probe) entry;
 };
@@ -212,8 +214,9 @@ gateway_qos_config(struct gateway *gw, const struct config_fs *fs,
 /* Create a file system's QoS state, sharing it through Redis if asked. */
 /*
  * The recall service of a file system with a lifecycle configuration. It
- * needs the registry the agent writes, in Redis: a journal is the
- * agent's alone. Tiering keywords take effect at start (not on SIGHUP).
+ * reads the registry the agent writes: Redis, or a journal file on this
+ * host, which the worker opens once the gateway runs as its user.
+ * Tiering keywords take effect at start (not on SIGHUP).
  */
 static struct tiergw *
 gateway_tier_new(struct gateway *gw, const struct config_fs *fs)
@@ -221,9 +224,6 @@ gateway_tier_new(struct gateway *gw, const struct config_fs *fs)
 	char addr[300];
 
 	if (fs->lifecycle == NULL)
-		return NULL;
-	/* config_load_files refuses a journal registry here. */
-	if (strncmp(fs->tier_registry, "redis://", 8) != 0)
 		return NULL;
 	addr_format((const struct sockaddr *)&fs->backend_addr, addr,
 	    sizeof addr);
@@ -274,6 +274,37 @@ gateway_qos_update(struct gateway *gw, struct gateway_probe *p,
 		qos_fs_set_storage(p->qos, qc.storage_std_bytes);
 }
 
+/*
+ * A tiered file system's Standard bytes: StorageBytes Standard of
+ * efsgw-tier's last complete walk, from the registry (EFS meters Bursting
+ * by what the Standard class holds, not by IA and Archive data, which the
+ * backend's space used would not see anyway: released files are sparse).
+ * The worker is asked every storage-refresh seconds and a new reading is
+ * applied on the next tick. 0 while no walk is recorded: the caller
+ * measures the backend as without tiering.
+ */
+static int
+gateway_storage_tier(struct gateway_probe *p, const struct config_fs *fs,
+    time_t now)
+{
+	struct tier_usage u;
+	uint64_t gen;
+
+	if (p->tier_asked == 0 ||
+	    now - p->tier_asked >= (time_t)fs->storage_refresh) {
+		tiergw_storage_refresh(p->tier);
+		p->tier_asked = now;
+	}
+	if (tiergw_storage(p->tier, &u, &gen) != 0)
+		return 0;
+	if (gen != p->tier_gen) {
+		qos_fs_set_storage(p->qos, u.standard);
+		p->tier_gen = gen;
+		p->storage_set = now;
+	}
+	return 1;
+}
+
 /* Measured storage feeds the bursting baseline (EFS re-meters hourly). */
 static void
 gateway_storage_cb(evutil_socket_t fd, short what, void *arg)
@@ -287,6 +318,8 @@ gateway_storage_cb(evutil_socket_t fd, short what, void *arg)
 	TAILQ_FOREACH(p, &gw->probes, entry) {
 		fs = config_find_fs(gw->conf, fsroot_fs_id(p->root));
 		if (fs == NULL || fs->storage_mib != 0)
+			continue;
+		if (p->tier != NULL && gateway_storage_tier(p, fs, now))
 			continue;
 		if (p->storage_set != 0 &&
 		    now - p->storage_set < (time_t)fs->storage_refresh)
@@ -831,6 +864,47 @@ gateway_qos(struct gateway *gw, const char *fs_id)
 	return NULL;
 }
 
+/* StorageBytes of the tiered file systems, as efsgw-tier last measured. */
+static void
+gateway_metrics_storage(struct gateway *gw, struct evbuffer *out)
+{
+	struct gateway_probe *p;
+	struct tier_usage u;
+	uint64_t gen;
+	const char *id;
+
+	evbuffer_add_printf(out, "# HELP efsgw_tier_storage_bytes Bytes of "
+	    "file data by storage class (EFS StorageBytes), as efsgw-tier's "
+	    "last complete walk measured them.\n"
+	    "# TYPE efsgw_tier_storage_bytes gauge\n");
+	TAILQ_FOREACH(p, &gw->probes, entry) {
+		if (p->tier == NULL || tiergw_storage(p->tier, &u, &gen) != 0)
+			continue;
+		id = fsroot_fs_id(p->root);
+		/* (The decoder took only classes that add up.) */
+		evbuffer_add_printf(out, "efsgw_tier_storage_bytes{fs=\"%s\","
+		    "class=\"Standard\"} %llu\n"
+		    "efsgw_tier_storage_bytes{fs=\"%s\",class=\"IA\"} %llu\n"
+		    "efsgw_tier_storage_bytes{fs=\"%s\",class=\"Archive\"} "
+		    "%llu\n"
+		    "efsgw_tier_storage_bytes{fs=\"%s\",class=\"Total\"} "
+		    "%llu\n",
+		    id, (unsigned long long)u.standard, id,
+		    (unsigned long long)u.ia, id, (unsigned long long)u.archive,
+		    id, (unsigned long long)(u.standard + u.ia + u.archive));
+	}
+	evbuffer_add_printf(out, "# HELP efsgw_tier_storage_measured_seconds "
+	    "When that walk ended (Unix time).\n"
+	    "# TYPE efsgw_tier_storage_measured_seconds gauge\n");
+	TAILQ_FOREACH(p, &gw->probes, entry) {
+		if (p->tier == NULL || tiergw_storage(p->tier, &u, &gen) != 0)
+			continue;
+		evbuffer_add_printf(out, "efsgw_tier_storage_measured_seconds"
+		    "{fs=\"%s\"} %lld\n", fsroot_fs_id(p->root),
+		    (long long)u.measured);
+	}
+}
+
 /* Prometheus text for the gateway and every file system's QoS. */
 void
 gateway_metrics(struct evbuffer *out, void *arg)
@@ -863,6 +937,7 @@ gateway_metrics(struct evbuffer *out, void *arg)
 		tiergw_metrics(p->tier, tbuf, sizeof tbuf);
 		evbuffer_add_printf(out, "%s", tbuf);
 	}
+	gateway_metrics_storage(gw, out);
 	evbuffer_add_printf(out, "# HELP efsgw_backend_up 1 when the file "
 	    "system's export answers the root probe.\n"
 	    "# TYPE efsgw_backend_up gauge\n");

@@ -326,6 +326,10 @@ qos_fs_stats(struct qos_fs *fs, struct qos_stats *st)
 	st->live_gateways = fs->live_gateways;
 	st->tokens = fs->tp.tokens;
 	st->lease_rate = fs->tp.rate;
+	st->storage_std_bytes = fs->cfg.storage_std_bytes;
+	if (fs->cfg.tp_mode == QOS_TP_BURSTING)
+		st->baseline = qos_mode_baseline(&fs->cfg.params,
+		    fs->cfg.storage_std_bytes);
 	st->redis_state = QOS_REDIS_OFF;
 	if (fs->lease != NULL)
 		qos_lease_stats(fs->lease, st);

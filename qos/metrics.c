@@ -60,12 +60,21 @@ static double m_degraded(const struct qos_stats *s) { return s->degraded; }
 static double m_degraded_n(const struct qos_stats *s) { return (double)s->degraded_events; }
 static double m_live(const struct qos_stats *s) { return s->live_gateways; }
 static double m_tokens(const struct qos_stats *s) { return s->tokens; }
+static double m_storage(const struct qos_stats *s) { return (double)s->storage_std_bytes; }
+static double m_baseline(const struct qos_stats *s) { return s->baseline; }
 
 static const struct metric metrics[] = {
 	{ "efsgw_BurstCreditBalance_bytes", M_GAUGE,
 	  "Burst credits the file system has (EFS BurstCreditBalance; Bursting only).", m_credits },
 	{ "efsgw_PermittedThroughput_bytes_per_second", M_GAUGE,
 	  "Maximum throughput the file system can drive now (EFS PermittedThroughput).", m_permitted },
+	{ "efsgw_qos_storage_standard_bytes", M_GAUGE,
+	  "Standard-class bytes the Bursting baseline and credit cap are "
+	  "computed from (storage-size, efsgw-tier's StorageBytes Standard, or "
+	  "the backend's space used).", m_storage },
+	{ "efsgw_qos_baseline_bytes_per_second", M_GAUGE,
+	  "Throughput the Standard storage earns in the Bursting mode (0 in "
+	  "other modes).", m_baseline },
 	{ "efsgw_PercentIOLimit_percent", M_GAUGE,
 	  "How close the file system is to its General Purpose IOPS limit, last full second.", m_pct },
 	{ "efsgw_MeteredIOBytes_total", M_COUNTER,

@@ -161,6 +161,8 @@ struct qos_stats {
 	uint64_t	lease_granted_bytes;	/* sum of the rates granted (B/s) */
 	double		tokens;			/* throughput bucket; < 0 = debt */
 	double		lease_rate;		/* bytes/s this gateway may spend now */
+	uint64_t	storage_std_bytes;	/* Standard bytes metered */
+	double		baseline;		/* bytes/s; Bursting only */
 };
 
 /* A token bucket with optional burst credits (bucket.c). */

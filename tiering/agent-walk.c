@@ -1,7 +1,9 @@
 /*
  * efsgw - efsgw-tier's walk of the primary export: StorageBytes by class,
  * and for each regular file past its transition age a move (or, for
- * `--recall-all`, a recall of every cold file). Also the metrics file.
+ * `--recall-all`, a recall of every cold file). A complete walk leaves
+ * its StorageBytes in the registry, where the gateway takes the Standard
+ * bytes for the Bursting baseline. Also the metrics file.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -117,6 +119,7 @@ walk_file(struct agent *ag, const struct nfsc_fh *dir, const char *name,
 		recp = &rec;
 	else if (r != EFSGW_ERR_NOT_FOUND) {
 		ag->st.errors++;
+		ag->walk_partial = 1;	/* its bytes not counted in any class */
 		log_warn("%s: registry: %s", name, tier_registry_error(ag->reg));
 		return;
 	}
@@ -190,6 +193,7 @@ walk_dir(struct agent *ag, const struct nfsc_fh *dir, int depth,
 	if (depth > WALK_MAX_DEPTH) {
 		log_warn("directory tree deeper than %d; not descending",
 		    WALK_MAX_DEPTH);
+		ag->walk_partial = 1;
 		return 0;
 	}
 	memset(&l, 0, sizeof l);
@@ -197,12 +201,17 @@ walk_dir(struct agent *ag, const struct nfsc_fh *dir, int depth,
 	    &l)) != 0) {
 		log_warn("readdir: %s", nfsc_error(ag->hot.c));
 		ag->st.errors++;
+		ag->walk_partial = 1;
 		goto out;
 	}
 	for (i = 0; i < l.n && !agent_quit; i++) {
 		if (l.v[i].attr.type == NFSC_NF4DIR) {
-			if (walk_lookup(&ag->hot, dir, l.v[i].name, &sub) == 0)
+			if ((r = walk_lookup(&ag->hot, dir, l.v[i].name,
+			    &sub)) == 0)
 				walk_dir(ag, &sub, depth + 1, recall_all);
+			else if (r != NFSC_NFS4ERR_NOENT)
+				ag->walk_partial = 1;	/* its bytes unseen */
+			r = 0;
 		} else if (l.v[i].attr.type == NFSC_NF4REG)
 			walk_file(ag, dir, l.v[i].name, &l.v[i].attr, recall_all);
 	}
@@ -213,6 +222,32 @@ out:
 	return r;
 }
 
+/*
+ * Record the walk's StorageBytes in the registry. Only a whole walk is
+ * recorded: a part of the tree would understate Standard, and with it the
+ * file system's Bursting baseline in every gateway.
+ */
+static void
+walk_record_usage(struct agent *ag, int r)
+{
+	struct tier_usage u;
+
+	if (r != 0 || ag->walk_partial || agent_quit) {
+		log_info("%s: the walk was not complete; the registry keeps "
+		    "the StorageBytes of the last complete one", ag->fs_id);
+		return;
+	}
+	u.standard = ag->st.bytes_standard;
+	u.ia = ag->st.bytes_ia;
+	u.archive = ag->st.bytes_archive;
+	u.measured = (int64_t)time(NULL);
+	if (tier_registry_put_usage(ag->reg, &u) != 0) {
+		ag->st.errors++;
+		log_warn("%s: cannot record StorageBytes: %s", ag->fs_id,
+		    tier_registry_error(ag->reg));
+	}
+}
+
 /* Walk the primary export. */
 int
 agent_walk(struct agent *ag, int recall_all)
@@ -221,8 +256,10 @@ agent_walk(struct agent *ag, int recall_all)
 
 	ag->st.bytes_standard = ag->st.bytes_ia = ag->st.bytes_archive = 0;
 	ag->st.files_seen = 0;
+	ag->walk_partial = 0;
 	ag->now = tier_now();
 	r = walk_dir(ag, &ag->hot.root, 0, recall_all);
+	walk_record_usage(ag, r);
 	walk_progress(ag, 1);
 	agent_metrics_write(ag);
 	log_info("%s: walked %llu files: Standard %llu, IA %llu, Archive %llu "

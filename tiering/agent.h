@@ -57,6 +57,7 @@ struct agent {
 	time_t		 now;
 	uint32_t	 day;
 	const char	*metrics_path;
+	int		 walk_partial;	/* a directory of this walk went unread */
 	struct agent_stats st;
 };
 

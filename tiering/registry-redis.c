@@ -9,6 +9,7 @@
  *   efsgw:tier:NS:rec:MAJOR.MINOR.FILEID   encoded record
  *   efsgw:tier:NS:all                      set of MAJOR.MINOR.FILEID
  *   efsgw:tier:NS:lock:MAJOR.MINOR.FILEID  owner, with a time to live
+ *   efsgw:tier:NS:usage                    encoded usage of the last walk
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -336,6 +337,55 @@ redis_unlock(void *arg, const struct tier_key *k, const char *owner)
 	return 0;
 }
 
+/* SET the usage record. */
+static int
+redis_put_usage(void *arg, const struct tier_usage *u)
+{
+	struct tier_redis *t = arg;
+	uint8_t buf[TIER_USAGE_ENCODED_LEN];
+	char key[REDIS_KEY_MAX];
+	redisReply *rep;
+	size_t len;
+	int r;
+
+	if ((r = tier_usage_encode(u, buf, sizeof buf, &len)) != 0) {
+		snprintf(t->err, sizeof t->err, "usage does not encode: %s",
+		    efsgw_err(r));
+		return r;
+	}
+	snprintf(key, sizeof key, "efsgw:tier:%s:usage", t->ns);
+	if ((rep = redis_cmd(t, "SET %s %b", key, buf, len)) == NULL)
+		return EFSGW_ERR_SYSTEM;
+	freeReplyObject(rep);
+	return 0;
+}
+
+/* GET the usage record. */
+static int
+redis_get_usage(void *arg, struct tier_usage *u)
+{
+	struct tier_redis *t = arg;
+	char key[REDIS_KEY_MAX];
+	redisReply *rep;
+	int r;
+
+	memset(u, 0, sizeof *u);
+	snprintf(key, sizeof key, "efsgw:tier:%s:usage", t->ns);
+	if ((rep = redis_cmd(t, "GET %s", key)) == NULL)
+		return EFSGW_ERR_SYSTEM;
+	if (rep->type == REDIS_REPLY_NIL)
+		r = EFSGW_ERR_NOT_FOUND;
+	else if (rep->type != REDIS_REPLY_STRING)
+		r = EFSGW_ERR_BAD_VALUE;
+	else
+		r = tier_usage_decode((const uint8_t *)rep->str, rep->len, u);
+	if (r != 0 && r != EFSGW_ERR_NOT_FOUND)
+		snprintf(t->err, sizeof t->err, "redis: %.100s: %s", key,
+		    efsgw_err(r));
+	freeReplyObject(rep);
+	return r;
+}
+
 /* Nothing to compact in Redis. */
 static int
 redis_compact(void *arg)
@@ -365,5 +415,6 @@ redis_close(void *arg)
 
 const struct tier_store_ops tier_redis_ops = {
 	"redis", redis_get, redis_put, redis_del, redis_foreach, redis_lock,
-	redis_unlock, redis_compact, redis_error, redis_close
+	redis_unlock, redis_compact, redis_put_usage, redis_get_usage,
+	redis_error, redis_close
 };

@@ -1,7 +1,7 @@
 /*
  * efsgw - the tier registry: one interface over two stores (a Redis
- * server shared by every gateway and agent, or a crash-safe journal file)
- * and the record encoding both use.
+ * server shared by every gateway and agent, or a crash-safe journal file
+ * shared by the processes of one host) and the record encoding both use.
  *
  * Encoding (big-endian, fixed order, version word first):
  *   u32 version(1) u64 fsid_major u64 fsid_minor u64 fileid u32 state
@@ -9,6 +9,8 @@
  *   u64 size u64 stored
  *   opaque sum[32] u64 change u64 mtime_sec u32 mtime_nsec
  *   u64 last_access u64 updated
+ * and a usage record (StorageBytes of the agent's last complete walk):
+ *   u32 version(1) u64 standard u64 ia u64 archive u64 measured
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -23,6 +25,7 @@
 #include "tiering.h"
 
 #define TIER_REC_VERSION	1
+#define TIER_USAGE_VERSION	1
 
 struct tier_registry {
 	const struct tier_store_ops *ops;
@@ -212,6 +215,71 @@ bad:
 	return r;
 }
 
+/* Is u a measurement: classes that add up, a time after the epoch? */
+static int
+tier_usage_valid(const struct tier_usage *u)
+{
+	if (u->ia > UINT64_MAX - u->standard ||
+	    u->archive > UINT64_MAX - u->standard - u->ia || u->measured < 0)
+		return EFSGW_ERR_BAD_VALUE;
+	return 0;
+}
+
+/* Encode a usage record. */
+int
+tier_usage_encode(const struct tier_usage *u, uint8_t *buf, size_t len,
+    size_t *outlen)
+{
+	size_t off = 0;
+	int r;
+
+	*outlen = 0;
+	if ((r = tier_usage_valid(u)) != 0)
+		return r;
+	if ((r = tier_put32(buf, len, &off, TIER_USAGE_VERSION)) != 0 ||
+	    (r = tier_put64(buf, len, &off, u->standard)) != 0 ||
+	    (r = tier_put64(buf, len, &off, u->ia)) != 0 ||
+	    (r = tier_put64(buf, len, &off, u->archive)) != 0 ||
+	    (r = tier_put64(buf, len, &off, (uint64_t)u->measured)) != 0)
+		return r;
+	*outlen = off;
+	return 0;
+}
+
+/* Decode a usage record from untrusted bytes. */
+int
+tier_usage_decode(const uint8_t *buf, size_t len, struct tier_usage *u)
+{
+	struct evbuffer_iovec one;
+	struct xdrbuf b;
+	uint32_t version;
+	uint64_t v;
+	int r;
+
+	memset(u, 0, sizeof *u);
+	xdrbuf_init_mem(&b, &one, buf, len);
+	if ((r = xdrbuf_get_u32(&b, &version)) != 0)
+		return r;
+	if (version != TIER_USAGE_VERSION)
+		return EFSGW_ERR_BAD_VALUE;
+	if ((r = xdrbuf_get_u64(&b, &u->standard)) != 0 ||
+	    (r = xdrbuf_get_u64(&b, &u->ia)) != 0 ||
+	    (r = xdrbuf_get_u64(&b, &u->archive)) != 0 ||
+	    (r = xdrbuf_get_u64(&b, &v)) != 0)
+		goto bad;
+	u->measured = (int64_t)v;
+	if (xdrbuf_remaining(&b) != 0) {
+		r = EFSGW_ERR_TRAILING;
+		goto bad;
+	}
+	if ((r = tier_usage_valid(u)) != 0)
+		goto bad;
+	return 0;
+bad:
+	memset(u, 0, sizeof *u);
+	return r;
+}
+
 /* CRC-32C, bitwise (records are small; no table needed). */
 uint32_t
 tier_crc32c(const void *buf, size_t len)
@@ -319,6 +387,20 @@ tier_registry_unlock(struct tier_registry *reg, const struct tier_key *k,
     const char *owner)
 {
 	return reg->ops->unlock(reg->store, k, owner);
+}
+
+/* Record the last walk's usage. */
+int
+tier_registry_put_usage(struct tier_registry *reg, const struct tier_usage *u)
+{
+	return reg->ops->put_usage(reg->store, u);
+}
+
+/* Read the last walk's usage. */
+int
+tier_registry_get_usage(struct tier_registry *reg, struct tier_usage *u)
+{
+	return reg->ops->get_usage(reg->store, u);
 }
 
 /* Compact the store. */

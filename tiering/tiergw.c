@@ -3,13 +3,15 @@
  * gateway asks here whether the file is cold and, if it is, brings it
  * back. One worker thread per file system does the blocking part with
  * the same code as efsgw-tier (nfsc to the primary and the tiers, the
- * registry in Redis): GETATTR of the backend handle for its fsid and
+ * registry in Redis or a journal): GETATTR of the backend handle for its
+ * fsid and
  * fileid, the registry record, and a recall (checked, committed, recorded
  * hot, then the cold copy removed). The event loop keeps one job per
  * handle: callers asking about a handle already queued wait on that job,
  * so concurrent accesses to one cold file wait on one recall. The worker
  * also notes each file's last data access and writes them to the
- * registry in batches.
+ * registry in batches, and reads the agent's StorageBytes when the loop
+ * asks (the Bursting baseline of a tiered file system).
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -74,6 +76,9 @@ struct tiergw {
 	int			 quit;
 	TAILQ_HEAD(, tiergw_job) todo;
 	TAILQ_HEAD(, tiergw_job) done;
+	int			 usage_want;	/* the loop wants a reading */
+	struct tier_usage	 usage;		/* the last one read */
+	uint64_t		 usage_gen;	/* readings so far; 0: none */
 	/* the worker's */
 	struct agent		 ag;
 	char			*hot_addr;
@@ -358,6 +363,37 @@ tiergw_run(struct tiergw *tg, struct tiergw_job *job)
 	}
 }
 
+/*
+ * Read the usage record of the agent's last walk (worker). Only when the
+ * loop asks, which it does once the gateway runs as its user: a journal
+ * opened before would be created as root.
+ */
+static void
+tiergw_usage_read(struct tiergw *tg)
+{
+	struct tier_usage u;
+	char *cause = NULL;
+	int r;
+
+	if (tg->ag.reg == NULL && tier_registry_open(tg->registry, tg->fs_id,
+	    &tg->ag.reg, &cause) != 0) {
+		log_warn("tiering: %s: registry: %s", tg->fs_id, cause);
+		free(cause);
+		return;
+	}
+	if ((r = tier_registry_get_usage(tg->ag.reg, &u)) == 0) {
+		pthread_mutex_lock(&tg->mu);
+		tg->usage = u;
+		tg->usage_gen++;
+		pthread_mutex_unlock(&tg->mu);
+	} else if (r != EFSGW_ERR_NOT_FOUND) {
+		log_warn("tiering: %s: StorageBytes: %s", tg->fs_id,
+		    tier_registry_error(tg->ag.reg));
+		tier_registry_close(tg->ag.reg);
+		tg->ag.reg = NULL;
+	}
+}
+
 /* The worker thread. */
 static void *
 tiergw_main(void *arg)
@@ -370,6 +406,13 @@ tiergw_main(void *arg)
 	pthread_mutex_lock(&tg->mu);
 	for (;;) {
 		while (!tg->quit && TAILQ_EMPTY(&tg->todo)) {
+			if (tg->usage_want) {
+				tg->usage_want = 0;
+				pthread_mutex_unlock(&tg->mu);
+				tiergw_usage_read(tg);
+				pthread_mutex_lock(&tg->mu);
+				continue;
+			}
 			clock_gettime(CLOCK_REALTIME, &ts);
 			ts.tv_sec += 1;
 			pthread_cond_timedwait(&tg->cv, &tg->mu, &ts);
@@ -576,6 +619,32 @@ tiergw_cancel(struct tiergw_wait *w)
 		return;
 	TAILQ_REMOVE(&w->job->waits, w, entry);
 	free(w);
+}
+
+/* Ask the worker to read the agent's StorageBytes (loop). */
+void
+tiergw_storage_refresh(struct tiergw *tg)
+{
+	pthread_mutex_lock(&tg->mu);
+	tg->usage_want = 1;
+	pthread_cond_signal(&tg->cv);
+	pthread_mutex_unlock(&tg->mu);
+}
+
+/* The last StorageBytes read and its reading number (loop). */
+int
+tiergw_storage(struct tiergw *tg, struct tier_usage *u, uint64_t *gen)
+{
+	int r = EFSGW_ERR_NOT_FOUND;
+
+	pthread_mutex_lock(&tg->mu);
+	if (tg->usage_gen != 0) {
+		*u = tg->usage;
+		*gen = tg->usage_gen;
+		r = 0;
+	}
+	pthread_mutex_unlock(&tg->mu);
+	return r;
 }
 
 /* Append Prometheus lines. */

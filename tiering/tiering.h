@@ -124,6 +124,17 @@ struct tier_rec {
 	int64_t		 updated;	/* when the record was written */
 };
 
+/*
+ * StorageBytes by class as efsgw-tier's last complete walk measured them;
+ * efsgw takes the Standard bytes for the Bursting baseline.
+ */
+struct tier_usage {
+	uint64_t	 standard;	/* bytes in Standard (hot, moving) */
+	uint64_t	 ia;		/* bytes in Infrequent Access */
+	uint64_t	 archive;	/* bytes in Archive */
+	int64_t		 measured;	/* when the walk ended (seconds) */
+};
+
 struct tier_registry;
 
 /* Called by tier_registry_foreach; non-zero stops and is returned. */
@@ -132,8 +143,10 @@ typedef int (*tier_registry_cb)(const struct tier_rec *, void *arg);
 /*
  * Open the registry of file system ns at where: "redis://host:port[/db]"
  * (every gateway and agent sees the same state) or an absolute path (a
- * journal file, one process at a time). Returns 0 and *regp (caller
- * frees with tier_registry_close) or a negative code with *cause.
+ * journal file, shared by the processes of one host that may write it;
+ * created mode 0660 less the umask). Returns 0 and *regp (caller frees
+ * with tier_registry_close) or a negative code with *cause. A handle is
+ * used by one thread at a time.
  */
 int	 tier_registry_open(const char *where, const char *ns,
 	     struct tier_registry **regp, char **cause);
@@ -145,19 +158,26 @@ int	 tier_registry_get(struct tier_registry *, const struct tier_key *,
 int	 tier_registry_put(struct tier_registry *, const struct tier_rec *);
 /* Remove (durable on return); a missing record is not an error. */
 int	 tier_registry_del(struct tier_registry *, const struct tier_key *);
-/* Call cb for every record (order unspecified). */
+/* Call cb for every record (order unspecified); cb must not write. */
 int	 tier_registry_foreach(struct tier_registry *, tier_registry_cb,
 	     void *arg);
 /*
- * Take the per-file lock for owner for ttl_ms: 1 taken, 0 held by another
- * owner, < 0 error. A journal registry is already exclusive to its
- * process (the file is locked at open), so this always succeeds there.
+ * Take the per-file lock for owner for ttl_ms: 1 taken, 0 held (by
+ * another owner, or already by this one), < 0 error. A journal ignores
+ * ttl_ms: its locks are held by the handle until unlocked or closed,
+ * which a process's death does, and may rarely say 0 for a free file
+ * whose lock shares a hash with a held one.
  */
 int	 tier_registry_lock(struct tier_registry *, const struct tier_key *,
 	     const char *owner, uint32_t ttl_ms);
 /* Release a lock taken by owner (a lock that expired is left alone). */
 int	 tier_registry_unlock(struct tier_registry *, const struct tier_key *,
 	     const char *owner);
+/* Record the usage of the last complete walk (durable on return). */
+int	 tier_registry_put_usage(struct tier_registry *,
+	     const struct tier_usage *);
+/* 0 and *u, EFSGW_ERR_NOT_FOUND (no walk recorded yet), or another code. */
+int	 tier_registry_get_usage(struct tier_registry *, struct tier_usage *u);
 /* Rewrite a journal with only its live records (no-op for Redis). */
 int	 tier_registry_compact(struct tier_registry *);
 /* Describe the last failure (borrowed). */
@@ -176,6 +196,11 @@ const char *tier_key_string(const struct tier_key *, char *buf, size_t len);
 int	 tier_rec_encode(const struct tier_rec *, uint8_t *buf, size_t len,
 	     size_t *outlen);
 int	 tier_rec_decode(const uint8_t *buf, size_t len, struct tier_rec *);
+/* The same for a usage record: exactly TIER_USAGE_ENCODED_LEN bytes. */
+#define TIER_USAGE_ENCODED_LEN	36
+int	 tier_usage_encode(const struct tier_usage *, uint8_t *buf, size_t len,
+	     size_t *outlen);
+int	 tier_usage_decode(const uint8_t *buf, size_t len, struct tier_usage *);
 
 /* registry-journal.c / registry-redis.c: the two stores. */
 struct tier_store_ops {
@@ -187,6 +212,8 @@ struct tier_store_ops {
 	int	(*lock)(void *, const struct tier_key *, const char *, uint32_t);
 	int	(*unlock)(void *, const struct tier_key *, const char *);
 	int	(*compact)(void *);
+	int	(*put_usage)(void *, const struct tier_usage *);
+	int	(*get_usage)(void *, struct tier_usage *);
 	const char *(*error)(void *);
 	void	(*close)(void *);
 };
@@ -316,6 +343,13 @@ struct tiergw_wait *tiergw_check(struct tiergw *, const uint8_t *fh,
 	     size_t len, const struct tiergw_read *rd, tiergw_cb cb,
 	     void *arg);
 void	 tiergw_cancel(struct tiergw_wait *);
+/*
+ * Ask the worker to read the agent's StorageBytes from the registry, and
+ * the last reading: 0 with *u and its number *gen (which grows with each
+ * reading), or EFSGW_ERR_NOT_FOUND while there is none.
+ */
+void	 tiergw_storage_refresh(struct tiergw *);
+int	 tiergw_storage(struct tiergw *, struct tier_usage *u, uint64_t *gen);
 /* Prometheus lines (checks, recalls, failures, served reads) into buf. */
 void	 tiergw_metrics(struct tiergw *, char *buf, size_t len);
 

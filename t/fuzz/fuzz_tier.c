@@ -4,13 +4,15 @@
  * configuration is an operator's JSON file; none may end the process.
  *
  * Byte 0 chooses:
- *   0: tier_rec_decode(); a record that decodes re-encodes to the very
- *      same bytes (one encoding per record: no slack for smuggling);
+ *   0: tier_rec_decode() and tier_usage_decode(); what decodes
+ *      re-encodes to the very same bytes (one encoding per record: no
+ *      slack for smuggling), and a usage's classes add up;
  *   1: lifecycle_parse(); an accepted configuration obeys EFS's rules
  *      (Archive later than IA, only EFS's day values) and prints back to
  *      JSON that parses to the same configuration;
- *   2: the rest is a journal file: replay never fails but with a cause,
- *      and what it keeps can be walked and compacted.
+ *   2: the rest is a journal file (puts, deletes, usage records): replay
+ *      never fails but with a cause, and what it keeps can be walked,
+ *      read and compacted.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -36,14 +38,21 @@ fuzz_tier_count(const struct tier_rec *rec, void *arg)
 	return 0;
 }
 
-/* Decode, re-encode, compare. */
+/* Decode, re-encode, compare: as a file's record and as a usage record. */
 static void
 fuzz_tier_record(const uint8_t *p, size_t len)
 {
 	uint8_t again[TIER_REC_ENCODED_MAX];
 	struct tier_rec rec;
+	struct tier_usage u;
 	size_t n;
 
+	if (tier_usage_decode(p, len, &u) == 0) {
+		if (tier_usage_encode(&u, again, sizeof again, &n) != 0 ||
+		    n != len || memcmp(again, p, len) != 0 ||
+		    u.ia > UINT64_MAX - u.standard || u.measured < 0)
+			abort();
+	}
 	if (tier_rec_decode(p, len, &rec) != 0)
 		return;
 	if (tier_rec_encode(&rec, again, sizeof again, &n) != 0 || n != len ||
@@ -85,6 +94,7 @@ fuzz_tier_journal(const uint8_t *p, size_t len)
 {
 	static char path[64];
 	struct tier_registry *reg;
+	struct tier_usage u;
 	char *cause = NULL;
 	size_t n = 0;
 	int fd;
@@ -116,6 +126,9 @@ fuzz_tier_journal(const uint8_t *p, size_t len)
 		return;
 	}
 	tier_registry_foreach(reg, fuzz_tier_count, &n);
+	if (tier_registry_get_usage(reg, &u) == 0 &&
+	    (u.ia > UINT64_MAX - u.standard || u.measured < 0))
+		abort();
 	tier_registry_compact(reg);
 	tier_registry_close(reg);
 }

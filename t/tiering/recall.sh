@@ -16,18 +16,23 @@
 #    export down (a relay in front of it stopped), or a cold copy that does
 #    not check; once the tier is back or the copy good, the read works;
 #  - the gateway records last data access in the registry.
+# EFSGW_TEST_TIER_REGISTRY=journal (t/tiering/recall-journal.sh) runs the
+# same with the registry in a journal file that the gateway (as its
+# user) and efsgw-tier (-u the same user) share, and no Redis at all.
 . "$(dirname "$0")/../lib/harness.sh"
 
+REGISTRY_KIND=${EFSGW_TEST_TIER_REGISTRY:-redis}
 harness_require_nfsc
 TIER=${abs_top_builddir:-$PWD}/tiering/efsgw-tier
 [ -x "$TIER" ] || harness_skip_all "not built: $TIER"
-REDIS=$(command -v redis-server || true)
-[ -n "$REDIS" ] || harness_skip_all "redis-server not installed"
+if [ "$REGISTRY_KIND" = redis ]; then
+	REDIS=$(command -v redis-server || true)
+	[ -n "$REDIS" ] || harness_skip_all "redis-server not installed"
+fi
 command -v curl >/dev/null || harness_skip_all "curl not installed"
 [ "$HARNESS_DIRECT" = 1 ] && harness_skip_all "recall is the gateway's"
 command -v python3 >/dev/null || harness_skip_all "python3 (the TCP relay) not installed"
 
-harness_free_port; REDIS_PORT=$HARNESS_PORT
 harness_free_port; ADMIN_PORT=$HARNESS_PORT
 harness_free_port; RELAY_PORT=$HARNESS_PORT
 # The IA tier is reached through a TCP relay, so that the test can take
@@ -75,11 +80,23 @@ relay_stop() {
 	harness_wait_pid "$RELAY_PID" 10 || true
 	RELAY_PID=
 }
-"$REDIS" --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
-	--dir "$T" --logfile "$T/redis.log" </dev/null &
-REDIS_PID=$!
-harness_track "$REDIS_PID" "redis-server"
-harness_wait_port 127.0.0.1 "$REDIS_PORT" 10 || harness_bail "redis-server did not start"
+TIER_USER=()
+if [ "$REGISTRY_KIND" = redis ]; then
+	harness_free_port; REDIS_PORT=$HARNESS_PORT
+	"$REDIS" --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
+		--dir "$T" --logfile "$T/redis.log" </dev/null &
+	REDIS_PID=$!
+	harness_track "$REDIS_PID" "redis-server"
+	harness_wait_port 127.0.0.1 "$REDIS_PORT" 10 || harness_bail "redis-server did not start"
+	REGISTRY=redis://127.0.0.1:$REDIS_PORT
+else
+	# As an operator sets it up: a directory of the gateway's user, and
+	# efsgw-tier running as that user too (docs/tiering.md).
+	mkdir -p "$T/lib"
+	chown "$HARNESS_USER" "$T/lib"
+	REGISTRY=$T/lib/fs.tier
+	TIER_USER=(-u "$HARNESS_USER")
+fi
 
 mkdir -p "$T/ia" "$T/archive"
 EFSGW_TEST_EXTRA_GANESHA="
@@ -101,7 +118,7 @@ harness_efsgw_conf() {
 		"lifecycle       $T/lifecycle.json" \
 		"tier-ia         127.0.0.1:$RELAY_PORT:/ia" \
 		"tier-archive    127.0.0.1:$BACKEND_PORT:/archive" \
-		"tier-registry   redis://127.0.0.1:$REDIS_PORT" \
+		"tier-registry   $REGISTRY" \
 		"tier-min-size   0" \
 		"}" \
 		"listener test {" \
@@ -112,13 +129,14 @@ harness_start
 relay_start
 export EFSGW_TIER_DAY=1
 
-tier() { timeout -k 5 300 "$TIER" -c "$T/efsgw.conf" --once "$@" >>"$T/tier.log" 2>&1; }
-tier_list() { "$TIER" -c "$T/efsgw.conf" --list 2>>"$T/tier.log"; }
+tier() { timeout -k 5 300 "$TIER" -c "$T/efsgw.conf" "${TIER_USER[@]}" --once "$@" >>"$T/tier.log" 2>&1; }
+tier_list() { "$TIER" -c "$T/efsgw.conf" "${TIER_USER[@]}" --list 2>>"$T/tier.log"; }
 tier_files() { find "$T/ia" "$T/archive" -type f | sort; }
 metric() { # metric NAME: its value on the gateway's /metrics
 	curl -s "http://127.0.0.1:$ADMIN_PORT/metrics" | awk -v n="$1" 'index($1, n "{") == 1 { print $2 }'
 }
 cold() { tier_list | grep -c ' cold-'; }
+listed() { tier_list | grep -- "$1" | grep -q -- "$2"; } # listed A B: a record with A and B
 # gw_same REL LOCAL: REL read through the gateway is LOCAL's bytes.
 gw_same() { "$EFSGW_NFSC" -s "$GW_ADDR" cat "$(nfspath "$1")" | cmp -s - "$2"; }
 
@@ -184,13 +202,13 @@ head -c 1000 "$T/f131072" >"$T/expect2"
 check "the kept part is the original data" gw_same d/f131072 "$T/expect2"
 
 # The IA export down: NFS4ERR_DELAY, the file stays cold; back: it reads.
-check "f1 is cold in IA" bash -c "\"$TIER\" -c $T/efsgw.conf --list | grep ' size=1 ' | grep -q cold-IA"
+check "f1 is cold in IA" listed ' size=1 ' cold-IA
 relay_stop
 rc=0
 nfsc cat "$(nfspath d/f1)" >/dev/null 2>"$T/down.err" || rc=$?
 check_eq "reading it with the IA export down fails" 1 "$rc"
 check "with NFS4ERR_DELAY" grep -q NFS4ERR_DELAY "$T/down.err"
-check "it is still cold" bash -c "\"$TIER\" -c $T/efsgw.conf --list | grep ' size=1 ' | grep -q cold-IA"
+check "it is still cold" listed ' size=1 ' cold-IA
 relay_start
 check "with the IA export back, it reads back identical" gw_same d/f1 "$T/f1"
 
@@ -203,7 +221,7 @@ nfsc cat "$(nfspath d/f131071)" >/dev/null 2>"$T/delay.err" || rc=$?
 check_eq "reading it while its cold copy is damaged fails" 1 "$rc"
 check "with NFS4ERR_DELAY" grep -q NFS4ERR_DELAY "$T/delay.err"
 check "the gateway logged the failed recall" grep -q "recall of .* failed" "$T/efsgw.log"
-check "the file is still cold" bash -c "\"$TIER\" -c $T/efsgw.conf --list | grep ' size=131071 ' | grep -q cold-IA"
+check "the file is still cold" listed ' size=131071 ' cold-IA
 check "its cold copy is still there" test -f "$T/ia/$loc"
 dd if="$T/f131071" of="$T/ia/$loc" bs=1 skip=100 seek=100 count=1 conv=notrunc status=none
 check "once the cold copy is good again, the read works and is identical" gw_same d/f131071 "$T/f131071"
@@ -218,11 +236,20 @@ for ((i = 0; i < 150; i++)); do
 	tier_list | grep -q "\.$ino hot " && break
 	sleep 0.1
 done
+accessed() { tier_list | grep "\.$1 hot " | grep -qv 'last_access=0 '; }
 check "the registry has the gateway's last data access of a new file" \
-	bash -c "\"$TIER\" -c $T/efsgw.conf --list | grep '\.$ino hot ' | grep -qv 'last_access=0 '"
+	accessed "$ino"
+
+if [ "$REGISTRY_KIND" = journal ]; then
+	check_eq "the journal is the gateway's user's" "$HARNESS_USER" "$(stat -c %U "$REGISTRY")"
+	check_eq "and so is its lock file" "$HARNESS_USER" "$(stat -c %U "$REGISTRY.lock")"
+	check_eq "no Redis was used" "" "$(grep -i redis "$T/efsgw.conf" || true)"
+fi
 
 harness_stop_gateway
 relay_stop
-kill "$REDIS_PID"
-harness_wait_pid "$REDIS_PID" 10 || true
+if [ "$REGISTRY_KIND" = redis ]; then
+	kill "$REDIS_PID"
+	harness_wait_pid "$REDIS_PID" 10 || true
+fi
 harness_done

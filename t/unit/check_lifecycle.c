@@ -219,6 +219,23 @@ START_TEST(test_config)
 	    "\ttier-ia 127.0.0.1:2051:/ia\n\ttier-registry /x\n" FS_TAIL, &c,
 	    &cause), 0);
 	free(cause);
+	/* a journal registry is taken (the gateway shares it with the agent) */
+	ck_assert_msg(config_parse("t.conf", FS_HEAD "\tlifecycle default\n"
+	    "\ttier-ia 127.0.0.1:2051:/ia\n"
+	    "\ttier-registry /var/lib/efsgw/a.tier\n" FS_TAIL, &c, &cause) == 0,
+	    "%s", cause);
+	config_release(c);
+	/* but one journal serves one file system only */
+	ck_assert_int_lt(config_parse("t.conf", FS_HEAD "\tlifecycle default\n"
+	    "\ttier-ia 127.0.0.1:2051:/ia\n"
+	    "\ttier-registry /var/lib/efsgw/a.tier\n}\n"
+	    "filesystem fs-0123456789abcdef1 {\n\tbackend 127.0.0.1:2050\n"
+	    "\tlifecycle default\n\ttier-ia 127.0.0.1:2051:/ia\n"
+	    "\ttier-registry /var/lib/efsgw/a.tier\n}\n"
+	    "listener l {\n\taddress 127.0.0.1:2049\n"
+	    "\tfilesystem fs-0123456789abcdef0\n}\n", &c, &cause), 0);
+	ck_assert_ptr_nonnull(strstr(cause, "its own"));
+	free(cause);
 }
 END_TEST
 
