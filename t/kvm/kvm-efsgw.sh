@@ -6,11 +6,14 @@
 # runs NFS-Ganesha inside it on 127.0.0.1:2050 and efsgw on the tap address
 # 10.77.0.1:2049 in front of it, then boots a guest kernel under qemu with
 # t/kvm/kvm-nfs-client.sh once per version and workload (its default one and
-# t/kvm/workload-efsgw.sh). Everything it started is stopped by pid, and the
-# netns removed, on every exit path.
+# t/kvm/workload-efsgw.sh). Then, for the tiering workload, it restarts efsgw
+# with a lifecycle (IA and Archive exports on the same Ganesha, a journal
+# registry), has efsgw-tier move files out before each boot and the guest
+# read and write them (t/kvm/workload-tiering.sh). Everything it started is
+# stopped by pid, and the netns removed, on every exit path.
 #
-# Usage: kvm-efsgw.sh [--direct] [--vers "4.0 4.1 4.2"] [--workloads "default efsgw"]
-#                     [--timeout SEC] [--keep]
+# Usage: kvm-efsgw.sh [--direct] [--vers "4.0 4.1 4.2"]
+#                     [--workloads "default efsgw tiering"] [--timeout SEC] [--keep]
 #   --direct   no efsgw: Ganesha itself listens on 10.77.0.1:2049 (plumbing check)
 # Exit: 0 all runs passed, 1 a run failed, 77 cannot run here (reason printed).
 # Environment: EFSGW (the daemon), GANESHA, KVMNFS_STATE (guest cache, default
@@ -21,8 +24,11 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SRCDIR=$(cd "$HERE/../.." && pwd)
 KVMC=$HERE/kvm-nfs-client.sh
 WORKLOAD=$HERE/workload-efsgw.sh
+TIERWORKLOAD=$HERE/workload-tiering.sh
 : "${abs_top_builddir:=$SRCDIR}"
 EFSGW=${EFSGW:-$abs_top_builddir/proxy/efsgw}
+TIER=${EFSGW_TIER:-$abs_top_builddir/tiering/efsgw-tier}
+NFSC=${EFSGW_NFSC:-$abs_top_builddir/t/nfsc/efsgw-nfsc}
 GANESHA=${GANESHA:-$(PATH=$PATH:/usr/sbin command -v ganesha.nfsd || true)}
 STATE=${KVMNFS_STATE:-${XDG_CACHE_HOME:-$HOME/.cache}/kvmnfs}
 export KVMNFS_STATE=$STATE
@@ -32,7 +38,7 @@ export KVMNFS_NETNS=efsgw-kvm-$$
 export KVMNFS_TAP=efsgw0
 SRV_IP=10.77.0.1
 
-direct=0 versions="4.0 4.1 4.2" workloads="default efsgw" keep=0
+direct=0 versions="4.0 4.1 4.2" workloads="default efsgw tiering" keep=0
 tmo=${EFSGW_KVM_TIMEOUT:-240}
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -172,7 +178,7 @@ t_start=$SECONDS
 "$KVMC" netns-up
 NETNS_UP=1
 
-mkdir -p "$T/export" "$T/recov"
+mkdir -p "$T/export" "$T/recov" "$T/ia" "$T/archive"
 if [ "$direct" = 1 ]; then g_addr=$SRV_IP g_port=2049 npath=/export
 else g_addr=127.0.0.1 g_port=2050 npath=/; fi
 cat >"$T/ganesha.conf" <<EOF
@@ -180,6 +186,8 @@ NFS_CORE_PARAM { NFS_Port = $g_port; Protocols = 4; Enable_NLM = false; Enable_R
 NFSv4 { Graceless = true; RecoveryBackend = fs; RecoveryRoot = $T/recov; Only_Numeric_Owners = true; }
 NFS_KRB5 { Active_krb5 = false; }
 EXPORT { Export_Id = 1; Path = $T/export; Pseudo = /export; Access_Type = RW; Squash = No_Root_Squash; SecType = sys; Protocols = 4; FSAL { Name = VFS; } }
+EXPORT { Export_Id = 2; Path = $T/ia; Pseudo = /ia; Access_Type = RW; Squash = No_Root_Squash; SecType = sys; Protocols = 4; FSAL { Name = VFS; } }
+EXPORT { Export_Id = 3; Path = $T/archive; Pseudo = /archive; Access_Type = RW; Squash = No_Root_Squash; SecType = sys; Protocols = 4; FSAL { Name = VFS; } }
 LOG { Default_Log_Level = EVENT; }
 EOF
 timeout 30 ip netns exec "$KVMNFS_NETNS" "$GANESHA" -f "$T/ganesha.conf" -L "$T/ganesha.log" \
@@ -190,8 +198,11 @@ GANESHA_PID=$(cat "$T/ganesha.pid" 2>/dev/null || true)
 wait_port "$g_addr" "$g_port" || { echo "FAIL: ganesha not listening on $g_addr:$g_port in $KVMNFS_NETNS"; exit 1; }
 echo "kvm-efsgw: ganesha pid $GANESHA_PID on $g_addr:$g_port in netns $KVMNFS_NETNS"
 
-if [ "$direct" = 0 ]; then
-	cat >"$T/efsgw.conf" <<-EOF
+# efsgw_conf [TIERING]: the gateway's config (with TIERING: a lifecycle
+# without TransitionToPrimaryStorageClass, the IA and Archive exports and a
+# journal registry shared with efsgw-tier).
+efsgw_conf() {
+	cat <<-EOF
 	# written by t/kvm/kvm-efsgw.sh; the privilege drop is t/ops/privdrop.sh's
 	user            root
 	log-level       ${EFSGW_KVM_LOG_LEVEL:-info}
@@ -202,23 +213,42 @@ if [ "$direct" = 0 ]; then
 	backend         127.0.0.1:$g_port
 	export          /export
 	reserved-port   no
+	EOF
+	[ -n "${1:-}" ] && cat <<-EOF
+	lifecycle       $T/lifecycle.json
+	tier-ia         127.0.0.1:$g_port:/ia
+	tier-archive    127.0.0.1:$g_port:/archive
+	tier-registry   $T/tier.journal
+	tier-min-size   0
+	EOF
+	cat <<-EOF
 	}
 	listener kvm {
 	address         $SRV_IP:2049
 	filesystem      fs-0123456789abcdef0
 	}
 	EOF
+}
+
+# Start efsgw inside the namespace on $T/efsgw.conf.
+start_efsgw() {
 	ip netns exec "$KVMNFS_NETNS" ${EFSGW_TEST_WRAPPER:-} "$EFSGW" -c "$T/efsgw.conf" -d \
-		>"$T/efsgw.log" 2>&1 </dev/null &
+		>>"$T/efsgw.log" 2>&1 </dev/null &
 	EFSGW_PID=$!
 	wait_port "$SRV_IP" 2049 || { echo "FAIL: efsgw not listening on $SRV_IP:2049"; exit 1; }
 	echo "kvm-efsgw: efsgw pid $EFSGW_PID on $SRV_IP:2049 -> 127.0.0.1:$g_port"
+}
+
+if [ "$direct" = 0 ]; then
+	efsgw_conf >"$T/efsgw.conf"
+	start_efsgw
 fi
 
 # ------------------------------------------------------------------ runs
 declare -a SUMMARY=()
 for v in $versions; do
 	for w in $workloads; do
+		[ "$w" = tiering ] && continue
 		args=(run --vers "$v" --path "$npath" --timeout "$tmo" --log "$T/guest-$v-$w.log")
 		[ "$w" = default ] || args+=(--workload "$WORKLOAD")
 		echo "=== kernel client NFSv$v, workload $w"
@@ -243,6 +273,84 @@ for v in $versions; do
 		SUMMARY+=("NFSv$v $w: $r")
 	done
 done
+
+# ------------------------------------------------------------------ tiering
+# tier_md5 FILE: its md5, as the guest's md5sum prints it.
+tier_md5() { md5sum <"$1" | cut -d' ' -f1; }
+# The agent, inside the namespace, on the gateway's config and journal.
+tier() {
+	EFSGW_TIER_DAY=1 timeout -k 5 300 ip netns exec "$KVMNFS_NETNS" "$TIER" \
+		-c "$T/efsgw.conf" "$@" 2>>"$T/tier.log"
+}
+tier_state() { # tier_state FILE: hot, cold-IA, cold-archive, or none
+	local ino
+	ino=$(stat -c %i "$1")
+	tier --list | awk -v i="$ino" '{ n = split($1, k, "."); if (k[n] == i) s = $2 } END { print (s == "" ? "none" : s) }'
+}
+if [[ " $workloads " == *" tiering "* ]] && [ "$direct" = 0 ]; then
+	[ -x "$TIER" ] || { echo "FAIL: efsgw-tier not built ($TIER)"; exit 1; }
+	[ -x "$NFSC" ] || { echo "FAIL: efsgw-nfsc not built ($NFSC)"; exit 1; }
+	printf '%s\n' '{ "LifecyclePolicies": [ { "TransitionToIA": "AFTER_1_DAY" },' \
+		'  { "TransitionToArchive": "AFTER_7_DAYS" } ] }' >"$T/lifecycle.json"
+	stop_efsgw
+	efsgw_conf tiering >"$T/efsgw.conf"
+	start_efsgw
+	for v in $versions; do
+		w=tiering
+		d=$T/export/tier-$v
+		for f in ia ar w; do head -c $((1048576 * 3 + 5)) /dev/urandom >"$T/$f-$v"; done
+		truncate -s 2097155 "$T/ar-$v"
+		truncate -s 1048577 "$T/w-$v"
+		cp "$T/w-$v" "$T/w-$v.expect"
+		printf 'written by the kernel client' |
+			dd of="$T/w-$v.expect" bs=1 seek=4096 conv=notrunc status=none
+		ia_md5=$(tier_md5 "$T/ia-$v") ar_md5=$(tier_md5 "$T/ar-$v")
+		echo "=== kernel client NFSv$v, workload tiering"
+		r=PASS
+		# Files are written through NFS (Ganesha caches what it has seen
+		# of the export: files made behind its back may not be walked).
+		# ar.bin first, moved on to Archive alone (ten "days" later),
+		# then ia.bin and w.bin to IA.
+		nfsc() { ip netns exec "$KVMNFS_NETNS" "$NFSC" -s "127.0.0.1:$g_port" "$@" >/dev/null; }
+		if ! nfsc mkdir "/export/tier-$v" || ! nfsc put "$T/ar-$v" "/export/tier-$v/ar.bin" ||
+			! tier --once --now +10 >/dev/null ||
+			! nfsc put "$T/ia-$v" "/export/tier-$v/ia.bin" ||
+			! nfsc put "$T/w-$v" "/export/tier-$v/w.bin" ||
+			! tier --once --now +3 >/dev/null ||
+			[ "$(tier_state "$d/ia.bin") $(tier_state "$d/ar.bin") $(tier_state "$d/w.bin")" != \
+				"cold-IA cold-archive cold-IA" ]; then
+			echo "FAIL: NFSv$v: efsgw-tier did not move the files (see $T/tier.log)"
+			r=FAIL; RC=1
+		fi
+		args=(run --vers "$v" --path "$npath" --timeout "$tmo" --log "$T/guest-$v-$w.log"
+			--workload "$TIERWORKLOAD" --env "TIER_DIR=tier-$v" --env "TIER_IA_MD5=$ia_md5"
+			--env "TIER_AR_MD5=$ar_md5" --env "TIER_W_SIZE=1048577"
+			--env "TIER_W_MD5=$(tier_md5 "$T/w-$v.expect")")
+		"$KVMC" "${args[@]}" | grep -E 'KVMNFS (CHECK .*FAIL|RESULT|SUMMARY)' || r=FAIL
+		if [ "$r" = FAIL ]; then
+			RC=1
+			grep -a 'KVMNFS CHECK .*FAIL' "$T/guest-$v-$w.log" | sed 's/^/    /' || true
+		fi
+		# Read by the kernel and still where they were; written: back.
+		got="$(tier_state "$d/ia.bin") $(tier_state "$d/ar.bin") $(tier_state "$d/w.bin")"
+		if [ "$got" = "cold-IA cold-archive hot" ]; then
+			echo "ok - NFSv$v: read files stay in IA and Archive, the written one is hot"
+		else
+			echo "FAIL: NFSv$v: states after the run: $got (want cold-IA cold-archive hot)"
+			r=FAIL; RC=1
+		fi
+		if cmp -s "$d/w.bin" "$T/w-$v.expect"; then
+			echo "ok - NFSv$v: the written file is byte-exact on the export"
+		else
+			echo "FAIL: NFSv$v: w.bin on the export differs from what the guest wrote"
+			r=FAIL; RC=1
+		fi
+		if ! ours "$EFSGW_PID" "$T/efsgw.conf"; then
+			echo "FAIL: efsgw died during NFSv$v/$w"; r=FAIL; RC=1
+		fi
+		SUMMARY+=("NFSv$v $w: $r")
+	done
+fi
 
 echo "=== kvm-efsgw summary ($([ "$direct" = 1 ] && echo "direct to Ganesha" || echo "through efsgw"), $((SECONDS - t_start)) s)"
 printf '  %s\n' "${SUMMARY[@]}"
