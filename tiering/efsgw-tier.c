@@ -60,7 +60,8 @@ static const char usage_text[] =
 "  --worker name     name of this worker when several split the walk\n"
 "                    through Redis (default: the host name)\n"
 "  --recall-all      bring every cold file back to Standard\n"
-"  --list            print the registry's records, then exit\n"
+"  --list            print the registry's records and the last walk's\n"
+"                    StorageBytes (a \"usage\" line), then exit\n"
 "  -V, --version     print the version and exit\n"
 "  -h, --help        print this help and exit\n"
 "\n"
@@ -298,7 +299,15 @@ main(int argc, char **argv)
 	    &cause)) != 0)
 		fatalx("registry: %s", cause);
 	if (list) {
+		struct tier_usage u;
+
 		r = tier_registry_foreach(ag.reg, tier_list_cb, NULL);
+		/* Then StorageBytes of the last complete walk, if any. */
+		if (r == 0 && tier_registry_get_usage(ag.reg, &u) == 0)
+			printf("usage Standard=%llu IA=%llu Archive=%llu "
+			    "measured=%lld\n", (unsigned long long)u.standard,
+			    (unsigned long long)u.ia,
+			    (unsigned long long)u.archive, (long long)u.measured);
 		tier_registry_close(ag.reg);
 		config_release(conf);
 		return r == 0 ? 0 : 1;

@@ -122,6 +122,8 @@ storage_case() {
 	check_eq "$n: and the big one as IA" "$big" "$(agent efsgw_tier_storage_bytes 'class="IA"')"
 	check "$n: the gateway follows: Standard" wait_gw efsgw_tier_storage_bytes 'class="Standard"' "$small"
 	check "$n: the gateway follows: IA" wait_gw efsgw_tier_storage_bytes 'class="IA"' "$big"
+	check "$n: efsgw-tier --list shows the walk's StorageBytes" bash -c \
+		"'$TIER' -c '$T/efsgw.conf' --list 2>/dev/null | grep -q '^usage Standard=$small IA=$big Archive=0 measured='"
 	check "$n: QoS follows" wait_gw efsgw_qos_storage_standard_bytes fs= "$small"
 	check "$n: the baseline follows" baseline_is "$small"
 
