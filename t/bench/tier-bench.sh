@@ -85,7 +85,7 @@ timed() {
 gw_read() { "$EFSGW_NFSC" -s "$GW_ADDR" cat /f >/dev/null; }
 direct_read() { "$EFSGW_NFSC" -s "127.0.0.1:$BACKEND_PORT" cat /export/f >/dev/null; }
 move() { "$TIER" -c "$T/efsgw.conf" --once --now "+$1" 2>>"$T/tier.log"; }
-state() { "$TIER" -c "$T/efsgw.conf" --list 2>/dev/null | awk '{ print $2 }'; }
+state() { "$TIER" -c "$T/efsgw.conf" --list 2>/dev/null | awk '$1 != "usage" { print $2 }'; }
 
 head -c $((SIZE * 1048576)) /dev/urandom >"$T/f"
 "$EFSGW_NFSC" -s "$GW_ADDR" put "$T/f" /f >/dev/null
