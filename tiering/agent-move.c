@@ -34,14 +34,17 @@
 
 static const char *const agent_step_names[] = {
 	"", "record-moving", "copied", "committed", "verified", "unchanged",
-	"record-cold", "released", "record-done"
+	"record-cold", "released", "record-done",
+	"record-recalling", "written-part", "written", "record-hot"
 };
 
 /*
  * Log a finished step. Tests make the steps observable: stop dead here
  * (EFSGW_TIER_TEST_STOP_AFTER=N, a SIGKILL, as a crash would), or pause
  * (EFSGW_TIER_TEST_PAUSE_AFTER=N: create FILE.paused, then wait, at most
- * 120 s, until FILE from EFSGW_TIER_TEST_PAUSE_FILE exists).
+ * 120 s, until FILE from EFSGW_TIER_TEST_PAUSE_FILE exists). Steps 9 to
+ * 12 are a recall's, which the gateway's recall thread runs too: there
+ * the whole gateway stops, or waits with the client's call held.
  */
 void
 agent_step(struct agent *ag, const struct tier_key *k, int step)
@@ -53,6 +56,8 @@ agent_step(struct agent *ag, const struct tier_key *k, int step)
 	int i;
 
 	tier_key_string(k, ks, sizeof ks);
+	if (step < 1 || (size_t)step >= nitems(agent_step_names))
+		return;
 	log_debug("%s: step %d %s", ks, step, agent_step_names[step]);
 	if (p != NULL && file != NULL && atoi(p) == step) {
 		xasprintf(&paused, "%s.paused", file);
@@ -71,6 +76,33 @@ agent_step(struct agent *ag, const struct tier_key *k, int step)
 		    agent_step_names[step]);
 		kill(getpid(), SIGKILL);
 	}
+}
+
+/*
+ * The test hooks: EFSGW_TIER_TEST_STOP_AFTER (above), and
+ * EFSGW_TIER_TEST_RECALL_BYTES=N, which makes "N bytes of a recall
+ * written back" step 10, so that a test stops or pauses a recall in the
+ * middle of its copy, the hot file half written, without timing it.
+ */
+void
+agent_test_hooks(struct agent *ag)
+{
+	const char *s;
+
+	if ((s = getenv("EFSGW_TIER_TEST_STOP_AFTER")) != NULL)
+		ag->stop_after = atoi(s);
+	if ((s = getenv("EFSGW_TIER_TEST_RECALL_BYTES")) != NULL)
+		ag->part_bytes = strtoull(s, NULL, 10);
+}
+
+/* A recall wrote n bytes back: step 10 the first time n reaches the hook's. */
+void
+agent_recall_progress(struct agent *ag, uint64_t n)
+{
+	if (ag->recalling == NULL || ag->part_bytes == 0 || n < ag->part_bytes)
+		return;
+	ag->part_bytes = 0;	/* once */
+	agent_step(ag, ag->recalling, STEP_RECALL_PART);
 }
 
 /* GETATTR everything the agent needs. */
@@ -534,12 +566,17 @@ agent_recall(struct agent *ag, const struct tier_rec *old)
 		rec.updated = tier_now();
 		if ((r = tier_registry_put(ag->reg, &rec)) != 0)
 			goto out;
+		agent_step(ag, &rec.key, STEP_RECALL_MARKED);
 	}
 	/* Check the cold copy first: never write unchecked data. */
 	if ((r = agent_copy_in(ag, tier, rec.location, rec.flags & TIER_REC_ZSTD,
-	    rec.size, rec.sum, NULL, NULL)) != 0 ||
-	    (r = agent_copy_in(ag, tier, rec.location, rec.flags & TIER_REC_ZSTD,
-	    rec.size, rec.sum, &ag->hot, &fh)) != 0) {
+	    rec.size, rec.sum, NULL, NULL)) == 0) {
+		ag->recalling = &rec.key;
+		r = agent_copy_in(ag, tier, rec.location, rec.flags &
+		    TIER_REC_ZSTD, rec.size, rec.sum, &ag->hot, &fh);
+		ag->recalling = NULL;
+	}
+	if (r != 0) {
 		ag->st.errors++;
 		log_warn("%s: recall from %s: %s", ks, rec.location,
 		    r > 0 ? nfsc_stat_name((uint32_t)r) : efsgw_err(r));
@@ -552,6 +589,7 @@ agent_recall(struct agent *ag, const struct tier_rec *old)
 	if ((r = nfsc_setattr(ag->hot.c, &fh, NULL, &s)) != 0 ||
 	    (r = agent_getattr(&ag->hot, &fh, &a)) != 0)
 		goto out;
+	agent_step(ag, &rec.key, STEP_RECALL_WRITTEN);
 	/* Hot again, then (and only then) the cold copy goes. */
 	{
 		char loc[TIER_LOCATION_MAX];
@@ -561,6 +599,7 @@ agent_recall(struct agent *ag, const struct tier_rec *old)
 		rec.last_access = tier_now();
 		if ((r = agent_record_hot(ag, &rec)) != 0)
 			goto out;
+		agent_step(ag, &rec.key, STEP_RECALL_HOT);
 		if (agent_tier_remove(tier, loc) != 0)
 			log_warn("%s: recalled, but %s stays in the %s tier "
 			    "(removed as an orphan later)", ks, loc, tier->name);

@@ -53,6 +53,8 @@ struct agent {
 	double		 tokens;
 	uint64_t	 last_ns;
 	int		 stop_after;	/* test: SIGKILL self after this step */
+	uint64_t	 part_bytes;	/* test: step 10 once a recall wrote this back */
+	const struct tier_key *recalling; /* the recall writing back now */
 	int		 progress;	/* print a progress line on stderr */
 	time_t		 now;
 	uint32_t	 day;
@@ -70,6 +72,11 @@ enum agent_step {
 	STEP_RECORD_COLD = 6,	/* registry: cold, releasing */
 	STEP_RELEASED = 7,	/* hot data released (VERIFY change; truncate) */
 	STEP_RECORD_DONE = 8,	/* registry: cold, released */
+	/* A recall's (efsgw-tier's and the gateway's): */
+	STEP_RECALL_MARKED = 9,	/* registry: cold, recalling */
+	STEP_RECALL_PART = 10,	/* EFSGW_TIER_TEST_RECALL_BYTES written back */
+	STEP_RECALL_WRITTEN = 11, /* all written back, COMMITted, mtime put back */
+	STEP_RECALL_HOT = 12,	/* registry: hot (the cold copy not removed yet) */
 };
 
 /* agent-copy.c */
@@ -120,6 +127,10 @@ int	 agent_getattr(struct agent_export *, const struct nfsc_fh *,
 int	 agent_tier_remove(struct agent_export *, const char *name);
 /* The step just finished: log it, and die here when the test says so. */
 void	 agent_step(struct agent *, const struct tier_key *, int step);
+/* Read the test hooks (EFSGW_TIER_TEST_*) from the environment. */
+void	 agent_test_hooks(struct agent *);
+/* A recall has written n bytes back so far (the test hook of step 10). */
+void	 agent_recall_progress(struct agent *, uint64_t n);
 
 /* efsgw-tier.c: set by SIGTERM/SIGINT; the walk stops between files. */
 extern volatile sig_atomic_t agent_quit;

@@ -394,6 +394,7 @@ tiergw_new(struct event_base *base, const char *fs_id, const char *backend,
 	TAILQ_INIT(&tg->done);
 	tg->ag.fs_id = tg->fs_id;
 	tg->ag.zstd = zstd;
+	agent_test_hooks(&tg->ag);	/* a recall's steps (docs/tiering.md) */
 	if (gethostname(host, sizeof host) != 0)
 		snprintf(host, sizeof host, "gateway");
 	host[sizeof host - 1] = '\0';
