@@ -105,6 +105,30 @@ agent_recall_progress(struct agent *ag, uint64_t n)
 	agent_step(ag, ag->recalling, STEP_RECALL_PART);
 }
 
+/*
+ * Take a file's lock. With take_over (a gateway's recall thread, whose
+ * owner name outlives it: tiergw.c) a lock held under our own name was
+ * left by the process that had the name before and died holding it (this
+ * one holds no lock between two calls): it is released, by name, and
+ * taken, rather than waited out for AGENT_LOCK_MS.
+ */
+int
+agent_lock(struct agent *ag, const struct tier_key *k, uint32_t ttl_ms)
+{
+	char ks[80];
+	int r;
+
+	r = tier_registry_lock(ag->reg, k, ag->owner, ttl_ms);
+	if (r != 0 || !ag->take_over)
+		return r;
+	if ((r = tier_registry_unlock(ag->reg, k, ag->owner)) != 0 ||
+	    (r = tier_registry_lock(ag->reg, k, ag->owner, ttl_ms)) != 1)
+		return r;
+	log_info("%s: took over the lock %s left", tier_key_string(k, ks,
+	    sizeof ks), ag->owner);
+	return 1;
+}
+
 /* GETATTR everything the agent needs. */
 int
 agent_getattr(struct agent_export *ex, const struct nfsc_fh *fh,
@@ -519,8 +543,7 @@ agent_recall(struct agent *ag, const struct tier_rec *old)
 		    tier_state_name(old->state));
 		return EFSGW_ERR_NOT_FOUND;
 	}
-	if ((locked = tier_registry_lock(ag->reg, &old->key, ag->owner,
-	    AGENT_LOCK_MS)) <= 0)
+	if ((locked = agent_lock(ag, &old->key, AGENT_LOCK_MS)) <= 0)
 		return locked;
 	if ((r = tier_registry_get(ag->reg, &old->key, &rec)) != 0 ||
 	    (rec.state != TIER_COLD_IA && rec.state != TIER_COLD_ARCHIVE) ||

@@ -49,6 +49,7 @@ struct agent {
 	struct agent_export hot;
 	struct agent_export tier[3];	/* by enum tier_class; [0] unused */
 	char		 owner[128];	/* lock owner: host.pid */
+	int		 take_over;	/* a lock under owner is a dead one's */
 	uint64_t	 rate;		/* bytes/s; 0: unlimited */
 	double		 tokens;
 	uint64_t	 last_ns;
@@ -123,6 +124,8 @@ int	 agent_recover(struct agent *);
 /* GETATTR of a handle on an export. */
 int	 agent_getattr(struct agent_export *, const struct nfsc_fh *,
 	     struct nfsc_attr *);
+/* Take a file's lock (tier_registry_lock), taking over a dead owner's. */
+int	 agent_lock(struct agent *, const struct tier_key *, uint32_t ttl_ms);
 /* Remove name from the tier export's root (absent is not an error). */
 int	 agent_tier_remove(struct agent_export *, const char *name);
 /* The step just finished: log it, and die here when the test says so. */

@@ -14,9 +14,12 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 #include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +33,7 @@
 #define TIERGW_NFS4ERR_DELAY	10008
 #define TIERGW_FLUSH_SEC	5	/* access times reach the registry */
 #define TIERGW_ACCESS_MAX	4096	/* access times kept between flushes */
+#define TIERGW_SLOTS		64	/* gateways of one file system per host */
 
 struct tiergw_wait {
 	struct tiergw_job	*job;
@@ -60,6 +64,7 @@ struct tiergw {
 	int			 pipe[2];
 	pthread_t		 thread;
 	int			 started;
+	int			 slot_fd;	/* holds the owner name's slot, or -1 */
 	/* the loop's */
 	TAILQ_HEAD(, tiergw_job) pending;
 	uint64_t		 recalls, failures, checks;
@@ -185,8 +190,7 @@ tiergw_flush(struct tiergw *tg)
 		 * Under the file's lock: a move or recall rewrites the record
 		 * meanwhile, and a stale copy put back would undo it.
 		 */
-		if (tier_registry_lock(tg->ag.reg, &tg->acc[i].key,
-		    tg->ag.owner, 10000) != 1)
+		if (agent_lock(&tg->ag, &tg->acc[i].key, 10000) != 1)
 			continue;	/* busy: its mover keeps last_access */
 		r = tier_registry_get(tg->ag.reg, &tg->acc[i].key, &rec);
 		if (r == EFSGW_ERR_NOT_FOUND) {
@@ -299,6 +303,9 @@ tiergw_run(struct tiergw *tg, struct tiergw_job *job)
 		}
 		usleep(100000);	/* locked by someone else: wait for them */
 	}
+	log_warn("tiering: %s: %llu is locked by another worker (efsgw-tier, "
+	    "or another gateway); answering NFS4ERR_DELAY", tg->fs_id,
+	    (unsigned long long)k.fileid);
 }
 
 /* The worker thread. */
@@ -373,6 +380,61 @@ tiergw_done_cb(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+/*
+ * The name the recall thread takes file locks under. A gateway killed in
+ * the middle of a recall leaves the file's lock in the registry for 15
+ * minutes; were the name made of the pid, the next gateway could not
+ * recall that file before then, and its clients would get NFS4ERR_DELAY
+ * all along. So the name is the host's, the file system's and a slot's:
+ * the lowest n for which this process binds the abstract socket
+ * "efsgw-tier:FS:n", which it holds until it exits, however it dies
+ * (abstract names need no file and no privilege, and belong to the
+ * network namespace). Two live gateways of one file system on one host
+ * get two slots, hence two names; a restarted one gets the slot its
+ * predecessor had, and with it the locks left under that name
+ * (agent_lock). Without a slot the name is the pid's, and nothing is
+ * taken over.
+ */
+static void
+tiergw_owner(struct tiergw *tg)
+{
+	struct sockaddr_un sun;
+	char host[256];
+	socklen_t len;
+	int fd, n, k;
+
+	if (gethostname(host, sizeof host) != 0)
+		snprintf(host, sizeof host, "gateway");
+	host[sizeof host - 1] = '\0';
+	tg->slot_fd = -1;
+	for (n = 0; n < TIERGW_SLOTS; n++) {
+		memset(&sun, 0, sizeof sun);
+		sun.sun_family = AF_UNIX;
+		k = snprintf(sun.sun_path + 1, sizeof sun.sun_path - 1,
+		    "efsgw-tier:%s:%d", tg->fs_id, n);
+		if (k < 0 || (size_t)k >= sizeof sun.sun_path - 1)
+			break;
+		if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+			break;
+		len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
+		    (size_t)k);
+		if (bind(fd, (struct sockaddr *)&sun, len) == 0) {
+			tg->slot_fd = fd;
+			tg->ag.take_over = 1;
+			snprintf(tg->ag.owner, sizeof tg->ag.owner,
+			    "efsgw.%.64s.%.40s.%d", host, tg->fs_id, n);
+			return;
+		}
+		close(fd);
+		if (errno != EADDRINUSE)
+			break;
+	}
+	log_warn("tiering: %s: no lock name slot free: the locks of a gateway "
+	    "killed in a recall will not be taken over", tg->fs_id);
+	snprintf(tg->ag.owner, sizeof tg->ag.owner, "efsgw.%.64s.%ld", host,
+	    (long)getpid());
+}
+
 /* Start the recall service of a file system. */
 struct tiergw *
 tiergw_new(struct event_base *base, const char *fs_id, const char *backend,
@@ -380,7 +442,6 @@ tiergw_new(struct event_base *base, const char *fs_id, const char *backend,
     const char *registry, int zstd)
 {
 	struct tiergw *tg = xcalloc(1, sizeof *tg);
-	char host[256];
 
 	tg->fs_id = xstrdup(fs_id);
 	tg->base = base;
@@ -395,11 +456,7 @@ tiergw_new(struct event_base *base, const char *fs_id, const char *backend,
 	tg->ag.fs_id = tg->fs_id;
 	tg->ag.zstd = zstd;
 	agent_test_hooks(&tg->ag);	/* a recall's steps (docs/tiering.md) */
-	if (gethostname(host, sizeof host) != 0)
-		snprintf(host, sizeof host, "gateway");
-	host[sizeof host - 1] = '\0';
-	snprintf(tg->ag.owner, sizeof tg->ag.owner, "efsgw.%.64s.%ld", host,
-	    (long)getpid());
+	tiergw_owner(tg);
 	if (pipe2(tg->pipe, O_NONBLOCK | O_CLOEXEC) != 0)
 		fatal("pipe");
 	pthread_mutex_init(&tg->mu, NULL);
@@ -440,6 +497,8 @@ tiergw_free(struct tiergw *tg)
 	event_free(tg->ev);
 	close(tg->pipe[0]);
 	close(tg->pipe[1]);
+	if (tg->slot_fd != -1)
+		close(tg->slot_fd);
 	pthread_mutex_destroy(&tg->mu);
 	pthread_cond_destroy(&tg->cv);
 	free(tg->fs_id);
