@@ -435,6 +435,22 @@ tiergw_owner(struct tiergw *tg)
 	    (long)getpid());
 }
 
+/*
+ * Start the worker with the first check, not with the gateway: by then
+ * the process has dropped its privileges and gone to the background
+ * (daemon(3) forks, and a thread started before does not follow).
+ */
+static void
+tiergw_start(struct tiergw *tg)
+{
+	if (tg->started)
+		return;
+	tiergw_owner(tg);
+	if (pthread_create(&tg->thread, NULL, tiergw_main, tg) != 0)
+		fatalx("tiering: cannot start the recall thread");
+	tg->started = 1;
+}
+
 /* Start the recall service of a file system. */
 struct tiergw *
 tiergw_new(struct event_base *base, const char *fs_id, const char *backend,
@@ -456,7 +472,7 @@ tiergw_new(struct event_base *base, const char *fs_id, const char *backend,
 	tg->ag.fs_id = tg->fs_id;
 	tg->ag.zstd = zstd;
 	agent_test_hooks(&tg->ag);	/* a recall's steps (docs/tiering.md) */
-	tiergw_owner(tg);
+	tg->slot_fd = -1;
 	if (pipe2(tg->pipe, O_NONBLOCK | O_CLOEXEC) != 0)
 		fatal("pipe");
 	pthread_mutex_init(&tg->mu, NULL);
@@ -465,9 +481,6 @@ tiergw_new(struct event_base *base, const char *fs_id, const char *backend,
 	    tiergw_done_cb, tg);
 	if (tg->ev == NULL || event_add(tg->ev, NULL) != 0)
 		fatalx("tiering: event");
-	if (pthread_create(&tg->thread, NULL, tiergw_main, tg) != 0)
-		fatalx("tiering: cannot start the recall thread");
-	tg->started = 1;
 	return tg;
 }
 
@@ -520,6 +533,7 @@ tiergw_check(struct tiergw *tg, const uint8_t *fh, size_t len, tiergw_cb cb,
 
 	if (len > TIER_FH_MAX)
 		return NULL;
+	tiergw_start(tg);
 	tg->checks++;
 	TAILQ_FOREACH(job, &tg->pending, entry) {
 		if (job->fhlen == len && memcmp(job->fh, fh, len) == 0)

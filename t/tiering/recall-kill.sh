@@ -21,7 +21,8 @@
 # cold copy is removed (that copy is then an orphan, which efsgw-tier's
 # sweep removes once the new gateway has taken over the killed one's
 # lock). The pause is a step of the recall, not a moment: no timing
-# decides where the gateway dies.
+# decides where the gateway dies. Last, a gateway started in the
+# background (without -f) recalls as well.
 . "$(dirname "$0")/../lib/harness.sh"
 
 harness_require_nfsc
@@ -184,7 +185,31 @@ done 3<<<"$cases"
 check_eq "the tiers are empty" "" "$(tier_files)"
 check_eq "no record is cold" 0 "$(tier_list | grep -c ' cold-' || true)"
 
+# A gateway that goes to the background (no -f) recalls too: daemon(3)
+# forks, and a recall thread started before it would not follow.
+random_file "$T/src" 3000000
+bg_sum=$(sha256sum <"$T/src" | cut -d' ' -f1)
+nfsc put "$T/src" "$(nfspath d/bg)" >/dev/null
+check "moved, for a gateway in the background" tier --now +3
+check "bg is cold" bash -c "echo '$(rec bg)' | grep -q ' cold-IA '"
 harness_stop_gateway
+if command -v ss >/dev/null; then
+	check "efsgw starts in the background" "$EFSGW" -c "$T/efsgw.conf"
+	bg_pid=$(ss -Htlnp "sport = :$GW_PORT" | sed -n 's/.*pid=\([0-9]*\),.*/\1/p' | head -1)
+	if [ -n "$bg_pid" ] && harness_ours "$bg_pid" "$T/efsgw.conf"; then
+		harness_track "$bg_pid" "$T/efsgw.conf"
+		check_eq "the gateway in the background recalls" "$bg_sum" "$(gw_sum bg)"
+		check "bg is hot" bash -c "echo '$(rec bg)' | grep -q ' hot '"
+		kill -TERM "$bg_pid"
+		for ((i = 0; i < 200; i++)); do harness_gone "$bg_pid" && break; sleep 0.1; done
+		check "it stops on SIGTERM" harness_gone "$bg_pid"
+	else
+		fail "the gateway in the background listens on $GW_PORT"
+	fi
+else
+	skip "the gateway in the background" "ss not installed"
+fi
+
 kill "$REDIS_PID"
 harness_wait_pid "$REDIS_PID" 10 || true
 harness_done
