@@ -560,8 +560,13 @@ agent_recall(struct agent *ag, const struct tier_rec *old)
 	 */
 	if ((r = agent_getattr(&ag->hot, &fh, &a)) != 0)
 		goto out;
-	/* (A recall that was interrupted changed it itself: not a write.) */
-	if (!(rec.flags & TIER_REC_RECALLING) && a.change != rec.change) {
+	/*
+	 * (A recall that was interrupted changed it itself: not a write. It
+	 * wrote within the file's size, though, so a size that differs is a
+	 * client's doing, e.g. a truncating OPEN after the gateway restarted.)
+	 */
+	if (a.change != rec.change && (!(rec.flags & TIER_REC_RECALLING) ||
+	    a.size != rec.size)) {
 		char kept[TIER_LOCATION_MAX + 16];
 
 		snprintf(kept, sizeof kept, "conflict-%s", rec.location);

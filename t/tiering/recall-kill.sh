@@ -21,8 +21,9 @@
 # cold copy is removed (that copy is then an orphan, which efsgw-tier's
 # sweep removes once the new gateway has taken over the killed one's
 # lock). The pause is a step of the recall, not a moment: no timing
-# decides where the gateway dies. Last, a gateway started in the
-# background (without -f) recalls as well.
+# decides where the gateway dies. Then a file written over (truncated)
+# after such a kill keeps what was written; last, a gateway started in
+# the background (without -f) recalls as well.
 . "$(dirname "$0")/../lib/harness.sh"
 
 harness_require_nfsc
@@ -184,6 +185,39 @@ while read -r name class step bytes <&3; do
 done 3<<<"$cases"
 check_eq "the tiers are empty" "" "$(tier_files)"
 check_eq "no record is cold" 0 "$(tier_list | grep -c ' cold-' || true)"
+
+# Killed half way through a recall, then, before anything reads it, the
+# file is written over (a truncating OPEN, which the gateway does not
+# check, then WRITEs, which it does): the new content stays, and the
+# half-done recall is not finished over it. The cold copy is set aside as
+# conflict-NAME, as for any write since the move.
+random_file "$T/src" "$SIZE"
+nfsc put "$T/src" "$(nfspath d/over)" >/dev/null
+check "moved, to be written over" tier --now +3
+check "over is cold" bash -c "echo '$(rec over)' | grep -q ' cold-IA '"
+hooked 10 "$HALF"
+pid=$HARNESS_EFSGW_PID
+"$EFSGW_NFSC" -s "$GW_ADDR" -t 120 cat "$(nfspath d/over)" >/dev/null 2>"$T/reader.err" &
+reader=$!
+for ((i = 0; i < 1200; i++)); do
+	[ -e "$HOOK/go.paused" ] && break
+	harness_gone "$pid" && break
+	sleep 0.1
+done
+check "over: the recall paused half way" test -e "$HOOK/go.paused"
+kill -KILL "$pid"
+harness_wait_pid "$pid" 20 || true
+HARNESS_EFSGW_PID=
+wait "$reader" || true
+harness_start_gateway
+random_file "$T/new" 1000000
+check "over: written over through the new gateway" nfsc put "$T/new" "$(nfspath d/over)"
+check_eq "over: it reads back as written" "$(sha256sum <"$T/new" | cut -d' ' -f1)" \
+	"$(gw_sum over)"
+check "over: its record is hot" bash -c "echo '$(rec over)' | grep -q ' hot '"
+check_eq "over: the cold copy is set aside, not lost" 1 "$(tier_files | grep -c '/conflict-' || true)"
+check "over: the gateway says so" grep -q "written since it was moved" "$T/efsgw.log"
+rm -f "$T"/ia/conflict-*
 
 # A gateway that goes to the background (no -f) recalls too: daemon(3)
 # forks, and a recall thread started before it would not follow.
