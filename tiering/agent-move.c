@@ -452,7 +452,8 @@ agent_retier(struct agent *ag, const struct tier_rec *old)
 		return locked;
 	if ((r = tier_registry_get(ag->reg, &old->key, &rec)) != 0 ||
 	    rec.state != TIER_COLD_IA ||
-	    (rec.flags & (TIER_REC_RELEASING | TIER_REC_RETIER))) {
+	    (rec.flags & (TIER_REC_RELEASING | TIER_REC_RETIER |
+	    TIER_REC_RECALLING))) {
 		r = r == EFSGW_ERR_NOT_FOUND ? 0 : r;
 		goto out;
 	}
