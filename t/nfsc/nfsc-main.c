@@ -31,7 +31,7 @@
 
 static const char usage_text[] =
 "usage: efsgw-nfsc [-s HOST:PORT] [-m MINOR] [-n INFLIGHT] [-u UID] [-g GID]\n"
-"                  [-G GID,GID..] [-A none|sys] [-t SECONDS] [-S] [-v]\n"
+"                  [-G GID,GID..] [-A none|sys] [-t SECONDS] [-R] [-S] [-v]\n"
 "                  [--tls [--cafile FILE] [--cert FILE [--key FILE]]\n"
 "                  [--servername NAME]] CMD ARGS..\n"
 "\n"
@@ -52,6 +52,8 @@ static const char usage_text[] =
 "  -A none|sys   RPC credential flavour (default sys)\n"
 "  -t SECONDS    time-out of every wait: connect, send, each reply\n"
 "                (default 30)\n"
+"  -R            no re-send after NFS4ERR_DELAY or NFS4ERR_GRACE: the\n"
+"                answer is the command's (to see what a server says)\n"
 "  -S            WRITE with FILE_SYNC instead of UNSTABLE + COMMIT\n"
 "  -v            print the session's granted slots and I/O size to stderr\n"
 "  --tls         speak TLS 1.2/1.3 on the connection (plain TCP otherwise)\n"
@@ -91,10 +93,13 @@ static const char usage_text[] =
 "  raw \"OP [ARG]; ..\"    one COMPOUND of exactly these ops: putrootfh,\n"
 "                        putfh HEX, lookup NAME, lookupp, getfh, getattr,\n"
 "                        savefh, restorefh, readdir, read (anonymous\n"
-"                        stateid), secinfo-parent, secinfo-current; prints\n"
-"                        \"OPNAME STATUS\" per result (and the handle,\n"
-"                        entries, fileid or bytes read); stops at the first\n"
-"                        error\n"
+"                        stateid), open NAME (no create, for reading and\n"
+"                        writing), write TEXT (anonymous stateid, offset 0,\n"
+"                        FILE_SYNC), secinfo-parent, secinfo-current;\n"
+"                        prints \"OPNAME STATUS\" per result (and the\n"
+"                        handle, entries, fileid, bytes read and the first\n"
+"                        of them in hex, or bytes written); stops at the\n"
+"                        first error\n"
 "  null                  RPC NULL ping (no session)\n"
 "  open-hold PATH SECONDS\n"
 "                        OPEN PATH for reading and READ it every 100 ms for\n"
@@ -780,18 +785,21 @@ raw_hex(const char *s, struct nfsc_fh *fh)
  * raw "OP [ARG]; OP [ARG]; ..": one COMPOUND of exactly these ops, so a
  * test says which handle and which op the server sees. Prints one line per
  * result, "OPNAME STATUS", plus "fh HEX" after GETFH, "entry NAME" per
- * READDIR entry (first reply only) and "read N" after READ (anonymous
- * stateid, offset 0, 4096 bytes).
+ * READDIR entry (first reply only), "read N" and "head HEX" (the first
+ * 16 bytes) after READ (anonymous stateid, offset 0, 4096 bytes) and
+ * "wrote N" after WRITE (anonymous stateid, offset 0, FILE_SYNC). OPEN
+ * opens an existing NAME for reading and writing, so that a test sends
+ * OPEN and a data op on its file in one COMPOUND.
  */
 static int
 cmd_raw(struct cli *c, char **argv)
 {
 	struct nfsc_req *req = nfsc_req_new(c->clnt);
-	struct nfsc_stateid anon;
+	struct nfsc_stateid anon, sid;
 	struct nfsc_fh fh;
 	struct nfsc_attr a;
 	uint8_t verf[8] = { 0 }, buf[4096];
-	uint32_t ops[64], nops = 0, i, j, n;
+	uint32_t ops[64], nops = 0, i, j, n = 0;
 	uint64_t cookie;
 	char *script = xstrdup(argv[0]), *tok, *save = NULL, *arg;
 	int r = 0, eof;
@@ -848,6 +856,17 @@ cmd_raw(struct cli *c, char **argv)
 		} else if (strcmp(tok, "read") == 0) {
 			nfsc_op_read(req, &anon, 0, sizeof buf);
 			ops[nops++] = NFSC_OP_READ;
+		} else if (strcmp(tok, "open") == 0) {
+			if (arg == NULL || *arg == '\0')
+				usage("raw: open wants a name");
+			nfsc_op_open(req, arg, NFSC_O_READ | NFSC_O_WRITE, 0);
+			ops[nops++] = NFSC_OP_OPEN;
+		} else if (strcmp(tok, "write") == 0) {
+			if (arg == NULL || *arg == '\0')
+				usage("raw: write wants the text to write");
+			nfsc_op_write(req, &anon, 0, NFSC_FILE_SYNC, arg,
+			    (uint32_t)strlen(arg));
+			ops[nops++] = NFSC_OP_WRITE;
 		} else if (strcmp(tok, "secinfo-parent") == 0 ||
 		    strcmp(tok, "secinfo-current") == 0) {
 			nfsc_op_secinfo_no_name(req, tok[8] == 'p');
@@ -878,6 +897,12 @@ cmd_raw(struct cli *c, char **argv)
 		case NFSC_OP_READ:
 			r = nfsc_res_read(req, buf, sizeof buf, &n, &eof);
 			break;
+		case NFSC_OP_OPEN:
+			r = nfsc_res_open(req, &sid);
+			break;
+		case NFSC_OP_WRITE:
+			r = nfsc_res_write(req, &n, &eof, verf);
+			break;
 		default:
 			r = nfsc_res_skip(req, ops[i]);
 			break;
@@ -894,8 +919,13 @@ cmd_raw(struct cli *c, char **argv)
 			printf("\n");
 		} else if (ops[i] == NFSC_OP_GETATTR)
 			printf("fileid %llu\n", (unsigned long long)a.fileid);
-		else if (ops[i] == NFSC_OP_READ)
-			printf("read %u\n", n);
+		else if (ops[i] == NFSC_OP_READ) {
+			printf("read %u\nhead ", n);
+			for (j = 0; j < n && j < 16; j++)
+				printf("%02x", buf[j]);
+			printf("\n");
+		} else if (ops[i] == NFSC_OP_WRITE)
+			printf("wrote %u\n", n);
 	}
 	nfsc_req_free(req);
 	return report(c, r);
@@ -1099,7 +1129,7 @@ main(int argc, char **argv)
 	o.host = "127.0.0.1";
 	o.port = 2049;
 	c.inflight = 16;
-	while ((ch = getopt_long(argc, argv, "+s:m:n:u:g:G:A:t:Svh", longopts,
+	while ((ch = getopt_long(argc, argv, "+s:m:n:u:g:G:A:t:RSvh", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 's':
@@ -1151,6 +1181,9 @@ main(int argc, char **argv)
 			if ((v = parse_num(optarg, 10, 3600)) < 1)
 				usage("-t: SECONDS must be 1..3600");
 			o.timeout_ms = (int)v * 1000;
+			break;
+		case 'R':
+			o.no_retry = 1;
 			break;
 		case 'S':
 			c.stable = 1;
