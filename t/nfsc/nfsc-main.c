@@ -95,7 +95,10 @@ static const char usage_text[] =
 "                        savefh, restorefh, readdir, read (anonymous\n"
 "                        stateid), open NAME (no create, for reading and\n"
 "                        writing), write TEXT (anonymous stateid, offset 0,\n"
-"                        FILE_SYNC), secinfo-parent, secinfo-current;\n"
+"                        FILE_SYNC), seek (NFSv4.2 SEEK for data from\n"
+"                        offset 0) and read-plus (READ_PLUS of 4096 bytes\n"
+"                        at 0), each the last op, secinfo-parent,\n"
+"                        secinfo-current;\n"
 "                        prints \"OPNAME STATUS\" per result (and the\n"
 "                        handle, entries, fileid, bytes read and the first\n"
 "                        of them in hex, or bytes written); stops at the\n"
@@ -761,6 +764,89 @@ raw_entry(const struct nfsc_dirent *de, void *arg)
 	return 0;
 }
 
+#define RAW_OP_READ_PLUS	68	/* RFC 7862 §15.10 */
+#define RAW_OP_SEEK	69	/* RFC 7862 §15.11 */
+
+/* A big-endian XDR word. */
+static uint32_t
+raw_word(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * The SEEK result, the last one of the reply (nfsc has no decoder for
+ * it): its status and, when NFS4_OK, sr_eof and sr_offset (seek4res,
+ * RFC 7862 §15.11.2).
+ */
+static int
+raw_seek(struct nfsc_req *req, uint32_t *eofp, uint64_t *offp)
+{
+	const uint8_t *p;
+	size_t len;
+	uint32_t nres;
+	int r;
+
+	if ((r = nfsc_res_rest(req, &p, &len, &nres)) != 0)
+		return r;
+	if (nres == 0)
+		return nfsc_req_status(req) != 0 ? (int)nfsc_req_status(req) :
+		    EFSGW_ERR_TRUNCATED;
+	if (len < 8 || raw_word(p) != RAW_OP_SEEK)
+		return EFSGW_ERR_BAD_VALUE;
+	if ((r = (int)raw_word(p + 4)) != 0)
+		return r;
+	if (len < 8 + 12)
+		return EFSGW_ERR_TRUNCATED;
+	*eofp = raw_word(p + 8);
+	*offp = (uint64_t)raw_word(p + 12) << 32 | raw_word(p + 16);
+	return 0;
+}
+
+/*
+ * The READ_PLUS result, the last one of the reply: its status and, when
+ * NFS4_OK, eof and the first segment (read_plus_res4, RFC 7862
+ * §15.10.2) printed as "read_plus eof=E data N head HEX" (offset 0 and
+ * the first 16 bytes) or "read_plus eof=E hole N" (its length).
+ */
+static int
+raw_read_plus(struct nfsc_req *req)
+{
+	const uint8_t *p;
+	size_t len, k;
+	uint32_t nres, eof, n, type, dlen;
+	int r;
+
+	if ((r = nfsc_res_rest(req, &p, &len, &nres)) != 0)
+		return r;
+	if (nres == 0)
+		return nfsc_req_status(req) != 0 ? (int)nfsc_req_status(req) :
+		    EFSGW_ERR_TRUNCATED;
+	if (len < 8 || raw_word(p) != RAW_OP_READ_PLUS)
+		return EFSGW_ERR_BAD_VALUE;
+	if ((r = (int)raw_word(p + 4)) != 0)
+		return r;
+	if (len < 16)
+		return EFSGW_ERR_TRUNCATED;
+	eof = raw_word(p + 8);
+	n = raw_word(p + 12);
+	printf("READ_PLUS NFS4_OK\nread_plus eof=%u", eof);
+	if (n > 0 && len >= 16 + 4 + 8 + 4) {
+		type = raw_word(p + 16);
+		if (type == 0) {			/* NFS4_CONTENT_DATA */
+			dlen = raw_word(p + 28);
+			printf(" data %u head ", dlen);
+			for (k = 0; k < dlen && k < 16 && 32 + k < len; k++)
+				printf("%02x", p[32 + k]);
+		} else if (len >= 16 + 4 + 8 + 8)	/* NFS4_CONTENT_HOLE */
+			printf(" hole %llu", (unsigned long long)raw_word(p + 28) <<
+			    32 | raw_word(p + 32));
+	}
+	printf("\n");
+	return 0;
+}
+
 /* Parse hex into fh; -1 on junk. */
 static int
 raw_hex(const char *s, struct nfsc_fh *fh)
@@ -789,7 +875,10 @@ raw_hex(const char *s, struct nfsc_fh *fh)
  * 16 bytes) after READ (anonymous stateid, offset 0, 4096 bytes) and
  * "wrote N" after WRITE (anonymous stateid, offset 0, FILE_SYNC). OPEN
  * opens an existing NAME for reading and writing, so that a test sends
- * OPEN and a data op on its file in one COMPOUND.
+ * OPEN and a data op on its file in one COMPOUND. SEEK (RFC 7862 §15.11,
+ * anonymous stateid, data from offset 0) prints "seek eof=E offset=N",
+ * READ_PLUS (§15.10, 4096 bytes at 0) its first segment; they are decoded
+ * from the rest of the reply, so they come last.
  */
 static int
 cmd_raw(struct cli *c, char **argv)
@@ -799,7 +888,8 @@ cmd_raw(struct cli *c, char **argv)
 	struct nfsc_fh fh;
 	struct nfsc_attr a;
 	uint8_t verf[8] = { 0 }, buf[4096];
-	uint32_t ops[64], nops = 0, i, j, n = 0;
+	uint32_t ops[64], nops = 0, i, j, n = 0, seek_eof = 0;
+	uint64_t seek_off = 0;
 	uint64_t cookie;
 	char *script = xstrdup(argv[0]), *tok, *save = NULL, *arg;
 	int r = 0, eof;
@@ -861,6 +951,19 @@ cmd_raw(struct cli *c, char **argv)
 				usage("raw: open wants a name");
 			nfsc_op_open(req, arg, NFSC_O_READ | NFSC_O_WRITE, 0);
 			ops[nops++] = NFSC_OP_OPEN;
+		} else if (strcmp(tok, "read-plus") == 0) {
+			uint8_t ra[16 + 8 + 4];
+
+			memset(ra, 0, sizeof ra);	/* from 0 ... */
+			ra[sizeof ra - 2] = 0x10;	/* ... 4096 bytes */
+			nfsc_op_raw(req, RAW_OP_READ_PLUS, ra, sizeof ra);
+			ops[nops++] = RAW_OP_READ_PLUS;
+		} else if (strcmp(tok, "seek") == 0) {
+			uint8_t sa[16 + 8 + 4];
+
+			memset(sa, 0, sizeof sa);	/* NFS4_CONTENT_DATA from 0 */
+			nfsc_op_raw(req, RAW_OP_SEEK, sa, sizeof sa);
+			ops[nops++] = RAW_OP_SEEK;
 		} else if (strcmp(tok, "write") == 0) {
 			if (arg == NULL || *arg == '\0')
 				usage("raw: write wants the text to write");
@@ -879,6 +982,9 @@ cmd_raw(struct cli *c, char **argv)
 	free(script);
 	if (nops == 0)
 		usage("raw: no ops");
+	for (i = 0; i + 1 < nops; i++)
+		if (ops[i] == RAW_OP_SEEK || ops[i] == RAW_OP_READ_PLUS)
+			usage("raw: seek and read-plus come last");
 	if ((r = nfsc_call(c->clnt, req)) < 0) {
 		nfsc_req_free(req);
 		return report(c, r);
@@ -903,6 +1009,13 @@ cmd_raw(struct cli *c, char **argv)
 		case NFSC_OP_WRITE:
 			r = nfsc_res_write(req, &n, &eof, verf);
 			break;
+		case RAW_OP_SEEK:
+			r = raw_seek(req, &seek_eof, &seek_off);
+			break;
+		case RAW_OP_READ_PLUS:
+			if ((r = raw_read_plus(req)) == 0)
+				goto done;	/* printed */
+			break;
 		default:
 			r = nfsc_res_skip(req, ops[i]);
 			break;
@@ -926,7 +1039,11 @@ cmd_raw(struct cli *c, char **argv)
 			printf("\n");
 		} else if (ops[i] == NFSC_OP_WRITE)
 			printf("wrote %u\n", n);
+		else if (ops[i] == RAW_OP_SEEK)
+			printf("seek eof=%u offset=%llu\n", seek_eof,
+			    (unsigned long long)seek_off);
 	}
+done:
 	nfsc_req_free(req);
 	return report(c, r);
 }
