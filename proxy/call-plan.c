@@ -70,6 +70,10 @@
 #define OP_COPY_NOTIFY			61
 #define OP_ALLOCATE			59	/* RFC 7862 §15 */
 #define OP_COPY				60
+#define OP_DEALLOCATE			62
+#define OP_READ_PLUS			68
+#define OP_SEEK				69
+#define OP_WRITE_SAME			70
 #define OP_CLONE			71
 #define FATTR4_SIZE_BIT			(1u << 4)
 #define OP_GETXATTR			72
@@ -940,7 +944,15 @@ plan_ops(struct plan_pass *pp)
 			case OP_ALLOCATE:
 			case OP_COPY:
 			case OP_CLONE:
-				/* COPY's and CLONE's source is the saved handle. */
+			case OP_DEALLOCATE:
+			case OP_WRITE_SAME:
+			case OP_READ_PLUS:
+			case OP_SEEK:
+				/*
+				 * COPY's and CLONE's source is the saved handle.
+				 * READ_PLUS and SEEK read the data too: a released
+				 * file is one hole, which they would report.
+				 */
 				st = plan_data(pp, i, &cur, op != OP_ALLOCATE ?
 				    &saved : NULL);
 				cur.kind = FH_UNKNOWN;	/* as for any other op */

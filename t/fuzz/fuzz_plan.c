@@ -25,7 +25,8 @@
  *  - every handle in it is the root's, the proof's, or one that the
  *    client sent sealed for this scope;
  *  - with tiering, every data op in it (READ, WRITE, SETATTR of size,
- *    ALLOCATE, COPY and CLONE with their source) works on no file, a
+ *    ALLOCATE, DEALLOCATE, READ_PLUS, SEEK, WRITE_SAME, COPY and CLONE
+ *    with their source) works on no file, a
  *    directory, or a file the client put by PUTFH whose handle is one
  *    the plan has the gateway check first; a data op on any other file
  *    is the refused op, NFS4ERR_DELAY; without tiering no data op is.
@@ -252,6 +253,10 @@ fuzz_data_op(const struct xdrbuf *in, uint32_t i, int *uses_saved)
 	case OP_WRITE:
 	case 59:					/* ALLOCATE */
 	case 60:
+	case 62:					/* DEALLOCATE */
+	case 68:					/* READ_PLUS */
+	case 69:					/* SEEK */
+	case 70:					/* WRITE_SAME */
 	case 71:
 		return 1;
 	case OP_SETATTR:

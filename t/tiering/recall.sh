@@ -15,7 +15,8 @@
 #    not check; once the tier is back or the copy good, the read works;
 #  - the gateway records last data access in the registry;
 #  - a READ or WRITE whose file the gateway cannot know (OPEN or LOOKUP
-#    then READ in one COMPOUND) is NFS4ERR_DELAY, not run on a cold file.
+#    then READ in one COMPOUND) is NFS4ERR_DELAY, not run on a cold file;
+#    NFSv4.2 SEEK for data and READ_PLUS recall, as a READ does.
 . "$(dirname "$0")/../lib/harness.sh"
 
 harness_require_nfsc
@@ -231,6 +232,10 @@ for m in 1 0; do
 		nfsc put "$T/$f" "$(nfspath "d/$f")" >/dev/null
 	done
 done
+for f in s2 r2; do
+	random_file "$T/$f" 100000
+	nfsc put "$T/$f" "$(nfspath "d/$f")" >/dev/null
+done
 check "moved, for COMPOUNDs that name files by name" tier --now +3
 # raw M SCRIPT: one COMPOUND through the gateway, NFSv4.M, DELAY as it is.
 raw() { timeout -k 5 60 "$EFSGW_NFSC" -m "$1" -R -s "$GW_ADDR" raw "$2" 2>/dev/null | tr '\n' ' ' || true; }
@@ -257,6 +262,21 @@ for m in 1 0; do
 	check "v4.$m: the file it would have written reads back intact" gw_same "d/w$m" "$T/w$m"
 	check_eq "v4.$m: and no copy was set aside" 0 "$(tier_files | grep -c conflict- || true)"
 done
+# NFSv4.2 SEEK (lseek SEEK_DATA, which cp uses to skip holes) is a data
+# op too: a released file is one hole, so unchecked it says "no data".
+check "s2 is cold" is_cold s2
+out=$(raw 2 "putfh $(nfsc getfh "$(nfspath d/s2)"); seek")
+check_eq "v4.2: SEEK for data in a cold file finds it at 0" \
+	"PUTFH NFS4_OK SEEK NFS4_OK seek eof=0 offset=0 " "$out"
+check_fails "v4.2: SEEK recalled it" is_cold s2
+# READ_PLUS is a READ: unchecked it would return a released file's zeros
+# (NFS-Ganesha 4.3 answers it with an empty data segment whatever the
+# file holds, so only the recall is checked here).
+check "r2 is cold" is_cold r2
+out=$(raw 2 "putfh $(nfsc getfh "$(nfspath d/r2)"); read-plus")
+check "v4.2: READ_PLUS of a cold file is answered" \
+	bash -c "echo '$out' | grep -q 'READ_PLUS NFS4_OK'"
+check_fails "v4.2: READ_PLUS recalled it" is_cold r2
 
 harness_stop_gateway
 relay_stop

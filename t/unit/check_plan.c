@@ -358,7 +358,7 @@ END_TEST
  */
 enum { U_PUTFH_A = 1, U_PUTFH_B, U_PUTFH_C, U_PUTROOTFH, U_LOOKUP, U_LOOKUPP,
     U_OPEN, U_READ, U_WRITE, U_TRUNC, U_CHMOD, U_SAVEFH, U_RESTOREFH,
-    U_COPY };
+    U_COPY, U_SEEK, U_READ_PLUS, U_DEALLOCATE };
 static const struct {
 	int	 ops[8];
 	int	 fail_at;	/* with tiering; -1: goes out whole */
@@ -378,6 +378,13 @@ static const struct {
 	{ { U_PUTFH_A, U_LOOKUP, U_LOOKUPP, U_READ }, -1, 1 },
 	{ { U_PUTFH_A, U_SAVEFH, U_PUTROOTFH, U_LOOKUP, U_RESTOREFH, U_READ },
 	    -1, 1 },
+	/* NFSv4.2: SEEK and READ_PLUS read the data, DEALLOCATE changes it */
+	{ { U_PUTROOTFH, U_LOOKUP, U_SEEK }, 2, 0 },
+	{ { U_PUTROOTFH, U_LOOKUP, U_READ_PLUS }, 2, 0 },
+	{ { U_PUTROOTFH, U_LOOKUP, U_DEALLOCATE }, 2, 0 },
+	{ { U_PUTFH_A, U_SEEK }, -1, 1 },
+	{ { U_PUTFH_A, U_READ_PLUS }, -1, 1 },
+	{ { U_PUTFH_A, U_DEALLOCATE }, -1, 1 },
 };
 
 /* Append op u of the table above to e. */
@@ -454,6 +461,21 @@ put_unplaced_op(struct evbuffer *e, int u)
 		break;
 	case U_RESTOREFH:
 		xdrbuf_put_u32(e, OP_RESTOREFH);
+		break;
+	case U_SEEK:
+	case U_READ_PLUS:
+	case U_DEALLOCATE:
+		/* RFC 7862 §15.11, §15.10, §15.4: stateid, offset, then */
+		xdrbuf_put_u32(e, u == U_SEEK ? 69 : u == U_READ_PLUS ? 68 : 62);
+		for (i = 0; i < 4; i++)
+			xdrbuf_put_u32(e, 0);
+		xdrbuf_put_u64(e, 0);
+		if (u == U_SEEK)
+			xdrbuf_put_u32(e, 0);		/* NFS4_CONTENT_DATA */
+		else if (u == U_READ_PLUS)
+			xdrbuf_put_u32(e, 4096);	/* count */
+		else
+			xdrbuf_put_u64(e, 4096);	/* length */
 		break;
 	case U_COPY:
 		xdrbuf_put_u32(e, 60);	/* COPY (RFC 7862 §15.2) */
