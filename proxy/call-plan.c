@@ -953,8 +953,8 @@ plan_ops(struct plan_pass *pp)
 				 * READ_PLUS and SEEK read the data too: a released
 				 * file is one hole, which they would report.
 				 */
-				st = plan_data(pp, i, &cur, op != OP_ALLOCATE ?
-				    &saved : NULL);
+				st = plan_data(pp, i, &cur, op == OP_COPY ||
+				    op == OP_CLONE ? &saved : NULL);
 				cur.kind = FH_UNKNOWN;	/* as for any other op */
 				break;
 			case OP_GETATTR:

@@ -448,8 +448,9 @@ struct call_plan {
 	/*
 	 * Lifecycle tiering: the backend handles (bytes in the arena, like
 	 * fh[]; p NULL: none) whose data the COMPOUND reads or changes (READ,
-	 * WRITE, SETATTR of size, ALLOCATE, COPY and CLONE, whose source is
-	 * the saved handle), when a PUTFH of a sealed handle makes them
+	 * WRITE, SETATTR of size, ALLOCATE, DEALLOCATE, READ_PLUS, SEEK,
+	 * WRITE_SAME, COPY and CLONE, whose source is the saved handle),
+	 * when a PUTFH of a sealed handle makes them
 	 * known, each file once; data_unknown when a data op works on a
 	 * handle the planner cannot know (after OPEN, LOOKUP...) or on a
 	 * third file. With ctx->tiering such an op ends the COMPOUND with

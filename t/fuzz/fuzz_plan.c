@@ -287,6 +287,33 @@ fuzz_placed(const struct fuzz_pos *p)
 }
 
 /*
+ * Could the plan have placed the refused op's files (a, and b when not
+ * NULL): no file or directories, or files the plan checks already or has
+ * room for (the plan checks two)?
+ */
+static int
+fuzz_placeable(const struct fuzz_pos *a, const struct fuzz_pos *b)
+{
+	const struct fuzz_pos *v[2] = { a, b };
+	int k, room = (plan->data_fh[0].p == NULL) +
+	    (plan->data_fh[1].p == NULL);
+
+	for (k = 0; k < 2; k++) {
+		if (v[k] == NULL || v[k]->kind == F_NONE || v[k]->kind == F_DIR ||
+		    fuzz_placed(v[k]))
+			continue;
+		if (v[k]->kind != F_FILE)
+			return 0;
+		if (k == 1 && a->kind == F_FILE && a->len == b->len &&
+		    memcmp(a->fh, b->fh, a->len) == 0)
+			continue;	/* the same file twice */
+		if (room-- == 0)
+			return 0;
+	}
+	return 1;
+}
+
+/*
  * The tiering checks: walk the client's ops up to and including the
  * refused one, with a model of where the current and saved filehandles
  * are (what each op does to them, RFC 8881 §16.2.3), and compare each
@@ -311,9 +338,10 @@ fuzz_check_tiering(const struct xdrbuf *in, const char *scope, int root_known,
 		if (fuzz_data_op(in, i, &copy)) {
 			placed = fuzz_placed(&cur) && (!copy || fuzz_placed(&saved));
 			if ((int)i == plan->fail_at) {
-				/* Refused with DELAY: tiering, and not placed. */
+				/* Refused with DELAY: tiering, and not placeable. */
 				if (plan->fail_status == NFS4ERR_DELAY &&
-				    (!tiering || placed))
+				    (!tiering || fuzz_placeable(&cur, copy ?
+				    &saved : NULL)))
 					abort();
 			} else if (tiering && !placed)
 				abort();	/* out, on a file not checked */

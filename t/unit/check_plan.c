@@ -385,6 +385,10 @@ static const struct {
 	{ { U_PUTFH_A, U_SEEK }, -1, 1 },
 	{ { U_PUTFH_A, U_READ_PLUS }, -1, 1 },
 	{ { U_PUTFH_A, U_DEALLOCATE }, -1, 1 },
+	/* only COPY and CLONE read the saved handle */
+	{ { U_PUTROOTFH, U_LOOKUP, U_SAVEFH, U_PUTFH_A, U_SEEK }, -1, 1 },
+	{ { U_PUTROOTFH, U_LOOKUP, U_SAVEFH, U_PUTFH_A, U_READ_PLUS }, -1, 1 },
+	{ { U_PUTROOTFH, U_LOOKUP, U_SAVEFH, U_PUTFH_A, U_DEALLOCATE }, -1, 1 },
 };
 
 /* Append op u of the table above to e. */
