@@ -124,8 +124,8 @@ agent_lock(struct agent *ag, const struct tier_key *k, uint32_t ttl_ms)
 	if ((r = tier_registry_unlock(ag->reg, k, ag->owner)) != 0 ||
 	    (r = tier_registry_lock(ag->reg, k, ag->owner, ttl_ms)) != 1)
 		return r;
-	log_info("%s: took over the lock %s left", tier_key_string(k, ks,
-	    sizeof ks), ag->owner);
+	log_info("%s: took over the lock left under %s by a process that "
+	    "died holding it", tier_key_string(k, ks, sizeof ks), ag->owner);
 	return 1;
 }
 

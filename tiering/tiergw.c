@@ -381,25 +381,55 @@ tiergw_done_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 /*
+ * Where this process's abstract socket names live: the machine's boot
+ * (the first group of its boot id) and the network namespace, as
+ * "BOOT.NETNS" into buf; -1 when either cannot be read.
+ */
+static int
+tiergw_scope(char *buf, size_t len)
+{
+	char boot[64], ns[64];
+	unsigned long long ino;
+	ssize_t n;
+	FILE *f;
+
+	if ((f = fopen("/proc/sys/kernel/random/boot_id", "r")) == NULL)
+		return -1;
+	if (fgets(boot, sizeof boot, f) == NULL)
+		boot[0] = '\0';
+	fclose(f);
+	boot[strcspn(boot, "-\n")] = '\0';
+	if (boot[0] == '\0' ||
+	    (n = readlink("/proc/self/ns/net", ns, sizeof ns - 1)) <= 0)
+		return -1;
+	ns[n] = '\0';
+	if (sscanf(ns, "net:[%llu]", &ino) != 1)
+		return -1;
+	snprintf(buf, len, "%.16s.%llu", boot, ino);
+	return 0;
+}
+
+/*
  * The name the recall thread takes file locks under. A gateway killed in
  * the middle of a recall leaves the file's lock in the registry for 15
  * minutes; were the name made of the pid, the next gateway could not
  * recall that file before then, and its clients would get NFS4ERR_DELAY
- * all along. So the name is the host's, the file system's and a slot's:
- * the lowest n for which this process binds the abstract socket
- * "efsgw-tier:FS:n", which it holds until it exits, however it dies
- * (abstract names need no file and no privilege, and belong to the
- * network namespace). Two live gateways of one file system on one host
- * get two slots, hence two names; a restarted one gets the slot its
- * predecessor had, and with it the locks left under that name
- * (agent_lock). Without a slot the name is the pid's, and nothing is
- * taken over.
+ * all along. So the name is that of a slot: the lowest n for which this
+ * process binds the abstract socket "efsgw-tier:FS:n", which it holds
+ * until it exits, however it dies (abstract names need no file and no
+ * privilege), with the host name, the machine's boot and the network
+ * namespace those names live in, so that the name is this process's
+ * alone among the live ones everywhere. Two live gateways of one file
+ * system on one host get two slots, hence two names; a restarted one
+ * gets the slot its predecessor had, and with it the locks left under
+ * that name (agent_lock). Without a slot the name is the pid's, and
+ * nothing is taken over.
  */
 static void
 tiergw_owner(struct tiergw *tg)
 {
 	struct sockaddr_un sun;
-	char host[256];
+	char host[256], scope[40];
 	socklen_t len;
 	int fd, n, k;
 
@@ -407,7 +437,9 @@ tiergw_owner(struct tiergw *tg)
 		snprintf(host, sizeof host, "gateway");
 	host[sizeof host - 1] = '\0';
 	tg->slot_fd = -1;
-	for (n = 0; n < TIERGW_SLOTS; n++) {
+	/* Without the scope, names could repeat elsewhere: no slot. */
+	n = tiergw_scope(scope, sizeof scope) == 0 ? 0 : TIERGW_SLOTS;
+	for (; n < TIERGW_SLOTS; n++) {
 		memset(&sun, 0, sizeof sun);
 		sun.sun_family = AF_UNIX;
 		k = snprintf(sun.sun_path + 1, sizeof sun.sun_path - 1,
@@ -422,14 +454,14 @@ tiergw_owner(struct tiergw *tg)
 			tg->slot_fd = fd;
 			tg->ag.take_over = 1;
 			snprintf(tg->ag.owner, sizeof tg->ag.owner,
-			    "efsgw.%.64s.%.40s.%d", host, tg->fs_id, n);
+			    "efsgw.%.40s.%s.%.24s.%d", host, scope, tg->fs_id, n);
 			return;
 		}
 		close(fd);
 		if (errno != EADDRINUSE)
 			break;
 	}
-	log_warn("tiering: %s: no lock name slot free: the locks of a gateway "
+	log_warn("tiering: %s: no lock name slot: the locks of a gateway "
 	    "killed in a recall will not be taken over", tg->fs_id);
 	snprintf(tg->ag.owner, sizeof tg->ag.owner, "efsgw.%.64s.%ld", host,
 	    (long)getpid());
