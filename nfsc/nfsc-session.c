@@ -254,7 +254,7 @@ nfsc_session_dispatch(struct nfsc *clnt, uint8_t *rec, size_t len)
 		req->slot = -1;
 	}
 	if (req->err == 0 && (req->status == NFSC_NFS4ERR_DELAY ||
-	    req->status == NFSC_NFS4ERR_GRACE) &&
+	    req->status == NFSC_NFS4ERR_GRACE) && !clnt->opts.no_retry &&
 	    req->tries < NFSC_DELAY_RETRIES) {
 		int64_t at = mono_ms() + nfsc_backoff_ms(req->tries);
 

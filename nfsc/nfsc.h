@@ -120,6 +120,7 @@ struct nfsc_opts {
 	int		 ngids;
 	int		 timeout_ms;	/* every wait: 30000 */
 	uint32_t	 slots;		/* slots to ask for: NFSC_DEF_SLOTS */
+	int		 no_retry;	/* NFS4ERR_DELAY and GRACE as answered */
 	/*
 	 * TLS (nfsc-tls.c): off unless tls is set. The strings are borrowed
 	 * for the nfsc_connect() call only. Without cafile the server's

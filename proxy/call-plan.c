@@ -35,7 +35,10 @@
  * §18.45) follows the same rules. "." and ".." as names are
  * NFS4ERR_BADNAME. Delegations are never granted: 4.1 OPENs carry
  * WANT_NO_DELEG, a 4.0 client's callback address is replaced by an
- * unreachable one. pNFS is refused (LAYOUTGET: LAYOUTUNAVAILABLE).
+ * unreachable one. pNFS is refused (LAYOUTGET: LAYOUTUNAVAILABLE). With
+ * lifecycle tiering a data op on a file no PUTFH named is NFS4ERR_DELAY:
+ * the gateway recalls a cold file before such ops, and only knows which
+ * file from the handle (plan_data).
  *
  * What the planner cannot get wrong silently: call_plan_check walks the
  * rewritten record again and compares it with the plan (call-check.c).
@@ -109,28 +112,34 @@ struct plan_pos {
 /*
  * Remember the backend handle a data op works on, for lifecycle tiering:
  * the file must be hot before the op runs. Only a PUTFH'd handle is known
- * byte for byte (its bytes are in the plan's list of handles).
+ * byte for byte (its bytes are in the plan's list of handles). The root
+ * and the ancestors of a proven handle are directories, and without a
+ * current handle the server refuses the op itself: no data to recall.
+ * 0, or -1 when the file cannot be named (or is a third one).
  */
-static void
+static int
 plan_note_data(struct call_plan *plan, const struct plan_pos *pos)
 {
-	int i;
+	size_t i;
 
+	if (pos->kind == FH_ROOT || pos->kind == FH_ANC || pos->kind == FH_NONE)
+		return 0;
 	if (pos->kind != FH_OTHER || pos->fh == NULL) {
-		if (pos->kind != FH_ROOT)
-			plan->data_unknown = 1;
-		return;
+		plan->data_unknown = 1;
+		return -1;
 	}
-	for (i = 0; i < 2; i++) {
-		if (plan->data_fh[i].p == NULL ||
-		    (plan->data_fh[i].len == pos->len &&
-		    plan->data_fh[i].p == pos->fh)) {
+	for (i = 0; i < nitems(plan->data_fh); i++) {
+		if (plan->data_fh[i].p == NULL) {
 			plan->data_fh[i].p = pos->fh;
 			plan->data_fh[i].len = (uint32_t)pos->len;
-			return;
+			return 0;
 		}
+		if (plan->data_fh[i].len == pos->len &&
+		    memcmp(plan->data_fh[i].p, pos->fh, pos->len) == 0)
+			return 0;
 	}
 	plan->data_unknown = 1;
+	return -1;
 }
 
 /* State of one planning pass. */
@@ -141,55 +150,6 @@ struct plan_pass {
 	struct call_plan	*plan;
 	uint32_t		 minor;
 };
-
-/*
- * Lifecycle tiering: note the file of every op that reads or changes
- * file data, as the op table's data column says (so that no data op is
- * missed by a list here), for the file to be hot, or a READ served from
- * its tier, before the op runs. Only a lone READ can be served; any
- * other data op (READ_PLUS, SEEK, writes...) brings the file back.
- */
-static void
-plan_data_op(struct plan_pass *pp, uint32_t i, const struct nfs4_op_info *info,
-    const struct plan_pos *cur, const struct plan_pos *saved)
-{
-	struct call_plan *plan = pp->plan;
-	const struct plan_ctx *ctx = pp->ctx;
-	uint32_t start = pp->cmp->ops[i].start;
-
-	switch (info->data) {
-	case NFS4_DATA_SIZE:
-		/* SETATTR4args: stateid, then the bitmap; size is in word 0. */
-		if (xdrbuf_word_at(pp->b, start + 20) == 0 ||
-		    !(xdrbuf_word_at(pp->b, start + 24) & FATTR4_SIZE_BIT))
-			return;
-		plan->data_other = 1;
-		break;
-	case NFS4_DATA_WRITE:
-		plan->data_other = 1;
-		break;
-	case NFS4_DATA_READ:
-		if (info->opcode != OP_READ)
-			plan->data_other = 1;
-		break;
-	default:
-		return;
-	}
-	plan_note_data(plan, cur);
-	/* COPY's and CLONE's source is the saved handle. */
-	if (info->opcode == OP_COPY || info->opcode == OP_CLONE)
-		plan_note_data(plan, saved);
-	if (info->opcode == OP_READ && plan->nreads++ == 0) {
-		/* READ4args: stateid, offset, count (RFC 8881 §18.22.1) */
-		plan->read_op = plan->nfwd;
-		plan->read_off = (uint64_t)xdrbuf_word_at(pp->b, start + 20) << 32 |
-		    xdrbuf_word_at(pp->b, start + 24);
-		plan->read_count = xdrbuf_word_at(pp->b, start + 28);
-		if (pp->minor == 0 && ctx->max_read > 0 &&
-		    plan->read_count > ctx->max_read)
-			plan->read_count = ctx->max_read;
-	}
-}
 
 /* A new plan. */
 struct call_plan *
@@ -690,6 +650,88 @@ plan_marks(struct plan_pass *pp, uint32_t i, uint32_t *kp, int *putfh_root)
 	return NFS4_OK;
 }
 
+/*
+ * Client op i works on the data of the file at pos (and, for COPY and
+ * CLONE, of the source at src). With tiering, a file the planner cannot
+ * name (the result of an OPEN, a LOOKUP... in the same COMPOUND) might be
+ * cold, and the gateway cannot recall it first: the op is NFS4ERR_DELAY
+ * (RFC 8881 §15.1.1.3), the ops before it go out, and the client's next
+ * try puts the handle it now has, which is checked.
+ */
+static uint32_t
+plan_data(struct plan_pass *pp, uint32_t i, const struct plan_pos *pos,
+    const struct plan_pos *src)
+{
+	struct call_plan *plan = pp->plan;
+	struct plan_fh keep[nitems(plan->data_fh)];
+
+	memcpy(keep, plan->data_fh, sizeof keep);
+	if (plan_note_data(plan, pos) == 0 &&
+	    (src == NULL || plan_note_data(plan, src) == 0))
+		return NFS4_OK;
+	if (!pp->ctx->tiering)
+		return NFS4_OK;
+	memcpy(plan->data_fh, keep, sizeof keep);	/* it does not go out */
+	snprintf(plan->why, sizeof plan->why, "op %u (%s): a data op on a file "
+	    "the gateway cannot name to recall it (not put by PUTFH): "
+	    "NFS4ERR_DELAY", i, nfs4_op_name(pp->cmp->ops[i].opcode));
+	return NFS4ERR_DELAY;
+}
+
+/*
+ * Lifecycle tiering: every op that reads or changes file data, as the op
+ * table's data column says (so that no data op is missed by a list
+ * here), names the file(s) it works on (plan_data) for the file to be
+ * hot, or a READ served from its tier, before the op runs. Only a lone
+ * READ can be served; any other data op (READ_PLUS, SEEK, writes...)
+ * brings the file back. NFS4_OK, or the op's status (NFS4ERR_DELAY).
+ */
+static uint32_t
+plan_data_op(struct plan_pass *pp, uint32_t i, const struct nfs4_op_info *info,
+    const struct plan_pos *cur, const struct plan_pos *saved)
+{
+	struct call_plan *plan = pp->plan;
+	const struct plan_ctx *ctx = pp->ctx;
+	uint32_t start = pp->cmp->ops[i].start, st;
+	int other;
+
+	switch (info->data) {
+	case NFS4_DATA_SIZE:
+		/* SETATTR4args: stateid, then the bitmap; size is in word 0. */
+		if (xdrbuf_word_at(pp->b, start + 20) == 0 ||
+		    !(xdrbuf_word_at(pp->b, start + 24) & FATTR4_SIZE_BIT))
+			return NFS4_OK;
+		other = 1;
+		break;
+	case NFS4_DATA_WRITE:
+		other = 1;
+		break;
+	case NFS4_DATA_READ:
+		other = info->opcode != OP_READ;
+		break;
+	default:
+		return NFS4_OK;
+	}
+	/* COPY's and CLONE's source is the saved handle. */
+	st = plan_data(pp, i, cur, info->opcode == OP_COPY ||
+	    info->opcode == OP_CLONE ? saved : NULL);
+	if (st != NFS4_OK)
+		return st;	/* refused: nothing of it goes out */
+	if (other)
+		plan->data_other = 1;
+	if (info->opcode == OP_READ && plan->nreads++ == 0) {
+		/* READ4args: stateid, offset, count (RFC 8881 §18.22.1) */
+		plan->read_op = plan->nfwd;
+		plan->read_off = (uint64_t)xdrbuf_word_at(pp->b, start + 20) << 32 |
+		    xdrbuf_word_at(pp->b, start + 24);
+		plan->read_count = xdrbuf_word_at(pp->b, start + 28);
+		if (pp->minor == 0 && ctx->max_read > 0 &&
+		    plan->read_count > ctx->max_read)
+			plan->read_count = ctx->max_read;
+	}
+	return NFS4_OK;
+}
+
 /* Append opcode to the list of ops the server gets. */
 static void
 plan_fwd(struct call_plan *plan, uint32_t opcode)
@@ -822,7 +864,7 @@ plan_ops(struct plan_pass *pp)
 		if (st == NFS4_OK)
 			st = plan_marks(pp, i, &k, &putfh_root);
 		if (st == NFS4_OK && info != NULL)
-			plan_data_op(pp, i, info, &cur, &saved);
+			st = plan_data_op(pp, i, info, &cur, &saved);
 		if (st == NFS4_OK) {
 			switch (op) {
 			case OP_PUTROOTFH:

@@ -253,6 +253,7 @@ call_plan_context(struct conn *c, struct plan_ctx *ctx)
 	}
 	ctx->confined = c->ap != NULL;
 	ctx->proof = c->proof;
+	ctx->tiering = gateway_tiergw(c->gw, c->fs_id) != NULL;
 }
 
 /*

@@ -400,6 +400,8 @@ struct plan_ctx {
 	int		 share_deny_refuse; /* OPEN deny other than NONE: NOTSUPP */
 	uint32_t	 max_data;	/* most one READ can return (QoS estimate) */
 	uint32_t	 max_read;	/* 4.0 READ counts above this are cut to it */
+	int		 tiering;	/* recall before data ops: a data op on a
+					 * file not named by PUTFH is DELAY */
 };
 
 /* A handle the plan sends to the server (bytes in the plan's arena). */
@@ -447,10 +449,12 @@ struct call_plan {
 	 * Lifecycle tiering: the backend handles (bytes in the arena, like
 	 * fh[]; p NULL: none) whose data the COMPOUND reads or changes (the
 	 * op table's data column: READ, READ_PLUS, SEEK, WRITE, SETATTR of
-	 * size, ALLOCATE, DEALLOCATE, COPY and CLONE, whose source is the
-	 * saved handle, ...), when a PUTFH of a sealed handle makes them
-	 * known; data_unknown when a data op works on a handle the planner
-	 * cannot know (after OPEN, LOOKUP...).
+	 * size, ALLOCATE, DEALLOCATE, WRITE_SAME, COPY and CLONE, whose
+	 * source is the saved handle, ...), when a PUTFH of a sealed handle
+	 * makes them known, each file once; data_unknown when a data op
+	 * works on a handle the planner cannot know (after OPEN, LOOKUP...)
+	 * or on a third file. With ctx->tiering such an op ends the COMPOUND
+	 * with NFS4ERR_DELAY instead of going out.
 	 */
 	struct plan_fh	 data_fh[2];
 	int		 data_unknown;

@@ -378,6 +378,8 @@ agent_copy_in(struct agent *ag, struct agent_export *tier,
 			    hoff, data, (uint32_t)len, NFSC_UNSTABLE)) != 0)
 				goto out;
 			hoff += len;
+			if (hot != NULL)
+				agent_recall_progress(ag, hoff);
 		} while (zstd && (zin.pos < zin.size || zout.pos == zout.size));
 	}
 	EVP_DigestFinal_ex(md, got, &mdlen);

@@ -34,14 +34,17 @@
 
 static const char *const agent_step_names[] = {
 	"", "record-moving", "copied", "committed", "verified", "unchanged",
-	"record-cold", "released", "record-done"
+	"record-cold", "released", "record-done",
+	"record-recalling", "written-part", "written", "record-hot"
 };
 
 /*
  * Log a finished step. Tests make the steps observable: stop dead here
  * (EFSGW_TIER_TEST_STOP_AFTER=N, a SIGKILL, as a crash would), or pause
  * (EFSGW_TIER_TEST_PAUSE_AFTER=N: create FILE.paused, then wait, at most
- * 120 s, until FILE from EFSGW_TIER_TEST_PAUSE_FILE exists).
+ * 120 s, until FILE from EFSGW_TIER_TEST_PAUSE_FILE exists). Steps 9 to
+ * 12 are a recall's, which the gateway's recall thread runs too: there
+ * the whole gateway stops, or waits with the client's call held.
  */
 void
 agent_step(struct agent *ag, const struct tier_key *k, int step)
@@ -53,6 +56,8 @@ agent_step(struct agent *ag, const struct tier_key *k, int step)
 	int i;
 
 	tier_key_string(k, ks, sizeof ks);
+	if (step < 1 || (size_t)step >= nitems(agent_step_names))
+		return;
 	log_debug("%s: step %d %s", ks, step, agent_step_names[step]);
 	if (p != NULL && file != NULL && atoi(p) == step) {
 		xasprintf(&paused, "%s.paused", file);
@@ -71,6 +76,57 @@ agent_step(struct agent *ag, const struct tier_key *k, int step)
 		    agent_step_names[step]);
 		kill(getpid(), SIGKILL);
 	}
+}
+
+/*
+ * The test hooks: EFSGW_TIER_TEST_STOP_AFTER (above), and
+ * EFSGW_TIER_TEST_RECALL_BYTES=N, which makes "N bytes of a recall
+ * written back" step 10, so that a test stops or pauses a recall in the
+ * middle of its copy, the hot file half written, without timing it.
+ */
+void
+agent_test_hooks(struct agent *ag)
+{
+	const char *s;
+
+	if ((s = getenv("EFSGW_TIER_TEST_STOP_AFTER")) != NULL)
+		ag->stop_after = atoi(s);
+	if ((s = getenv("EFSGW_TIER_TEST_RECALL_BYTES")) != NULL)
+		ag->part_bytes = strtoull(s, NULL, 10);
+}
+
+/* A recall wrote n bytes back: step 10 the first time n reaches the hook's. */
+void
+agent_recall_progress(struct agent *ag, uint64_t n)
+{
+	if (ag->recalling == NULL || ag->part_bytes == 0 || n < ag->part_bytes)
+		return;
+	ag->part_bytes = 0;	/* once */
+	agent_step(ag, ag->recalling, STEP_RECALL_PART);
+}
+
+/*
+ * Take a file's lock. With take_over (a gateway's recall thread, whose
+ * owner name outlives it: tiergw.c) a lock held under our own name was
+ * left by the process that had the name before and died holding it (this
+ * one holds no lock between two calls): it is released, by name, and
+ * taken, rather than waited out for AGENT_LOCK_MS.
+ */
+int
+agent_lock(struct agent *ag, const struct tier_key *k, uint32_t ttl_ms)
+{
+	char ks[80];
+	int r;
+
+	r = tier_registry_lock(ag->reg, k, ag->owner, ttl_ms);
+	if (r != 0 || !ag->take_over)
+		return r;
+	if ((r = tier_registry_unlock(ag->reg, k, ag->owner)) != 0 ||
+	    (r = tier_registry_lock(ag->reg, k, ag->owner, ttl_ms)) != 1)
+		return r;
+	log_info("%s: took over the lock left under %s by a process that "
+	    "died holding it", tier_key_string(k, ks, sizeof ks), ag->owner);
+	return 1;
 }
 
 /* GETATTR everything the agent needs. */
@@ -396,7 +452,8 @@ agent_retier(struct agent *ag, const struct tier_rec *old)
 		return locked;
 	if ((r = tier_registry_get(ag->reg, &old->key, &rec)) != 0 ||
 	    rec.state != TIER_COLD_IA ||
-	    (rec.flags & (TIER_REC_RELEASING | TIER_REC_RETIER))) {
+	    (rec.flags & (TIER_REC_RELEASING | TIER_REC_RETIER |
+	    TIER_REC_RECALLING))) {
 		r = r == EFSGW_ERR_NOT_FOUND ? 0 : r;
 		goto out;
 	}
@@ -487,8 +544,7 @@ agent_recall(struct agent *ag, const struct tier_rec *old)
 		    tier_state_name(old->state));
 		return EFSGW_ERR_NOT_FOUND;
 	}
-	if ((locked = tier_registry_lock(ag->reg, &old->key, ag->owner,
-	    AGENT_LOCK_MS)) <= 0)
+	if ((locked = agent_lock(ag, &old->key, AGENT_LOCK_MS)) <= 0)
 		return locked;
 	if ((r = tier_registry_get(ag->reg, &old->key, &rec)) != 0 ||
 	    (rec.state != TIER_COLD_IA && rec.state != TIER_COLD_ARCHIVE) ||
@@ -505,8 +561,13 @@ agent_recall(struct agent *ag, const struct tier_rec *old)
 	 */
 	if ((r = agent_getattr(&ag->hot, &fh, &a)) != 0)
 		goto out;
-	/* (A recall that was interrupted changed it itself: not a write.) */
-	if (!(rec.flags & TIER_REC_RECALLING) && a.change != rec.change) {
+	/*
+	 * (A recall that was interrupted changed it itself: not a write. It
+	 * wrote within the file's size, though, so a size that differs is a
+	 * client's doing, e.g. a truncating OPEN after the gateway restarted.)
+	 */
+	if (a.change != rec.change && (!(rec.flags & TIER_REC_RECALLING) ||
+	    a.size != rec.size)) {
 		char kept[TIER_LOCATION_MAX + 16];
 
 		snprintf(kept, sizeof kept, "conflict-%s", rec.location);
@@ -542,9 +603,14 @@ agent_recall(struct agent *ag, const struct tier_rec *old)
 		rec.updated = tier_now();
 		if ((r = tier_registry_put(ag->reg, &rec)) != 0)
 			goto out;
+		agent_step(ag, &rec.key, STEP_RECALL_MARKED);
 	}
-	if ((r = agent_copy_in(ag, tier, rec.location, rec.flags & TIER_REC_ZSTD,
-	    rec.size, rec.sum, &ag->hot, &fh)) != 0)
+	/* (ag->recalling: the test hook of step 10 counts the bytes.) */
+	ag->recalling = &rec.key;
+	r = agent_copy_in(ag, tier, rec.location, rec.flags & TIER_REC_ZSTD,
+	    rec.size, rec.sum, &ag->hot, &fh);
+	ag->recalling = NULL;
+	if (r != 0)
 		goto fail;
 	memset(&s, 0, sizeof s);
 	s.mask = NFSC_ABIT(NFSC_A_TIME_MODIFY_SET);
@@ -553,6 +619,7 @@ agent_recall(struct agent *ag, const struct tier_rec *old)
 	if ((r = nfsc_setattr(ag->hot.c, &fh, NULL, &s)) != 0 ||
 	    (r = agent_getattr(&ag->hot, &fh, &a)) != 0)
 		goto out;
+	agent_step(ag, &rec.key, STEP_RECALL_WRITTEN);
 	/* Hot again, then (and only then) the cold copy goes. */
 	{
 		char loc[TIER_LOCATION_MAX];
@@ -562,6 +629,7 @@ agent_recall(struct agent *ag, const struct tier_rec *old)
 		rec.last_access = tier_now();
 		if ((r = agent_record_hot(ag, &rec)) != 0)
 			goto out;
+		agent_step(ag, &rec.key, STEP_RECALL_HOT);
 		if (agent_tier_remove(tier, loc) != 0)
 			log_warn("%s: recalled, but %s stays in the %s tier "
 			    "(removed as an orphan later)", ks, loc, tier->name);

@@ -49,10 +49,13 @@ struct agent {
 	struct agent_export hot;
 	struct agent_export tier[3];	/* by enum tier_class; [0] unused */
 	char		 owner[128];	/* lock owner: host.pid */
+	int		 take_over;	/* a lock under owner is a dead one's */
 	uint64_t	 rate;		/* bytes/s; 0: unlimited */
 	double		 tokens;
 	uint64_t	 last_ns;
 	int		 stop_after;	/* test: SIGKILL self after this step */
+	uint64_t	 part_bytes;	/* test: step 10 once a recall wrote this back */
+	const struct tier_key *recalling; /* the recall writing back now */
 	int		 progress;	/* print a progress line on stderr */
 	time_t		 now;
 	uint32_t	 day;
@@ -71,6 +74,11 @@ enum agent_step {
 	STEP_RECORD_COLD = 6,	/* registry: cold, releasing */
 	STEP_RELEASED = 7,	/* hot data released (VERIFY change; truncate) */
 	STEP_RECORD_DONE = 8,	/* registry: cold, released */
+	/* A recall's (efsgw-tier's and the gateway's): */
+	STEP_RECALL_MARKED = 9,	/* registry: cold, recalling */
+	STEP_RECALL_PART = 10,	/* EFSGW_TIER_TEST_RECALL_BYTES written back */
+	STEP_RECALL_WRITTEN = 11, /* all written back, COMMITted, mtime put back */
+	STEP_RECALL_HOT = 12,	/* registry: hot (the cold copy not removed yet) */
 };
 
 /* agent-copy.c */
@@ -117,10 +125,16 @@ int	 agent_recover(struct agent *);
 /* GETATTR of a handle on an export. */
 int	 agent_getattr(struct agent_export *, const struct nfsc_fh *,
 	     struct nfsc_attr *);
+/* Take a file's lock (tier_registry_lock), taking over a dead owner's. */
+int	 agent_lock(struct agent *, const struct tier_key *, uint32_t ttl_ms);
 /* Remove name from the tier export's root (absent is not an error). */
 int	 agent_tier_remove(struct agent_export *, const char *name);
 /* The step just finished: log it, and die here when the test says so. */
 void	 agent_step(struct agent *, const struct tier_key *, int step);
+/* Read the test hooks (EFSGW_TIER_TEST_*) from the environment. */
+void	 agent_test_hooks(struct agent *);
+/* A recall has written n bytes back so far (the test hook of step 10). */
+void	 agent_recall_progress(struct agent *, uint64_t n);
 
 /* cold-read.c: a range of a cold copy read over NFS, without a recall. */
 struct cold_read_cache {

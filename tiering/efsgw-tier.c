@@ -146,7 +146,8 @@ tier_list_cb(const struct tier_rec *rec, void *arg)
 	printf("%s %s%s %s size=%llu stored=%llu mtime=%lld last_access=%lld "
 	    "sha256=", tier_key_string(&rec->key, ks, sizeof ks),
 	    tier_state_name(rec->state), (rec->flags & TIER_REC_RELEASING) ?
-	    "(releasing)" : "", rec->location[0] != '\0' ? rec->location : "-",
+	    "(releasing)" : (rec->flags & TIER_REC_RECALLING) ? "(recalling)" :
+	    "", rec->location[0] != '\0' ? rec->location : "-",
 	    (unsigned long long)rec->size, (unsigned long long)rec->stored,
 	    (long long)rec->mtime_sec, (long long)rec->last_access);
 	for (i = 0; i < TIER_SUM_LEN; i++)
@@ -186,7 +187,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *confpath = "/etc/efsgw/efsgw.conf", *fs_id = NULL;
-	const char *user = NULL, *worker = NULL, *s;
+	const char *user = NULL, *worker = NULL;
 	struct config *conf = NULL;
 	struct config_fs *fs;
 	struct agent ag;
@@ -287,8 +288,7 @@ main(int argc, char **argv)
 	ag.zstd = fs->tier_archive_zstd;
 	ag.day = tier_day_seconds();
 	ag.progress = isatty(STDERR_FILENO);
-	if ((s = getenv("EFSGW_TIER_TEST_STOP_AFTER")) != NULL)
-		ag.stop_after = atoi(s);
+	agent_test_hooks(&ag);
 	if (gethostname(host, sizeof host) != 0)
 		snprintf(host, sizeof host, "localhost");
 	host[sizeof host - 1] = '\0';

@@ -16,9 +16,12 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 #include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +35,7 @@
 #define TIERGW_NFS4ERR_DELAY	10008
 #define TIERGW_FLUSH_SEC	5	/* access times reach the registry */
 #define TIERGW_ACCESS_MAX	4096	/* access times kept between flushes */
+#define TIERGW_SLOTS		64	/* gateways of one file system per host */
 
 struct tiergw_wait {
 	struct tiergw_job	*job;
@@ -66,6 +70,7 @@ struct tiergw {
 	int			 pipe[2];
 	pthread_t		 thread;
 	int			 started;
+	int			 slot_fd;	/* holds the owner name's slot, or -1 */
 	/* the loop's */
 	TAILQ_HEAD(, tiergw_job) pending;
 	uint64_t		 recalls, failures, checks;
@@ -200,8 +205,7 @@ tiergw_flush(struct tiergw *tg)
 		 * Under the file's lock: a move or recall rewrites the record
 		 * meanwhile, and a stale copy put back would undo it.
 		 */
-		if (tier_registry_lock(tg->ag.reg, &tg->acc[i].key,
-		    tg->ag.owner, 10000) != 1)
+		if (agent_lock(&tg->ag, &tg->acc[i].key, 10000) != 1)
 			continue;	/* busy: its mover keeps last_access */
 		r = tier_registry_get(tg->ag.reg, &tg->acc[i].key, &rec);
 		if (r == EFSGW_ERR_NOT_FOUND) {
@@ -361,6 +365,9 @@ tiergw_run(struct tiergw *tg, struct tiergw_job *job)
 		}
 		usleep(100000);	/* locked by someone else: wait for them */
 	}
+	log_warn("tiering: %s: %llu is locked by another worker (efsgw-tier, "
+	    "or another gateway); answering NFS4ERR_DELAY", tg->fs_id,
+	    (unsigned long long)k.fileid);
 }
 
 /*
@@ -480,6 +487,109 @@ tiergw_done_cb(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+/*
+ * Where this process's abstract socket names live: the machine's boot
+ * (the first group of its boot id) and the network namespace, as
+ * "BOOT.NETNS" into buf; -1 when either cannot be read.
+ */
+static int
+tiergw_scope(char *buf, size_t len)
+{
+	char boot[64], ns[64];
+	unsigned long long ino;
+	ssize_t n;
+	FILE *f;
+
+	if ((f = fopen("/proc/sys/kernel/random/boot_id", "r")) == NULL)
+		return -1;
+	if (fgets(boot, sizeof boot, f) == NULL)
+		boot[0] = '\0';
+	fclose(f);
+	boot[strcspn(boot, "-\n")] = '\0';
+	if (boot[0] == '\0' ||
+	    (n = readlink("/proc/self/ns/net", ns, sizeof ns - 1)) <= 0)
+		return -1;
+	ns[n] = '\0';
+	if (sscanf(ns, "net:[%llu]", &ino) != 1)
+		return -1;
+	snprintf(buf, len, "%.16s.%llu", boot, ino);
+	return 0;
+}
+
+/*
+ * The name the recall thread takes file locks under. A gateway killed in
+ * the middle of a recall leaves the file's lock in the registry for 15
+ * minutes; were the name made of the pid, the next gateway could not
+ * recall that file before then, and its clients would get NFS4ERR_DELAY
+ * all along. So the name is that of a slot: the lowest n for which this
+ * process binds the abstract socket "efsgw-tier:FS:n", which it holds
+ * until it exits, however it dies (abstract names need no file and no
+ * privilege), with the host name, the machine's boot and the network
+ * namespace those names live in, so that the name is this process's
+ * alone among the live ones everywhere. Two live gateways of one file
+ * system on one host get two slots, hence two names; a restarted one
+ * gets the slot its predecessor had, and with it the locks left under
+ * that name (agent_lock). Without a slot the name is the pid's, and
+ * nothing is taken over.
+ */
+static void
+tiergw_owner(struct tiergw *tg)
+{
+	struct sockaddr_un sun;
+	char host[256], scope[40];
+	socklen_t len;
+	int fd, n, k;
+
+	if (gethostname(host, sizeof host) != 0)
+		snprintf(host, sizeof host, "gateway");
+	host[sizeof host - 1] = '\0';
+	tg->slot_fd = -1;
+	/* Without the scope, names could repeat elsewhere: no slot. */
+	n = tiergw_scope(scope, sizeof scope) == 0 ? 0 : TIERGW_SLOTS;
+	for (; n < TIERGW_SLOTS; n++) {
+		memset(&sun, 0, sizeof sun);
+		sun.sun_family = AF_UNIX;
+		k = snprintf(sun.sun_path + 1, sizeof sun.sun_path - 1,
+		    "efsgw-tier:%s:%d", tg->fs_id, n);
+		if (k < 0 || (size_t)k >= sizeof sun.sun_path - 1)
+			break;
+		if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+			break;
+		len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
+		    (size_t)k);
+		if (bind(fd, (struct sockaddr *)&sun, len) == 0) {
+			tg->slot_fd = fd;
+			tg->ag.take_over = 1;
+			snprintf(tg->ag.owner, sizeof tg->ag.owner,
+			    "efsgw.%.40s.%s.%.24s.%d", host, scope, tg->fs_id, n);
+			return;
+		}
+		close(fd);
+		if (errno != EADDRINUSE)
+			break;
+	}
+	log_warn("tiering: %s: no lock name slot: the locks of a gateway "
+	    "killed in a recall will not be taken over", tg->fs_id);
+	snprintf(tg->ag.owner, sizeof tg->ag.owner, "efsgw.%.64s.%ld", host,
+	    (long)getpid());
+}
+
+/*
+ * Start the worker with the first check, not with the gateway: by then
+ * the process has dropped its privileges and gone to the background
+ * (daemon(3) forks, and a thread started before does not follow).
+ */
+static void
+tiergw_start(struct tiergw *tg)
+{
+	if (tg->started)
+		return;
+	tiergw_owner(tg);
+	if (pthread_create(&tg->thread, NULL, tiergw_main, tg) != 0)
+		fatalx("tiering: cannot start the recall thread");
+	tg->started = 1;
+}
+
 /* Start the recall service of a file system. */
 struct tiergw *
 tiergw_new(struct event_base *base, const char *fs_id, const char *backend,
@@ -487,7 +597,6 @@ tiergw_new(struct event_base *base, const char *fs_id, const char *backend,
     const char *registry, int zstd, int serve_reads)
 {
 	struct tiergw *tg = xcalloc(1, sizeof *tg);
-	char host[256];
 	const char *e;
 	unsigned long v;
 
@@ -512,11 +621,8 @@ tiergw_new(struct event_base *base, const char *fs_id, const char *backend,
 	TAILQ_INIT(&tg->done);
 	tg->ag.fs_id = tg->fs_id;
 	tg->ag.zstd = zstd;
-	if (gethostname(host, sizeof host) != 0)
-		snprintf(host, sizeof host, "gateway");
-	host[sizeof host - 1] = '\0';
-	snprintf(tg->ag.owner, sizeof tg->ag.owner, "efsgw.%.64s.%ld", host,
-	    (long)getpid());
+	agent_test_hooks(&tg->ag);	/* a recall's steps (docs/tiering.md) */
+	tg->slot_fd = -1;
 	if (pipe2(tg->pipe, O_NONBLOCK | O_CLOEXEC) != 0)
 		fatal("pipe");
 	pthread_mutex_init(&tg->mu, NULL);
@@ -525,9 +631,6 @@ tiergw_new(struct event_base *base, const char *fs_id, const char *backend,
 	    tiergw_done_cb, tg);
 	if (tg->ev == NULL || event_add(tg->ev, NULL) != 0)
 		fatalx("tiering: event");
-	if (pthread_create(&tg->thread, NULL, tiergw_main, tg) != 0)
-		fatalx("tiering: cannot start the recall thread");
-	tg->started = 1;
 	return tg;
 }
 
@@ -558,6 +661,8 @@ tiergw_free(struct tiergw *tg)
 	event_free(tg->ev);
 	close(tg->pipe[0]);
 	close(tg->pipe[1]);
+	if (tg->slot_fd != -1)
+		close(tg->slot_fd);
 	pthread_mutex_destroy(&tg->mu);
 	pthread_cond_destroy(&tg->cv);
 	free(tg->fs_id);
@@ -579,6 +684,7 @@ tiergw_check(struct tiergw *tg, const uint8_t *fh, size_t len,
 
 	if (len > TIER_FH_MAX)
 		return NULL;
+	tiergw_start(tg);
 	tg->checks++;
 	/* A READ that may be served has its own range: its own job. */
 	if (rd == NULL || !tg->serve_reads) {
@@ -625,6 +731,7 @@ tiergw_cancel(struct tiergw_wait *w)
 void
 tiergw_storage_refresh(struct tiergw *tg)
 {
+	tiergw_start(tg);	/* from the loop's timer: after daemon(3) */
 	pthread_mutex_lock(&tg->mu);
 	tg->usage_want = 1;
 	pthread_cond_signal(&tg->cv);

@@ -11,7 +11,9 @@
  * before planning, and the length of any list holding one fixed), 6 the
  * access point scope instead of the file system's, 7 confined to an
  * access point (LOOKUPP needs a proven parent; the proof given says the
- * first handle of the record lies two levels below the root).
+ * first handle of the record lies two levels below the root). The top
+ * bit of the RPC xid (which the planner does not read) turns lifecycle
+ * tiering on.
  *
  * For every plan that forwards, independently of call_plan_check:
  *  - the rewritten record re-walks, and call_plan_check accepts it;
@@ -21,7 +23,13 @@
  *    parent, and, confined, the VERIFY guard after a LOOKUPP: no op
  *    appears that the client's record did not contain;
  *  - every handle in it is the root's, the proof's, or one that the
- *    client sent sealed for this scope.
+ *    client sent sealed for this scope;
+ *  - with tiering, every data op in it (READ, WRITE, SETATTR of size,
+ *    ALLOCATE, DEALLOCATE, READ_PLUS, SEEK, WRITE_SAME, COPY and CLONE
+ *    with their source) works on no file, a
+ *    directory, or a file the client put by PUTFH whose handle is one
+ *    the plan has the gateway check first; a data op on any other file
+ *    is the refused op, NFS4ERR_DELAY; without tiering no data op is.
  * Any difference aborts.
  *
  * SPDX-License-Identifier: Apache-2.0
@@ -202,10 +210,212 @@ fuzz_after_lookup(uint32_t i)
 	return 0;
 }
 
+/*
+ * The current (or saved) filehandle as the tiering model sees it: none,
+ * the root or an ancestor the proof names (directories), a handle the
+ * client put, one LOOKUP below one of those (fh: the parent), or unknown.
+ */
+enum fuzz_fh { F_NONE, F_DIR, F_FILE, F_CHILD, F_UNKNOWN };
+struct fuzz_pos {
+	enum fuzz_fh	 kind;
+	uint8_t		 fh[NFS4_FHSIZE];
+	size_t		 len;
+};
+
+/* Set p to kind at handle fh (which may be p's own). */
+static void
+fuzz_pos_set(struct fuzz_pos *p, enum fuzz_fh kind, const uint8_t *fh,
+    size_t len)
+{
+	memmove(p->fh, fh, len);
+	p->len = len;
+	p->kind = kind;
+}
+
+/* A handle the client put: the root (when known) is a directory. */
+static enum fuzz_fh
+fuzz_put_kind(const uint8_t *fh, size_t len, int root_known)
+{
+	return root_known && len == sizeof root_fh &&
+	    memcmp(fh, root_fh, len) == 0 ? F_DIR : F_FILE;
+}
+
+/* Is client op i a data op (its data must be hot before it runs)? */
+static int
+fuzz_data_op(const struct xdrbuf *in, uint32_t i, int *uses_saved)
+{
+	uint32_t op = walk1.ops[i].opcode;
+	size_t start = walk1.ops[i].start;
+
+	*uses_saved = op == 60 || op == 71;		/* COPY, CLONE */
+	switch (op) {
+	case OP_READ:
+	case OP_WRITE:
+	case 59:					/* ALLOCATE */
+	case 60:
+	case 62:					/* DEALLOCATE */
+	case 68:					/* READ_PLUS */
+	case 69:					/* SEEK */
+	case 70:					/* WRITE_SAME */
+	case 71:
+		return 1;
+	case OP_SETATTR:
+		/* stateid, then the bitmap: size is attribute 4 */
+		return xdrbuf_word_at(in, start + 20) > 0 &&
+		    (xdrbuf_word_at(in, start + 24) & (1u << 4)) != 0;
+	default:
+		return 0;
+	}
+}
+
+/* Is the file at p placed, i.e. one of the handles the plan checks? */
+static int
+fuzz_placed(const struct fuzz_pos *p)
+{
+	int k;
+
+	if (p->kind == F_NONE || p->kind == F_DIR)
+		return 1;
+	if (p->kind != F_FILE)
+		return 0;
+	for (k = 0; k < 2; k++) {
+		if (plan->data_fh[k].p != NULL && plan->data_fh[k].len == p->len &&
+		    memcmp(plan->data_fh[k].p, p->fh, p->len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Could the plan have placed the refused op's files (a, and b when not
+ * NULL): no file or directories, or files the plan checks already or has
+ * room for (the plan checks two)?
+ */
+static int
+fuzz_placeable(const struct fuzz_pos *a, const struct fuzz_pos *b)
+{
+	const struct fuzz_pos *v[2] = { a, b };
+	int k, room = (plan->data_fh[0].p == NULL) +
+	    (plan->data_fh[1].p == NULL);
+
+	for (k = 0; k < 2; k++) {
+		if (v[k] == NULL || v[k]->kind == F_NONE || v[k]->kind == F_DIR ||
+		    fuzz_placed(v[k]))
+			continue;
+		if (v[k]->kind != F_FILE)
+			return 0;
+		if (k == 1 && a->kind == F_FILE && a->len == b->len &&
+		    memcmp(a->fh, b->fh, a->len) == 0)
+			continue;	/* the same file twice */
+		if (room-- == 0)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * The tiering checks: walk the client's ops up to and including the
+ * refused one, with a model of where the current and saved filehandles
+ * are (what each op does to them, RFC 8881 §16.2.3), and compare each
+ * data op with the plan.
+ */
+static void
+fuzz_check_tiering(const struct xdrbuf *in, const char *scope, int root_known,
+    int tiering)
+{
+	struct fuzz_pos cur, saved;
+	uint8_t sealed[NFS4_FHSIZE];
+	const uint8_t *bfh;
+	size_t blen;
+	uint32_t i, k, n, op;
+	int copy, placed;
+
+	memset(&cur, 0, sizeof cur);
+	saved = cur;
+	n = plan->fail_at < 0 ? walk1.nops : (uint32_t)plan->fail_at + 1;
+	for (i = 0; i < n && i < walk1.nops; i++) {
+		op = walk1.ops[i].opcode;
+		if (fuzz_data_op(in, i, &copy)) {
+			placed = fuzz_placed(&cur) && (!copy || fuzz_placed(&saved));
+			if ((int)i == plan->fail_at) {
+				/* Refused with DELAY: tiering, and not placeable. */
+				if (plan->fail_status == NFS4ERR_DELAY &&
+				    (!tiering || fuzz_placeable(&cur, copy ?
+				    &saved : NULL)))
+					abort();
+			} else if (tiering && !placed)
+				abort();	/* out, on a file not checked */
+		} else if ((int)i == plan->fail_at &&
+		    plan->fail_status == NFS4ERR_DELAY && root_known &&
+		    op != OP_PUTROOTFH && op != OP_PUTPUBFH && op != OP_LOOKUPP &&
+		    op != OP_SECINFO_NO_NAME)
+			abort();	/* DELAY is the root's or a data op's */
+		switch (op) {
+		case OP_PUTFH:
+			cur.kind = F_UNKNOWN;
+			for (k = 0; k < walk1.nmarks; k++) {
+				if (walk1.marks[k].op != i ||
+				    walk1.marks[k].kind != NFS4_MARK_FH)
+					continue;
+				if (walk1.marks[k].len <= sizeof sealed &&
+				    xdrbuf_copy_at(in, walk1.marks[k].off, sealed,
+				    walk1.marks[k].len) == 0 &&
+				    unseal_handle(&keys, scope, sealed,
+				    walk1.marks[k].len, &bfh, &blen) == 0)
+					fuzz_pos_set(&cur, fuzz_put_kind(bfh, blen,
+					    root_known), bfh, blen);
+				break;
+			}
+			break;
+		case OP_PUTROOTFH:
+		case OP_PUTPUBFH:
+			fuzz_pos_set(&cur, F_DIR, root_fh, sizeof root_fh);
+			break;
+		case OP_LOOKUP:
+			cur.kind = cur.kind == F_FILE || cur.kind == F_DIR ?
+			    F_CHILD : F_UNKNOWN;
+			break;
+		case OP_LOOKUPP:
+			/*
+			 * PUTFH X; LOOKUP n; LOOKUPP is X. Confined, above a
+			 * handle the proof names is its parent, then the root;
+			 * otherwise the server decides (guarded): unknown.
+			 */
+			if (cur.kind == F_CHILD)
+				fuzz_pos_set(&cur, fuzz_put_kind(cur.fh, cur.len,
+				    root_known), cur.fh, cur.len);
+			else if (confined && cur.kind == F_FILE)
+				fuzz_pos_set(&cur, F_DIR, parent_fh,
+				    sizeof parent_fh);
+			else if (confined && cur.kind == F_DIR)
+				fuzz_pos_set(&cur, F_DIR, root_fh, sizeof root_fh);
+			else
+				cur.kind = F_UNKNOWN;
+			break;
+		case OP_SECINFO_NO_NAME:
+			cur.kind = F_NONE;	/* consumed (RFC 8881 §2.6.3.1.1.8) */
+			break;
+		case OP_SAVEFH:
+			saved = cur;
+			break;
+		case OP_RESTOREFH:
+			cur = saved;
+			break;
+		case OP_ACCESS: case OP_CLOSE: case OP_COMMIT: case OP_GETATTR:
+		case OP_GETFH: case OP_NVERIFY: case OP_READ: case OP_READDIR:
+		case OP_SEQUENCE: case OP_SETATTR: case OP_WRITE:
+			break;
+		default:
+			cur.kind = F_UNKNOWN;
+			break;
+		}
+	}
+}
+
 /* The independent checks of a forwarded plan (see the file comment). */
 static void
 fuzz_check_forward(const struct xdrbuf *in, struct evbuffer *out,
-    const char *scope, int root_known)
+    const char *scope, int root_known, int tiering)
 {
 	struct evbuffer_iovec one;
 	struct xdrbuf b;
@@ -267,6 +477,7 @@ fuzz_check_forward(const struct xdrbuf *in, struct evbuffer *out,
 		    !fuzz_allowed_fh(in, fh, walk2.marks[i].len, scope, root_known))
 			abort();
 	}
+	fuzz_check_tiering(in, scope, root_known, tiering);
 }
 
 /* Plan one fuzz input (see the file comment for the selector byte). */
@@ -355,6 +566,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    m.proc != NFSPROC4_COMPOUND ||
 	    (m.cred_flavor != AUTH_SYS && m.cred_flavor != AUTH_NONE))
 		goto out;
+	ctx.tiering = m.xid >> 31;
 	if (call_plan(&ctx, &b, &m, &walk1, plan) != PLAN_FORWARD)
 		goto out;
 	if (plan->nfwd > PLAN_MAX_FWD_OPS || plan->nfh > plan->maxfh)
@@ -369,7 +581,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (call_plan_apply(plan, rec, out) != 0)
 			abort();
 		fuzz_cursor(copy, &in, &one);
-		fuzz_check_forward(&in, out, scope, (sel & 0x8) != 0);
+		fuzz_check_forward(&in, out, scope, (sel & 0x8) != 0,
+		    ctx.tiering);
 		evbuffer_free(copy);
 	}
 out:

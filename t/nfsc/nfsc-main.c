@@ -31,7 +31,8 @@
 
 static const char usage_text[] =
 "usage: efsgw-nfsc [-s HOST:PORT] [-m MINOR] [-n INFLIGHT] [-b BYTES] [-u UID]\n"
-"                  [-g GID] [-G GID,GID..] [-A none|sys] [-t SECONDS] [-S] [-v]\n"
+"                  [-g GID] [-G GID,GID..] [-A none|sys] [-t SECONDS] [-R] [-S]\n"
+"                  [-v]\n"
 "                  [--tls [--cafile FILE] [--cert FILE [--key FILE]]\n"
 "                  [--servername NAME]] CMD ARGS..\n"
 "\n"
@@ -55,6 +56,8 @@ static const char usage_text[] =
 "  -A none|sys   RPC credential flavour (default sys)\n"
 "  -t SECONDS    time-out of every wait: connect, send, each reply\n"
 "                (default 30)\n"
+"  -R            no re-send after NFS4ERR_DELAY or NFS4ERR_GRACE: the\n"
+"                answer is the command's (to see what a server says)\n"
 "  -S            WRITE with FILE_SYNC instead of UNSTABLE + COMMIT\n"
 "  -v            print the session's granted slots and I/O size to stderr\n"
 "  --tls         speak TLS 1.2/1.3 on the connection (plain TCP otherwise)\n"
@@ -97,10 +100,16 @@ static const char usage_text[] =
 "  raw \"OP [ARG]; ..\"    one COMPOUND of exactly these ops: putrootfh,\n"
 "                        putfh HEX, lookup NAME, lookupp, getfh, getattr,\n"
 "                        savefh, restorefh, readdir, read (anonymous\n"
-"                        stateid), secinfo-parent, secinfo-current; prints\n"
-"                        \"OPNAME STATUS\" per result (and the handle,\n"
-"                        entries, fileid or bytes read); stops at the first\n"
-"                        error\n"
+"                        stateid), open NAME (no create, for reading and\n"
+"                        writing), write TEXT (anonymous stateid, offset 0,\n"
+"                        FILE_SYNC), seek (NFSv4.2 SEEK for data from\n"
+"                        offset 0) and read-plus (READ_PLUS of 4096 bytes\n"
+"                        at 0), each the last op, secinfo-parent,\n"
+"                        secinfo-current;\n"
+"                        prints \"OPNAME STATUS\" per result (and the\n"
+"                        handle, entries, fileid, bytes read and the first\n"
+"                        of them in hex, or bytes written); stops at the\n"
+"                        first error\n"
 "  null                  RPC NULL ping (no session)\n"
 "  open-hold PATH SECONDS\n"
 "                        OPEN PATH for reading and READ it every 100 ms for\n"
@@ -798,6 +807,89 @@ raw_entry(const struct nfsc_dirent *de, void *arg)
 	return 0;
 }
 
+#define RAW_OP_READ_PLUS	68	/* RFC 7862 §15.10 */
+#define RAW_OP_SEEK	69	/* RFC 7862 §15.11 */
+
+/* A big-endian XDR word. */
+static uint32_t
+raw_word(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * The SEEK result, the last one of the reply (nfsc has no decoder for
+ * it): its status and, when NFS4_OK, sr_eof and sr_offset (seek4res,
+ * RFC 7862 §15.11.2).
+ */
+static int
+raw_seek(struct nfsc_req *req, uint32_t *eofp, uint64_t *offp)
+{
+	const uint8_t *p;
+	size_t len;
+	uint32_t nres;
+	int r;
+
+	if ((r = nfsc_res_rest(req, &p, &len, &nres)) != 0)
+		return r;
+	if (nres == 0)
+		return nfsc_req_status(req) != 0 ? (int)nfsc_req_status(req) :
+		    EFSGW_ERR_TRUNCATED;
+	if (len < 8 || raw_word(p) != RAW_OP_SEEK)
+		return EFSGW_ERR_BAD_VALUE;
+	if ((r = (int)raw_word(p + 4)) != 0)
+		return r;
+	if (len < 8 + 12)
+		return EFSGW_ERR_TRUNCATED;
+	*eofp = raw_word(p + 8);
+	*offp = (uint64_t)raw_word(p + 12) << 32 | raw_word(p + 16);
+	return 0;
+}
+
+/*
+ * The READ_PLUS result, the last one of the reply: its status and, when
+ * NFS4_OK, eof and the first segment (read_plus_res4, RFC 7862
+ * §15.10.2) printed as "read_plus eof=E data N head HEX" (offset 0 and
+ * the first 16 bytes) or "read_plus eof=E hole N" (its length).
+ */
+static int
+raw_read_plus(struct nfsc_req *req)
+{
+	const uint8_t *p;
+	size_t len, k;
+	uint32_t nres, eof, n, type, dlen;
+	int r;
+
+	if ((r = nfsc_res_rest(req, &p, &len, &nres)) != 0)
+		return r;
+	if (nres == 0)
+		return nfsc_req_status(req) != 0 ? (int)nfsc_req_status(req) :
+		    EFSGW_ERR_TRUNCATED;
+	if (len < 8 || raw_word(p) != RAW_OP_READ_PLUS)
+		return EFSGW_ERR_BAD_VALUE;
+	if ((r = (int)raw_word(p + 4)) != 0)
+		return r;
+	if (len < 16)
+		return EFSGW_ERR_TRUNCATED;
+	eof = raw_word(p + 8);
+	n = raw_word(p + 12);
+	printf("READ_PLUS NFS4_OK\nread_plus eof=%u", eof);
+	if (n > 0 && len >= 16 + 4 + 8 + 4) {
+		type = raw_word(p + 16);
+		if (type == 0) {			/* NFS4_CONTENT_DATA */
+			dlen = raw_word(p + 28);
+			printf(" data %u head ", dlen);
+			for (k = 0; k < dlen && k < 16 && 32 + k < len; k++)
+				printf("%02x", p[32 + k]);
+		} else if (len >= 16 + 4 + 8 + 8)	/* NFS4_CONTENT_HOLE */
+			printf(" hole %llu", (unsigned long long)raw_word(p + 28) <<
+			    32 | raw_word(p + 32));
+	}
+	printf("\n");
+	return 0;
+}
+
 /* Parse hex into fh; -1 on junk. */
 static int
 raw_hex(const char *s, struct nfsc_fh *fh)
@@ -822,18 +914,25 @@ raw_hex(const char *s, struct nfsc_fh *fh)
  * raw "OP [ARG]; OP [ARG]; ..": one COMPOUND of exactly these ops, so a
  * test says which handle and which op the server sees. Prints one line per
  * result, "OPNAME STATUS", plus "fh HEX" after GETFH, "entry NAME" per
- * READDIR entry (first reply only) and "read N" after READ (anonymous
- * stateid, offset 0, 4096 bytes).
+ * READDIR entry (first reply only), "read N" and "head HEX" (the first
+ * 16 bytes) after READ (anonymous stateid, offset 0, 4096 bytes) and
+ * "wrote N" after WRITE (anonymous stateid, offset 0, FILE_SYNC). OPEN
+ * opens an existing NAME for reading and writing, so that a test sends
+ * OPEN and a data op on its file in one COMPOUND. SEEK (RFC 7862 §15.11,
+ * anonymous stateid, data from offset 0) prints "seek eof=E offset=N",
+ * READ_PLUS (§15.10, 4096 bytes at 0) its first segment; they are decoded
+ * from the rest of the reply, so they come last.
  */
 static int
 cmd_raw(struct cli *c, char **argv)
 {
 	struct nfsc_req *req = nfsc_req_new(c->clnt);
-	struct nfsc_stateid anon;
+	struct nfsc_stateid anon, sid;
 	struct nfsc_fh fh;
 	struct nfsc_attr a;
 	uint8_t verf[8] = { 0 }, buf[4096];
-	uint32_t ops[64], nops = 0, i, j, n;
+	uint32_t ops[64], nops = 0, i, j, n = 0, seek_eof = 0;
+	uint64_t seek_off = 0;
 	uint64_t cookie;
 	char *script = xstrdup(argv[0]), *tok, *save = NULL, *arg;
 	int r = 0, eof;
@@ -890,6 +989,30 @@ cmd_raw(struct cli *c, char **argv)
 		} else if (strcmp(tok, "read") == 0) {
 			nfsc_op_read(req, &anon, 0, sizeof buf);
 			ops[nops++] = NFSC_OP_READ;
+		} else if (strcmp(tok, "open") == 0) {
+			if (arg == NULL || *arg == '\0')
+				usage("raw: open wants a name");
+			nfsc_op_open(req, arg, NFSC_O_READ | NFSC_O_WRITE, 0);
+			ops[nops++] = NFSC_OP_OPEN;
+		} else if (strcmp(tok, "read-plus") == 0) {
+			uint8_t ra[16 + 8 + 4];
+
+			memset(ra, 0, sizeof ra);	/* from 0 ... */
+			ra[sizeof ra - 2] = 0x10;	/* ... 4096 bytes */
+			nfsc_op_raw(req, RAW_OP_READ_PLUS, ra, sizeof ra);
+			ops[nops++] = RAW_OP_READ_PLUS;
+		} else if (strcmp(tok, "seek") == 0) {
+			uint8_t sa[16 + 8 + 4];
+
+			memset(sa, 0, sizeof sa);	/* NFS4_CONTENT_DATA from 0 */
+			nfsc_op_raw(req, RAW_OP_SEEK, sa, sizeof sa);
+			ops[nops++] = RAW_OP_SEEK;
+		} else if (strcmp(tok, "write") == 0) {
+			if (arg == NULL || *arg == '\0')
+				usage("raw: write wants the text to write");
+			nfsc_op_write(req, &anon, 0, NFSC_FILE_SYNC, arg,
+			    (uint32_t)strlen(arg));
+			ops[nops++] = NFSC_OP_WRITE;
 		} else if (strcmp(tok, "secinfo-parent") == 0 ||
 		    strcmp(tok, "secinfo-current") == 0) {
 			nfsc_op_secinfo_no_name(req, tok[8] == 'p');
@@ -902,6 +1025,9 @@ cmd_raw(struct cli *c, char **argv)
 	free(script);
 	if (nops == 0)
 		usage("raw: no ops");
+	for (i = 0; i + 1 < nops; i++)
+		if (ops[i] == RAW_OP_SEEK || ops[i] == RAW_OP_READ_PLUS)
+			usage("raw: seek and read-plus come last");
 	if ((r = nfsc_call(c->clnt, req)) < 0) {
 		nfsc_req_free(req);
 		return report(c, r);
@@ -920,6 +1046,19 @@ cmd_raw(struct cli *c, char **argv)
 		case NFSC_OP_READ:
 			r = nfsc_res_read(req, buf, sizeof buf, &n, &eof);
 			break;
+		case NFSC_OP_OPEN:
+			r = nfsc_res_open(req, &sid);
+			break;
+		case NFSC_OP_WRITE:
+			r = nfsc_res_write(req, &n, &eof, verf);
+			break;
+		case RAW_OP_SEEK:
+			r = raw_seek(req, &seek_eof, &seek_off);
+			break;
+		case RAW_OP_READ_PLUS:
+			if ((r = raw_read_plus(req)) == 0)
+				goto done;	/* printed */
+			break;
 		default:
 			r = nfsc_res_skip(req, ops[i]);
 			break;
@@ -936,9 +1075,18 @@ cmd_raw(struct cli *c, char **argv)
 			printf("\n");
 		} else if (ops[i] == NFSC_OP_GETATTR)
 			printf("fileid %llu\n", (unsigned long long)a.fileid);
-		else if (ops[i] == NFSC_OP_READ)
-			printf("read %u\n", n);
+		else if (ops[i] == NFSC_OP_READ) {
+			printf("read %u\nhead ", n);
+			for (j = 0; j < n && j < 16; j++)
+				printf("%02x", buf[j]);
+			printf("\n");
+		} else if (ops[i] == NFSC_OP_WRITE)
+			printf("wrote %u\n", n);
+		else if (ops[i] == RAW_OP_SEEK)
+			printf("seek eof=%u offset=%llu\n", seek_eof,
+			    (unsigned long long)seek_off);
 	}
+done:
 	nfsc_req_free(req);
 	return report(c, r);
 }
@@ -1142,7 +1290,7 @@ main(int argc, char **argv)
 	o.host = "127.0.0.1";
 	o.port = 2049;
 	c.inflight = 16;
-	while ((ch = getopt_long(argc, argv, "+s:m:n:b:u:g:G:A:t:Svh", longopts,
+	while ((ch = getopt_long(argc, argv, "+s:m:n:b:u:g:G:A:t:RSvh", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 's':
@@ -1199,6 +1347,9 @@ main(int argc, char **argv)
 			if ((v = parse_num(optarg, 10, 3600)) < 1)
 				usage("-t: SECONDS must be 1..3600");
 			o.timeout_ms = (int)v * 1000;
+			break;
+		case 'R':
+			o.no_retry = 1;
 			break;
 		case 'S':
 			c.stable = 1;

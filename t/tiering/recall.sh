@@ -15,7 +15,10 @@
 #  - a recall that fails answers NFS4ERR_DELAY and loses nothing: the IA
 #    export down (a relay in front of it stopped), or a cold copy that does
 #    not check; once the tier is back or the copy good, the read works;
-#  - the gateway records last data access in the registry.
+#  - the gateway records last data access in the registry;
+#  - a READ or WRITE whose file the gateway cannot know (OPEN or LOOKUP
+#    then READ in one COMPOUND) is NFS4ERR_DELAY, not run on a cold file;
+#    NFSv4.2 SEEK for data and READ_PLUS recall, as a READ does.
 # EFSGW_TEST_TIER_REGISTRY=journal (t/tiering/recall-journal.sh) runs the
 # same with the registry in a journal file that the gateway (as its
 # user) and efsgw-tier (-u the same user) share, and no Redis at all.
@@ -245,6 +248,63 @@ if [ "$REGISTRY_KIND" = journal ]; then
 	check_eq "and so is its lock file" "$HARNESS_USER" "$(stat -c %U "$REGISTRY.lock")"
 	check_eq "no Redis was used" "" "$(grep -i redis "$T/efsgw.conf" || true)"
 fi
+
+# A data op the planner cannot place: its file is the result of an OPEN
+# (or a LOOKUP) in the same COMPOUND, not of a PUTFH of a handle the
+# gateway can check. It ends the COMPOUND with NFS4ERR_DELAY, the ops
+# before it done, rather than reading a released file as zeros or writing
+# into it; the client's retry (PUTFH of the handle it now has) recalls.
+for m in 1 0; do
+	for f in u$m w$m l$m; do
+		random_file "$T/$f" 100000
+		nfsc put "$T/$f" "$(nfspath "d/$f")" >/dev/null
+	done
+done
+for f in s2 r2; do
+	random_file "$T/$f" 100000
+	nfsc put "$T/$f" "$(nfspath "d/$f")" >/dev/null
+done
+check "moved, for COMPOUNDs that name files by name" tier --now +3
+# raw M SCRIPT: one COMPOUND through the gateway, NFSv4.M, DELAY as it is.
+raw() { timeout -k 5 60 "$EFSGW_NFSC" -m "$1" -R -s "$GW_ADDR" raw "$2" 2>/dev/null | tr '\n' ' ' || true; }
+head16() { od -An -tx1 -N16 "$1" | tr -d ' \n'; }
+is_cold() { tier_list | grep "\.$(stat -c %i "$EXPORT_DIR/d/$1") " | grep -q ' cold-'; }
+for m in 1 0; do
+	check "v4.$m: u$m is cold" is_cold "u$m"
+	out=$(raw "$m" "putrootfh; lookup d; open u$m; read")
+	check "v4.$m: OPEN then READ in one COMPOUND: the OPEN is done" \
+		bash -c "echo '$out' | grep -q 'OPEN NFS4_OK'"
+	check "v4.$m: and the READ is NFS4ERR_DELAY, not zeros" \
+		bash -c "echo '$out' | grep -q 'READ NFS4ERR_DELAY'"
+	check "v4.$m: the file is still cold" is_cold "u$m"
+	out=$(raw "$m" "putfh $(nfsc getfh "$(nfspath "d/u$m")"); read")
+	check_eq "v4.$m: the retry with PUTFH reads the real bytes" \
+		"PUTFH NFS4_OK READ NFS4_OK read 4096 head $(head16 "$T/u$m") " "$out"
+	check_fails "v4.$m: recalled by it" is_cold "u$m"
+	out=$(raw "$m" "putrootfh; lookup d; lookup l$m; read")
+	check "v4.$m: LOOKUP then READ: NFS4ERR_DELAY" \
+		bash -c "echo '$out' | grep -q 'LOOKUP NFS4_OK READ NFS4ERR_DELAY'"
+	out=$(raw "$m" "putrootfh; lookup d; open w$m; write HOSTILE")
+	check "v4.$m: OPEN then WRITE in one COMPOUND: NFS4ERR_DELAY" \
+		bash -c "echo '$out' | grep -q 'OPEN NFS4_OK WRITE NFS4ERR_DELAY'"
+	check "v4.$m: the file it would have written reads back intact" gw_same "d/w$m" "$T/w$m"
+	check_eq "v4.$m: and no copy was set aside" 0 "$(tier_files | grep -c conflict- || true)"
+done
+# NFSv4.2 SEEK (lseek SEEK_DATA, which cp uses to skip holes) is a data
+# op too: a released file is one hole, so unchecked it says "no data".
+check "s2 is cold" is_cold s2
+out=$(raw 2 "putfh $(nfsc getfh "$(nfspath d/s2)"); seek")
+check_eq "v4.2: SEEK for data in a cold file finds it at 0" \
+	"PUTFH NFS4_OK SEEK NFS4_OK seek eof=0 offset=0 " "$out"
+check_fails "v4.2: SEEK recalled it" is_cold s2
+# READ_PLUS is a READ: unchecked it would return a released file's zeros
+# (NFS-Ganesha 4.3 answers it with an empty data segment whatever the
+# file holds, so only the recall is checked here).
+check "r2 is cold" is_cold r2
+out=$(raw 2 "putfh $(nfsc getfh "$(nfspath d/r2)"); read-plus")
+check "v4.2: READ_PLUS of a cold file is answered" \
+	bash -c "echo '$out' | grep -q 'READ_PLUS NFS4_OK'"
+check_fails "v4.2: READ_PLUS recalled it" is_cold r2
 
 harness_stop_gateway
 relay_stop

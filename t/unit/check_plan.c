@@ -12,7 +12,9 @@
  * the value is too small for any entry (RFC 8881 §18.23.3); OPEN share
  * deny passes or is refused per the share-deny setting; an edit list
  * that overflows refuses the record instead of ending the process; on an
- * access point, LOOKUPP needs a proven parent and carries a VERIFY guard.
+ * access point, LOOKUPP needs a proven parent and carries a VERIFY guard;
+ * with lifecycle tiering a data op on a file the planner cannot name is
+ * NFS4ERR_DELAY, the ops before it forwarded.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -31,6 +33,8 @@ static struct nfs4_compound walk, rewalk;
 static struct seal_keys keys;
 static const char scope[] = "fs-0123456789abcdef0";
 static const uint8_t backend_fh[] = "a-backend-handle-01";
+static const uint8_t other_fh[] = "a-backend-handle-02";
+static const uint8_t third_fh[] = "a-backend-handle-03";
 static const uint8_t root_fh[] = "the-root-handle";
 static struct fsroot_info root;
 static struct squash_policy squash = { NULL, 1, 65534, 65534 };
@@ -234,9 +238,14 @@ START_TEST(test_data_fh)
 	} else
 		e = call_start(k == D_LOOKUP_READ ? 3 : 2);
 	if (k == D_COPY) {
-		/* PUTROOTFH LOOKUP SAVEFH PUTFH COPY: source unknown */
+		/* PUTFH src SAVEFH PUTFH dst COPY GETATTR */
+		uint8_t src[NFS4_FHSIZE];
+		size_t srclen;
+
+		ck_assert_int_eq(seal_handle(&keys, scope, other_fh,
+		    sizeof other_fh, src, &srclen), 0);
 		xdrbuf_put_u32(e, OP_PUTFH);
-		xdrbuf_put_opaque(e, fh, n);
+		xdrbuf_put_opaque(e, src, srclen);
 		xdrbuf_put_u32(e, OP_SAVEFH);
 		xdrbuf_put_u32(e, OP_PUTFH);
 		xdrbuf_put_opaque(e, fh, n);
@@ -325,15 +334,211 @@ START_TEST(test_data_fh)
 		    sizeof backend_fh) == 0);
 	}
 	if (two) {
-		/* the COPY's source: the same backend handle (saved) */
+		/* the COPY's source, the saved handle */
 		ck_assert_ptr_nonnull(plan->data_fh[1].p);
-		ck_assert(memcmp(plan->data_fh[1].p, backend_fh,
-		    sizeof backend_fh) == 0);
+		ck_assert_uint_eq(plan->data_fh[1].len, sizeof other_fh);
+		ck_assert(memcmp(plan->data_fh[1].p, other_fh,
+		    sizeof other_fh) == 0);
 	} else
 		ck_assert_ptr_null(plan->data_fh[1].p);
 	call_plan_free(plan);
 	evbuffer_free(e);
 	evbuffer_free(out);
+}
+END_TEST
+
+/*
+ * With tiering, a data op on a file the planner cannot name (the result
+ * of an OPEN or a LOOKUP in the same COMPOUND, the source of a COPY after
+ * one, a third file) ends the COMPOUND there with NFS4ERR_DELAY: the ops
+ * before it go out, it does not. Without tiering the same COMPOUNDs go
+ * out whole. The root (a directory), no current handle (the server
+ * refuses), one file put several times, LOOKUP then LOOKUPP back to a
+ * PUTFH'd handle, and RESTOREFH of one are fine.
+ */
+enum { U_PUTFH_A = 1, U_PUTFH_B, U_PUTFH_C, U_PUTROOTFH, U_LOOKUP, U_LOOKUPP,
+    U_OPEN, U_READ, U_WRITE, U_TRUNC, U_CHMOD, U_SAVEFH, U_RESTOREFH,
+    U_COPY, U_SEEK, U_READ_PLUS, U_DEALLOCATE };
+static const struct {
+	int	 ops[8];
+	int	 fail_at;	/* with tiering; -1: goes out whole */
+	int	 nfiles;	/* files noted for recall */
+} unplaced[] = {
+	{ { U_PUTROOTFH, U_LOOKUP, U_READ }, 2, 0 },
+	{ { U_PUTROOTFH, U_OPEN, U_READ }, 2, 0 },
+	{ { U_PUTROOTFH, U_OPEN, U_WRITE }, 2, 0 },
+	{ { U_PUTROOTFH, U_LOOKUP, U_TRUNC }, 2, 0 },
+	{ { U_PUTROOTFH, U_LOOKUP, U_CHMOD }, -1, 0 },
+	{ { U_PUTFH_A, U_READ, U_PUTFH_B, U_READ, U_PUTFH_C, U_READ }, 5, 2 },
+	{ { U_PUTFH_A, U_READ, U_PUTFH_A, U_WRITE, U_PUTFH_A, U_READ }, -1, 1 },
+	{ { U_PUTROOTFH, U_READ }, -1, 0 },
+	{ { U_READ }, -1, 0 },
+	{ { U_PUTROOTFH, U_LOOKUP, U_SAVEFH, U_PUTFH_A, U_COPY }, 4, 0 },
+	{ { U_PUTFH_A, U_SAVEFH, U_PUTFH_B, U_COPY }, -1, 2 },
+	{ { U_PUTFH_A, U_LOOKUP, U_LOOKUPP, U_READ }, -1, 1 },
+	{ { U_PUTFH_A, U_SAVEFH, U_PUTROOTFH, U_LOOKUP, U_RESTOREFH, U_READ },
+	    -1, 1 },
+	/* NFSv4.2: SEEK and READ_PLUS read the data, DEALLOCATE changes it */
+	{ { U_PUTROOTFH, U_LOOKUP, U_SEEK }, 2, 0 },
+	{ { U_PUTROOTFH, U_LOOKUP, U_READ_PLUS }, 2, 0 },
+	{ { U_PUTROOTFH, U_LOOKUP, U_DEALLOCATE }, 2, 0 },
+	{ { U_PUTFH_A, U_SEEK }, -1, 1 },
+	{ { U_PUTFH_A, U_READ_PLUS }, -1, 1 },
+	{ { U_PUTFH_A, U_DEALLOCATE }, -1, 1 },
+	/* only COPY and CLONE read the saved handle */
+	{ { U_PUTROOTFH, U_LOOKUP, U_SAVEFH, U_PUTFH_A, U_SEEK }, -1, 1 },
+	{ { U_PUTROOTFH, U_LOOKUP, U_SAVEFH, U_PUTFH_A, U_READ_PLUS }, -1, 1 },
+	{ { U_PUTROOTFH, U_LOOKUP, U_SAVEFH, U_PUTFH_A, U_DEALLOCATE }, -1, 1 },
+};
+
+/* Append op u of the table above to e. */
+static void
+put_unplaced_op(struct evbuffer *e, int u)
+{
+	const uint8_t *b = u == U_PUTFH_A ? backend_fh : u == U_PUTFH_B ?
+	    other_fh : third_fh;
+	uint8_t fh[NFS4_FHSIZE];
+	size_t n;
+	int i;
+
+	switch (u) {
+	case U_PUTFH_A:
+	case U_PUTFH_B:
+	case U_PUTFH_C:
+		ck_assert_int_eq(seal_handle(&keys, scope, b, sizeof backend_fh,
+		    fh, &n), 0);
+		xdrbuf_put_u32(e, OP_PUTFH);
+		xdrbuf_put_opaque(e, fh, n);
+		break;
+	case U_PUTROOTFH:
+		xdrbuf_put_u32(e, OP_PUTROOTFH);
+		break;
+	case U_LOOKUP:
+		xdrbuf_put_u32(e, OP_LOOKUP);
+		xdrbuf_put_opaque(e, "f", 1);
+		break;
+	case U_LOOKUPP:
+		xdrbuf_put_u32(e, OP_LOOKUPP);
+		break;
+	case U_OPEN:
+		xdrbuf_put_u32(e, OP_OPEN);
+		xdrbuf_put_u32(e, 0);
+		xdrbuf_put_u32(e, 3);		/* READ | WRITE */
+		xdrbuf_put_u32(e, 0);
+		xdrbuf_put_u64(e, 1);
+		xdrbuf_put_opaque(e, "o", 1);
+		xdrbuf_put_u32(e, 0);		/* NOCREATE */
+		xdrbuf_put_u32(e, 0);		/* CLAIM_NULL */
+		xdrbuf_put_opaque(e, "f", 1);
+		break;
+	case U_READ:
+		xdrbuf_put_u32(e, OP_READ);
+		for (i = 0; i < 4; i++)
+			xdrbuf_put_u32(e, 0);
+		xdrbuf_put_u64(e, 0);
+		xdrbuf_put_u32(e, 4096);
+		break;
+	case U_WRITE:
+		xdrbuf_put_u32(e, OP_WRITE);
+		for (i = 0; i < 4; i++)
+			xdrbuf_put_u32(e, 0);
+		xdrbuf_put_u64(e, 0);
+		xdrbuf_put_u32(e, 2);		/* FILE_SYNC4 */
+		xdrbuf_put_opaque(e, "data", 4);
+		break;
+	case U_TRUNC:
+	case U_CHMOD:
+		xdrbuf_put_u32(e, OP_SETATTR);
+		for (i = 0; i < 4; i++)
+			xdrbuf_put_u32(e, 0);
+		xdrbuf_put_u32(e, 2);
+		xdrbuf_put_u32(e, u == U_TRUNC ? 1u << 4 : 0);
+		xdrbuf_put_u32(e, u == U_TRUNC ? 0 : 1u << (33 - 32));
+		xdrbuf_put_u32(e, u == U_TRUNC ? 8 : 4);
+		if (u == U_TRUNC)
+			xdrbuf_put_u64(e, 0);
+		else
+			xdrbuf_put_u32(e, 0644);
+		break;
+	case U_SAVEFH:
+		xdrbuf_put_u32(e, OP_SAVEFH);
+		break;
+	case U_RESTOREFH:
+		xdrbuf_put_u32(e, OP_RESTOREFH);
+		break;
+	case U_SEEK:
+	case U_READ_PLUS:
+	case U_DEALLOCATE:
+		/* RFC 7862 §15.11, §15.10, §15.4: stateid, offset, then */
+		xdrbuf_put_u32(e, u == U_SEEK ? 69 : u == U_READ_PLUS ? 68 : 62);
+		for (i = 0; i < 4; i++)
+			xdrbuf_put_u32(e, 0);
+		xdrbuf_put_u64(e, 0);
+		if (u == U_SEEK)
+			xdrbuf_put_u32(e, 0);		/* NFS4_CONTENT_DATA */
+		else if (u == U_READ_PLUS)
+			xdrbuf_put_u32(e, 4096);	/* count */
+		else
+			xdrbuf_put_u64(e, 4096);	/* length */
+		break;
+	case U_COPY:
+		xdrbuf_put_u32(e, 60);	/* COPY (RFC 7862 §15.2) */
+		for (i = 0; i < 8; i++)
+			xdrbuf_put_u32(e, 0);	/* two stateids */
+		xdrbuf_put_u64(e, 0);
+		xdrbuf_put_u64(e, 0);
+		xdrbuf_put_u64(e, 4096);
+		xdrbuf_put_u32(e, 0);	/* consecutive */
+		xdrbuf_put_u32(e, 1);	/* synchronous */
+		xdrbuf_put_u32(e, 0);	/* no source servers */
+		break;
+	}
+}
+
+START_TEST(test_data_unplaced)
+{
+	struct plan_ctx ctx;
+	struct call_plan *plan = call_plan_new();
+	struct evbuffer *e, *out;
+	uint32_t n, i;
+	int tiering, want, files;
+
+	for (tiering = 0; tiering <= 1; tiering++) {
+		for (n = 0; n < 8 && unplaced[_i].ops[n] != 0; n++)
+			;
+		/* NFSv4.2 for COPY; the planner needs no SEQUENCE. */
+		e = evbuffer_new();
+		out = evbuffer_new();
+		ck_assert_int_eq(rpc_msg_put_call(e, 1, NFS4_PROGRAM, 4, 1), 0);
+		xdrbuf_put_opaque(e, "unit", 4);
+		xdrbuf_put_u32(e, 2);
+		xdrbuf_put_u32(e, n);
+		for (i = 0; i < n; i++)
+			put_unplaced_op(e, unplaced[_i].ops[i]);
+		ctx_init(&ctx);
+		ctx.tiering = tiering;
+		want = tiering ? unplaced[_i].fail_at : -1;
+		ck_assert_int_eq(plan_it(&ctx, e, plan, out), PLAN_FORWARD);
+		ck_assert_int_eq(plan->fail_at, want);
+		ck_assert_int_eq(check_it(plan, out), 0);
+		if (want >= 0) {
+			ck_assert_uint_eq(plan->fail_status, NFS4ERR_DELAY);
+			ck_assert_uint_eq(rewalk.nops, (uint32_t)want);
+			ck_assert(plan->why[0] != '\0');
+		} else
+			ck_assert_uint_eq(rewalk.nops, n);
+		/* What the gateway checks before the call goes out. */
+		files = (plan->data_fh[0].p != NULL) + (plan->data_fh[1].p != NULL);
+		if (tiering)
+			ck_assert_int_eq(files, unplaced[_i].nfiles);
+		if (files == 2)
+			ck_assert(plan->data_fh[0].len != plan->data_fh[1].len ||
+			    memcmp(plan->data_fh[0].p, plan->data_fh[1].p,
+			    plan->data_fh[0].len) != 0);
+		evbuffer_free(e);
+		evbuffer_free(out);
+	}
+	call_plan_free(plan);
 }
 END_TEST
 
@@ -662,6 +867,7 @@ plan_suite(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_loop_test(tc, test_fh_attr_every_op, 0, 5);
 	tcase_add_loop_test(tc, test_data_fh, 0, D_NVEC);
+	tcase_add_loop_test(tc, test_data_unplaced, 0, nitems(unplaced));
 	tcase_add_test(tc, test_check_refuses_tampering);
 	tcase_add_test(tc, test_readdir_maxcount);
 	tcase_add_test(tc, test_share_deny);
