@@ -21,51 +21,18 @@
 : "${abs_top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 export abs_top_builddir abs_top_srcdir
 . "$abs_top_srcdir/t/lib/harness.sh"
+. "$abs_top_srcdir/t/tiering/lib.sh"
 
 SIZE=${SIZE:-64}
 ROUNDS=${ROUNDS:-3}
 harness_require_nfsc
-TIER=$abs_top_builddir/tiering/efsgw-tier
-[ -x "$TIER" ] || harness_skip_all "not built: $TIER"
-REDIS=$(command -v redis-server || true)
-[ -n "$REDIS" ] || harness_skip_all "redis-server not installed"
-
-harness_free_port; REDIS_PORT=$HARNESS_PORT
-"$REDIS" --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
-	--dir "$T" --logfile "$T/redis.log" </dev/null &
-REDIS_PID=$!
-harness_track "$REDIS_PID" "redis-server"
-harness_wait_port 127.0.0.1 "$REDIS_PORT" 10 || harness_bail "redis-server did not start"
-
-mkdir -p "$T/ia" "$T/archive"
-EFSGW_TEST_EXTRA_GANESHA="
-EXPORT { Export_Id = 2; Path = $T/ia; Pseudo = /ia; Access_Type = RW; Squash = No_Root_Squash; SecType = sys; Protocols = 4; FSAL { Name = VFS; } }
-EXPORT { Export_Id = 3; Path = $T/archive; Pseudo = /archive; Access_Type = RW; Squash = No_Root_Squash; SecType = sys; Protocols = 4; FSAL { Name = VFS; } }"
-lifecycle() { # lifecycle [AFTER_1_ACCESS]
-	printf '%s\n' '{ "LifecyclePolicies": [ { "TransitionToIA": "AFTER_1_DAY" },' \
-		"  { \"TransitionToArchive\": \"AFTER_7_DAYS\" }${1:+,}" \
-		${1:+'  { "TransitionToPrimaryStorageClass": "AFTER_1_ACCESS" }'} \
-		'] }' >"$T/lifecycle.json"
-}
-lifecycle
-harness_efsgw_conf() {
-	printf '%s\n' \
-		"log-level       info" \
-		"state-dir       $T/state" \
-		"audit-log       none" \
-		"filesystem fs-0123456789abcdef0 {" \
-		"backend         127.0.0.1:$BACKEND_PORT" \
-		"export          /export" \
-		"lifecycle       $T/lifecycle.json" \
-		"tier-ia         127.0.0.1:$BACKEND_PORT:/ia" \
-		"tier-archive    127.0.0.1:$BACKEND_PORT:/archive" \
-		"tier-registry   redis://127.0.0.1:$REDIS_PORT" \
-		"tier-min-size   0" \
-		"}" \
-		"listener test {" \
-		"address         127.0.0.1:$GW_PORT" \
-		"}" >"$T/efsgw.conf"
-}
+tier_require
+tier_redis_start
+TIER_REGISTRY=redis://127.0.0.1:$REDIS_PORT
+tier_exports
+tier_lifecycle
+TIER_LOG_LEVEL=info	# the timings are the point, not the log
+harness_efsgw_conf() { tier_conf; }
 harness_start
 export EFSGW_TIER_DAY=1
 
@@ -101,7 +68,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	"$TIER" -c "$T/efsgw.conf" --once --recall-all >/dev/null 2>>"$T/tier.log"
 done
 # With AFTER_1_ACCESS the first read brings the file back.
-lifecycle AFTER_1_ACCESS
+tier_lifecycle access
 harness_restart_gateway >/dev/null
 for ((r = 1; r <= ROUNDS; r++)); do
 	move 3 >/dev/null
@@ -117,6 +84,5 @@ for c in direct hot ia-served ar-served recall-ia move-ia; do
 		"$(awk -v s="$m" -v n="$SIZE" 'BEGIN { printf "%.1f", n / s }')"
 done
 harness_stop_gateway >/dev/null
-kill "$REDIS_PID"
-harness_wait_pid "$REDIS_PID" 10 || true
+tier_redis_stop
 harness_done >/dev/null

@@ -24,53 +24,23 @@
 # decides where the gateway dies. Then a file written over (truncated)
 # after such a kill keeps what was written; last, a gateway started in
 # the background (without -f) recalls as well.
+. "$(dirname "$0")/lib.sh"	# before the harness: it changes directory
 . "$(dirname "$0")/../lib/harness.sh"
 
 harness_require_nfsc
-TIER=${abs_top_builddir:-$PWD}/tiering/efsgw-tier
-[ -x "$TIER" ] || harness_skip_all "not built: $TIER"
-REDIS=$(command -v redis-server || true)
-[ -n "$REDIS" ] || harness_skip_all "redis-server not installed"
+tier_require
 [ "$HARNESS_DIRECT" = 1 ] && harness_skip_all "recall is the gateway's"
 command -v sha256sum >/dev/null || harness_skip_all "sha256sum not installed"
 
 SIZE=$((32 * 1048576))
 HALF=$((8 * 1048576))
 
-harness_free_port; REDIS_PORT=$HARNESS_PORT
-"$REDIS" --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
-	--dir "$T" --logfile "$T/redis.log" </dev/null &
-REDIS_PID=$!
-harness_track "$REDIS_PID" "redis-server"
-harness_wait_port 127.0.0.1 "$REDIS_PORT" 10 || harness_bail "redis-server did not start"
-
-mkdir -p "$T/ia" "$T/archive"
-EFSGW_TEST_EXTRA_GANESHA="
-EXPORT { Export_Id = 2; Path = $T/ia; Pseudo = /ia; Access_Type = RW; Squash = No_Root_Squash; SecType = sys; Protocols = 4; FSAL { Name = VFS; } }
-EXPORT { Export_Id = 3; Path = $T/archive; Pseudo = /archive; Access_Type = RW; Squash = No_Root_Squash; SecType = sys; Protocols = 4; FSAL { Name = VFS; } }"
+tier_redis_start
+TIER_REGISTRY=redis://127.0.0.1:$REDIS_PORT
+tier_exports
 # AFTER_1_ACCESS: a read brings the file back (without it, it is served).
-printf '%s\n' '{ "LifecyclePolicies": [ { "TransitionToIA": "AFTER_1_DAY" },' \
-	'  { "TransitionToArchive": "AFTER_7_DAYS" },' \
-	'  { "TransitionToPrimaryStorageClass": "AFTER_1_ACCESS" } ] }' >"$T/lifecycle.json"
-harness_efsgw_conf() {
-	printf '%s\n' \
-		"log-level       debug" \
-		"state-dir       $T/state" \
-		"audit-log       none" \
-		"admin-address   none" \
-		"filesystem fs-0123456789abcdef0 {" \
-		"backend         127.0.0.1:$BACKEND_PORT" \
-		"export          /export" \
-		"lifecycle       $T/lifecycle.json" \
-		"tier-ia         127.0.0.1:$BACKEND_PORT:/ia" \
-		"tier-archive    127.0.0.1:$BACKEND_PORT:/archive" \
-		"tier-registry   redis://127.0.0.1:$REDIS_PORT" \
-		"tier-min-size   0" \
-		"}" \
-		"listener test {" \
-		"address         127.0.0.1:$GW_PORT" \
-		"}" >"$T/efsgw.conf"
-}
+tier_lifecycle access
+harness_efsgw_conf() { tier_conf; }
 harness_start
 export EFSGW_TIER_DAY=1
 # Where the paused gateway (which runs as the harness user) says so.
@@ -79,7 +49,6 @@ mkdir -p "$HOOK"
 chmod 0777 "$HOOK"
 
 tier() { timeout -k 5 300 "$TIER" -c "$T/efsgw.conf" --once "$@" >>"$T/tier.log" 2>&1; }
-tier_list() { "$TIER" -c "$T/efsgw.conf" --list 2>>"$T/tier.log"; }
 tier_files() { find "$T/ia" "$T/archive" -type f | sort; }
 # rec NAME: the registry line of d/NAME (its key ends in its inode number).
 rec() { tier_list | grep "\.$(stat -c %i "$EXPORT_DIR/d/$1") " || true; }
@@ -246,6 +215,5 @@ else
 	skip "the gateway in the background" "ss not installed"
 fi
 
-kill "$REDIS_PID"
-harness_wait_pid "$REDIS_PID" 10 || true
+tier_redis_stop
 harness_done

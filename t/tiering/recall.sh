@@ -22,21 +22,17 @@
 # EFSGW_TEST_TIER_REGISTRY=journal (t/tiering/recall-journal.sh) runs the
 # same with the registry in a journal file that the gateway (as its
 # user) and efsgw-tier (-u the same user) share, and no Redis at all.
+. "$(dirname "$0")/lib.sh"	# before the harness: it changes directory
 . "$(dirname "$0")/../lib/harness.sh"
 
 REGISTRY_KIND=${EFSGW_TEST_TIER_REGISTRY:-redis}
 harness_require_nfsc
-TIER=${abs_top_builddir:-$PWD}/tiering/efsgw-tier
-[ -x "$TIER" ] || harness_skip_all "not built: $TIER"
-if [ "$REGISTRY_KIND" = redis ]; then
-	REDIS=$(command -v redis-server || true)
-	[ -n "$REDIS" ] || harness_skip_all "redis-server not installed"
-fi
+tier_require
 command -v curl >/dev/null || harness_skip_all "curl not installed"
 [ "$HARNESS_DIRECT" = 1 ] && harness_skip_all "recall is the gateway's"
 command -v python3 >/dev/null || harness_skip_all "python3 (the TCP relay) not installed"
 
-harness_free_port; ADMIN_PORT=$HARNESS_PORT
+harness_free_port; TIER_ADMIN=127.0.0.1:$HARNESS_PORT
 harness_free_port; RELAY_PORT=$HARNESS_PORT
 # The IA tier is reached through a TCP relay, so that the test can take
 # the IA export down (stop the relay) while Ganesha keeps serving the rest.
@@ -83,61 +79,30 @@ relay_stop() {
 	harness_wait_pid "$RELAY_PID" 10 || true
 	RELAY_PID=
 }
-TIER_USER=()
 if [ "$REGISTRY_KIND" = redis ]; then
-	harness_free_port; REDIS_PORT=$HARNESS_PORT
-	"$REDIS" --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
-		--dir "$T" --logfile "$T/redis.log" </dev/null &
-	REDIS_PID=$!
-	harness_track "$REDIS_PID" "redis-server"
-	harness_wait_port 127.0.0.1 "$REDIS_PORT" 10 || harness_bail "redis-server did not start"
-	REGISTRY=redis://127.0.0.1:$REDIS_PORT
+	tier_redis_start
+	TIER_REGISTRY=redis://127.0.0.1:$REDIS_PORT
 else
 	# As an operator sets it up: a directory of the gateway's user, and
 	# efsgw-tier running as that user too (docs/tiering.md).
 	mkdir -p "$T/lib"
 	chown "$HARNESS_USER" "$T/lib"
-	REGISTRY=$T/lib/fs.tier
+	TIER_REGISTRY=$T/lib/fs.tier
 	TIER_USER=(-u "$HARNESS_USER")
 fi
-
-mkdir -p "$T/ia" "$T/archive"
-EFSGW_TEST_EXTRA_GANESHA="
-EXPORT { Export_Id = 2; Path = $T/ia; Pseudo = /ia; Access_Type = RW; Squash = No_Root_Squash; SecType = sys; Protocols = 4; FSAL { Name = VFS; } }
-EXPORT { Export_Id = 3; Path = $T/archive; Pseudo = /archive; Access_Type = RW; Squash = No_Root_Squash; SecType = sys; Protocols = 4; FSAL { Name = VFS; } }"
-printf '%s\n' '{ "LifecyclePolicies": [ { "TransitionToIA": "AFTER_1_DAY" },' \
-	'  { "TransitionToArchive": "AFTER_7_DAYS" },' \
-	'  { "TransitionToPrimaryStorageClass": "AFTER_1_ACCESS" } ] }' >"$T/lifecycle.json"
-# The gateway's config carries the lifecycle; efsgw-tier reads the same file.
-harness_efsgw_conf() {
-	printf '%s\n' \
-		"log-level       debug" \
-		"state-dir       $T/state" \
-		"audit-log       none" \
-		"admin-address   127.0.0.1:$ADMIN_PORT" \
-		"filesystem fs-0123456789abcdef0 {" \
-		"backend         127.0.0.1:$BACKEND_PORT" \
-		"export          /export" \
-		"lifecycle       $T/lifecycle.json" \
-		"tier-ia         127.0.0.1:$RELAY_PORT:/ia" \
-		"tier-archive    127.0.0.1:$BACKEND_PORT:/archive" \
-		"tier-registry   $REGISTRY" \
-		"tier-min-size   0" \
-		"}" \
-		"listener test {" \
-		"address         127.0.0.1:$GW_PORT" \
-		"}" >"$T/efsgw.conf"
-}
+REGISTRY=$TIER_REGISTRY
+tier_exports
+tier_lifecycle access
+# The gateway's config carries the lifecycle; efsgw-tier reads the same
+# file. The IA export is reached through the relay.
+TIER_IA_ADDR=127.0.0.1:$RELAY_PORT
+harness_efsgw_conf() { tier_conf; }
 harness_start
 relay_start
 export EFSGW_TIER_DAY=1
 
 tier() { timeout -k 5 300 "$TIER" -c "$T/efsgw.conf" "${TIER_USER[@]}" --once "$@" >>"$T/tier.log" 2>&1; }
-tier_list() { "$TIER" -c "$T/efsgw.conf" "${TIER_USER[@]}" --list 2>>"$T/tier.log"; }
 tier_files() { find "$T/ia" "$T/archive" -type f | sort; }
-metric() { # metric NAME: its value on the gateway's /metrics
-	curl -s "http://127.0.0.1:$ADMIN_PORT/metrics" | awk -v n="$1" 'index($1, n "{") == 1 { print $2 }'
-}
 cold() { tier_list | grep -c ' cold-'; }
 listed() { tier_list | grep -- "$1" | grep -q -- "$2"; } # listed A B: a record with A and B
 # gw_same REL LOCAL: REL read through the gateway is LOCAL's bytes.
@@ -153,8 +118,8 @@ done
 random_file "$T/old" 300000
 nfsc put "$T/old" "$(nfspath d/old)" >/dev/null
 touch -d @1600000000 "$EXPORT_DIR/d/old"
-check "data ops on hot files were checked" test "$(metric efsgw_tier_checks_total)" -gt 0
-check_eq "and nothing was recalled" 0 "$(metric efsgw_tier_recalls_total)"
+check "data ops on hot files were checked" test "$(gw_metric efsgw_tier_checks_total)" -gt 0
+check_eq "and nothing was recalled" 0 "$(gw_metric efsgw_tier_recalls_total)"
 
 check "efsgw-tier moves the files" tier --now +3
 n=$(( $(echo $sizes | wc -w) + 1 ))
@@ -165,7 +130,7 @@ check "the old file is in Archive" bash -c "ls $T/archive | grep -q zst"
 stat_before=$(nfsc stat "$(nfspath d/f1048583)")
 check "stat shows the original size" bash -c "echo '$stat_before' | grep -q 'size=1048583 '"
 check_eq "ls lists them" "$n" "$(nfsc ls "$(nfspath d)" | wc -l)"
-check_eq "metadata ops recalled nothing" 0 "$(metric efsgw_tier_recalls_total)"
+check_eq "metadata ops recalled nothing" 0 "$(gw_metric efsgw_tier_recalls_total)"
 check_eq "everything is still cold" "$n" "$(cold)"
 
 # Two readers of one cold file at once: one recall.
@@ -178,7 +143,7 @@ check_eq "reader 1 succeeds" 0 "$rc1"
 check_eq "reader 2 succeeds" 0 "$rc2"
 check "reader 1 reads the original bytes" cmp -s "$T/r1" "$T/f67108864"
 check "reader 2 reads the original bytes" cmp -s "$T/r2" "$T/f67108864"
-check_eq "one recall for the two readers" 1 "$(metric efsgw_tier_recalls_total)"
+check_eq "one recall for the two readers" 1 "$(gw_metric efsgw_tier_recalls_total)"
 check_eq "the gateway logged one recall" 1 "$(grep -c 'recalled 67108864 bytes' "$T/efsgw.log")"
 
 # Every other file reads back identical (IA, and the Archive zstd frame).
@@ -309,7 +274,6 @@ check_fails "v4.2: READ_PLUS recalled it" is_cold r2
 harness_stop_gateway
 relay_stop
 if [ "$REGISTRY_KIND" = redis ]; then
-	kill "$REDIS_PID"
-	harness_wait_pid "$REDIS_PID" 10 || true
+	tier_redis_stop
 fi
 harness_done

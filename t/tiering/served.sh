@@ -17,58 +17,25 @@
 #  - the copies are what the formats say: `zstd -d` of an Archive copy is
 #    the file (the seek table is a skippable frame); an IA copy starts
 #    with the file's bytes.
+. "$(dirname "$0")/lib.sh"	# before the harness: it changes directory
 . "$(dirname "$0")/../lib/harness.sh"
 
 harness_require_nfsc
-TIER=${abs_top_builddir:-$PWD}/tiering/efsgw-tier
-[ -x "$TIER" ] || harness_skip_all "not built: $TIER"
-REDIS=$(command -v redis-server || true)
-[ -n "$REDIS" ] || harness_skip_all "redis-server not installed"
+tier_require
 command -v curl >/dev/null || harness_skip_all "curl not installed"
 [ "$HARNESS_DIRECT" = 1 ] && harness_skip_all "serving from the tier is the gateway's"
 
-harness_free_port; REDIS_PORT=$HARNESS_PORT
-harness_free_port; ADMIN_PORT=$HARNESS_PORT
-"$REDIS" --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
-	--dir "$T" --logfile "$T/redis.log" </dev/null &
-REDIS_PID=$!
-harness_track "$REDIS_PID" "redis-server"
-harness_wait_port 127.0.0.1 "$REDIS_PORT" 10 || harness_bail "redis-server did not start"
-
-mkdir -p "$T/ia" "$T/archive"
-EFSGW_TEST_EXTRA_GANESHA="
-EXPORT { Export_Id = 2; Path = $T/ia; Pseudo = /ia; Access_Type = RW; Squash = No_Root_Squash; SecType = sys; Protocols = 4; FSAL { Name = VFS; } }
-EXPORT { Export_Id = 3; Path = $T/archive; Pseudo = /archive; Access_Type = RW; Squash = No_Root_Squash; SecType = sys; Protocols = 4; FSAL { Name = VFS; } }"
+tier_redis_start
+harness_free_port; TIER_ADMIN=127.0.0.1:$HARNESS_PORT
+TIER_REGISTRY=redis://127.0.0.1:$REDIS_PORT
+tier_exports
 # No TransitionToPrimaryStorageClass: files read in IA or Archive stay there.
-printf '%s\n' '{ "LifecyclePolicies": [ { "TransitionToIA": "AFTER_1_DAY" },' \
-	'  { "TransitionToArchive": "AFTER_7_DAYS" } ] }' >"$T/lifecycle.json"
-harness_efsgw_conf() {
-	printf '%s\n' \
-		"log-level       debug" \
-		"state-dir       $T/state" \
-		"audit-log       none" \
-		"admin-address   127.0.0.1:$ADMIN_PORT" \
-		"filesystem fs-0123456789abcdef0 {" \
-		"backend         127.0.0.1:$BACKEND_PORT" \
-		"export          /export" \
-		"lifecycle       $T/lifecycle.json" \
-		"tier-ia         127.0.0.1:$BACKEND_PORT:/ia" \
-		"tier-archive    127.0.0.1:$BACKEND_PORT:/archive" \
-		"tier-registry   redis://127.0.0.1:$REDIS_PORT" \
-		"tier-min-size   0" \
-		"}" \
-		"listener test {" \
-		"address         127.0.0.1:$GW_PORT" \
-		"}" >"$T/efsgw.conf"
-}
+tier_lifecycle
+harness_efsgw_conf() { tier_conf; }
 harness_start
 export EFSGW_TIER_DAY=1
 
 tier() { timeout -k 5 300 "$TIER" -c "$T/efsgw.conf" --once "$@" >>"$T/tier.log" 2>&1; }
-tier_list() { "$TIER" -c "$T/efsgw.conf" --list 2>>"$T/tier.log"; }
-metric() { # metric NAME: its value on the gateway's /metrics
-	curl -s "http://127.0.0.1:$ADMIN_PORT/metrics" | awk -v n="$1" 'index($1, n "{") == 1 { print $2 }'
-}
 cold() { tier_list | grep -c ' cold-'; }
 # gw_same REL LOCAL [READSIZE]: REL read through the gateway is LOCAL's bytes.
 gw_same() {
@@ -116,8 +83,8 @@ for a in a1 a2; do
 	check "$a (Archive) reads back identical in 4096-byte reads" \
 		gw_same "d/$a" "$T/$a" 4096
 done
-check_eq "nothing was recalled" 0 "$(metric efsgw_tier_recalls_total)"
-check "reads were served from the tiers" test "$(metric efsgw_tier_served_reads_total)" -gt 0
+check_eq "nothing was recalled" 0 "$(gw_metric efsgw_tier_recalls_total)"
+check "reads were served from the tiers" test "$(gw_metric efsgw_tier_served_reads_total)" -gt 0
 check_eq "every file is still cold" "$n" "$(cold)"
 check "the hot copy is still released" \
 	test "$(stat -c %b "$EXPORT_DIR/d/f5242883")" -le 8
@@ -157,7 +124,7 @@ check "no damaged byte reached the client" \
 	cmp -s "$T/bad2.out" <(head -c "$(stat -c %s "$T/bad2.out")" "$T/a1")
 cp "$T/archive-copy" "$T/archive/$l"
 check "repaired, it reads back identical" gw_same d/a1 "$T/a1"
-check_eq "still nothing recalled" 0 "$(metric efsgw_tier_recalls_total)"
+check_eq "still nothing recalled" 0 "$(gw_metric efsgw_tier_recalls_total)"
 
 # A server answering a READ with more than the gateway read from the tier
 # (here the gateway reads at most 300,000 bytes per READ): a short read of
@@ -176,7 +143,7 @@ check "the short reads went through the re-walk" \
 # file comes back first (only a lone READ is served from the tier).
 check_eq "SEEK for data in a cold file finds it at 0" "eof=0 offset=0" \
 	"$("$EFSGW_NFSC" -m 2 -s "$GW_ADDR" seek "$(nfspath d/f131071)" 0 data 2>&1)"
-check_eq "SEEK brought it back" 1 "$(metric efsgw_tier_recalls_total)"
+check_eq "SEEK brought it back" 1 "$(gw_metric efsgw_tier_recalls_total)"
 check "and it reads back identical" gw_same d/f131071 "$T/f131071"
 
 # A WRITE into a cold file brings it back first.
@@ -185,11 +152,10 @@ check "pwrite into a cold file" nfsc pwrite "$(nfspath d/f1048583)" 8192 "$T/pat
 cp "$T/f1048583" "$T/expect"
 dd if="$T/patch" of="$T/expect" bs=4096 seek=2 conv=notrunc status=none
 check "the rest of the file came back around the write" gw_same d/f1048583 "$T/expect"
-check_eq "one recall more" 2 "$(metric efsgw_tier_recalls_total)"
+check_eq "one recall more" 2 "$(gw_metric efsgw_tier_recalls_total)"
 check_eq "that file is hot" 0 "$(tier_list | grep ' size=1048583 ' | grep -c cold)"
 check_eq "the others are still cold" $((n - 2)) "$(cold)"
 
 harness_stop_gateway
-kill "$REDIS_PID"
-harness_wait_pid "$REDIS_PID" 10 || true
+tier_redis_stop
 harness_done
