@@ -369,10 +369,8 @@ call_tier_hold(struct conn *c, struct evbuffer *rec, struct call_plan *plan)
 	/* Data from an earlier check belongs to no call now. */
 	free(c->tier_data);
 	c->tier_data = NULL;
-	if (call_tier_serves(plan)) {
-		rd.off = plan->read_off;
-		rd.count = plan->read_count;
-	}
+	rd.off = plan->read_off;
+	rd.count = plan->read_count;
 	c->tier_wait = tiergw_check(tg, plan->data_fh[i].p,
 	    plan->data_fh[i].len, call_tier_serves(plan) ? &rd : NULL,
 	    conn_tier_resume, c);

@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # t/tiering/lib.sh - what the tiering tests (and t/bench/tier-bench.sh)
-# share, sourced before t/lib/harness.sh (which changes directory): efsgw-tier, a redis-server of
-# their own, the IA and Archive exports on the harness's Ganesha, the
-# lifecycle and the gateway's config.
+# share: efsgw-tier, a redis-server of their own, the IA and Archive
+# exports on the harness's Ganesha, the lifecycle and the gateway's
+# config. Sourced before t/lib/harness.sh, which changes directory.
 #
 #   tier_require             TIER (efsgw-tier), or skip
 #   tier_redis_start         a redis-server on a free loopback port:
